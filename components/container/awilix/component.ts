@@ -1,0 +1,16 @@
+import { defineComponent } from '../../../core/index.js'
+import { AwilixAdapter } from './awilix-container.js'
+
+/**
+ * The default container: the core's container port on awilix.
+ *
+ * @example
+ * import awilix from 'dovetail/components/container/awilix'
+ * defineConfig({ components: { container: awilix() } })   // same as container: 'awilix'
+ */
+export const awilix = defineComponent({
+  name: 'container/awilix',
+  slot: 'container',
+  api: 1,
+  createContainer: () => new AwilixAdapter(),
+})

@@ -1,0 +1,2 @@
+export { InversifyAdapter } from './inversify-container.js'
+export { inversify, inversify as default } from './component.js'

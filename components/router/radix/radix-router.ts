@@ -1,0 +1,104 @@
+import FindMyWay from 'find-my-way'
+import { DovetailError, type FetchHandler, type Handler, type RouteDefinition, type RouteMatch, type Router, type UrlParams } from '../../../core/index.js'
+import { urlFor } from './url-for.js'
+
+export interface RadixRouterOptions {
+  /** Treat `/a/` like `/a`. @default false */
+  ignoreTrailingSlash?: boolean
+  /** Treat `//a` like `/a`. @default false */
+  ignoreDuplicateSlashes?: boolean
+  /** @default true */
+  caseSensitive?: boolean
+  /** Longer parameter values answer 404, a guard against abuse. @default 500 */
+  maxParamLength?: number
+}
+
+type Store = { kind: 'route'; handler: Handler } | { kind: 'mount'; fetch: FetchHandler; prefix: string }
+
+const noop = () => {}
+
+/** The router slot on find-my-way, the radix-tree router under Fastify. */
+export class RadixRouter implements Router {
+  readonly #tree: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>
+  readonly #names = new Map<string, string>()
+  readonly #methods = new Set<string>()
+
+  constructor(options: RadixRouterOptions = {}) {
+    this.#tree = FindMyWay({
+      ignoreTrailingSlash: options.ignoreTrailingSlash ?? false,
+      ignoreDuplicateSlashes: options.ignoreDuplicateSlashes ?? false,
+      caseSensitive: options.caseSensitive ?? true,
+      maxParamLength: options.maxParamLength ?? 500,
+    })
+  }
+
+  add(route: RouteDefinition): void {
+    if (!route.path.startsWith('/') && route.path !== '*') {
+      throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Route path '${route.path}' must start with '/'.`)
+    }
+    if (route.name !== undefined) {
+      const existing = this.#names.get(route.name)
+      if (existing !== undefined && existing !== route.path) {
+        throw new DovetailError('DOVETAIL_ERR_ROUTER_DUPLICATE_NAME', `Route name '${route.name}' is used by ${existing} and by ${route.path}.`)
+      }
+      this.#names.set(route.name, route.path)
+    }
+    const store: Store = { kind: 'route', handler: route.handler }
+    for (const method of route.methods) this.#on(method, route.path, store)
+  }
+
+  mount(prefix: string, fetch: FetchHandler): void {
+    const clean = prefix.replace(/\/+$/, '')
+    if (!clean.startsWith('/')) {
+      throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Mount prefix '${prefix}' must start with '/' and not be '/'.`)
+    }
+    const store: Store = { kind: 'mount', fetch, prefix: clean }
+    for (const method of mountMethods) {
+      this.#on(method, clean, store)
+      this.#on(method, `${clean}/*`, store)
+    }
+  }
+
+  match(method: string, path: string): RouteMatch {
+    const found = this.#find(method, path) ?? (method === 'HEAD' ? this.#find('GET', path) : null)
+    if (found) {
+      const store = found.store as Store
+      if (store.kind === 'mount') return store
+      return { kind: 'route', handler: store.handler, params: found.params as Record<string, string> }
+    }
+    const allowed: string[] = []
+    for (const other of this.#methods) if (other !== method && this.#find(other, path)) allowed.push(other)
+    if (allowed.length === 0) return { kind: 'not-found' }
+    if (allowed.includes('GET') && !allowed.includes('HEAD')) allowed.push('HEAD')
+    return { kind: 'method-not-allowed', allowed: allowed.sort() }
+  }
+
+  url(name: string, params?: UrlParams): string {
+    const pattern = this.#names.get(name)
+    if (pattern === undefined) {
+      const known = [...this.#names.keys()].sort().join(', ') || 'none'
+      throw new DovetailError('DOVETAIL_ERR_ROUTER_UNKNOWN_NAME', `No route is named '${name}'. Named routes: ${known}.`)
+    }
+    return urlFor(name, pattern, params)
+  }
+
+  #on(method: string, path: string, store: Store): void {
+    try {
+      this.#tree.on(method as FindMyWay.HTTPMethod, path, noop, store)
+    } catch (error) {
+      throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Route ${method} ${path}: ${(error as Error).message}`, { cause: error })
+    }
+    this.#methods.add(method)
+  }
+
+  #find(method: string, path: string) {
+    // find-my-way throws on methods it does not know; such a method matches nothing.
+    try {
+      return this.#tree.find(method as FindMyWay.HTTPMethod, path)
+    } catch {
+      return null
+    }
+  }
+}
+
+const mountMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']

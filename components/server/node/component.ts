@@ -1,0 +1,29 @@
+import { z } from 'zod'
+import { defineComponent, Logger, Server } from '../../../core/index.js'
+import { NodeServer } from './node-server.js'
+
+export const nodeServerOptions = z.strictObject({
+  headersTimeout: z.number().int().positive().default(30_000),
+  requestTimeout: z.number().int().positive().default(60_000),
+  keepAliveTimeout: z.number().int().positive().default(5_000),
+  maxHeaderSize: z.number().int().min(1024).default(16_384),
+  shutdownTimeout: z.number().int().nonnegative().default(10_000),
+  trustProxy: z.boolean().default(false),
+})
+
+/**
+ * The server slot on node:http, with explicit timeouts and header limits.
+ *
+ * @example
+ * import node from 'dovetail/components/server/node'
+ * defineConfig({ components: { server: node({ keepAliveTimeout: 10_000 }) } })
+ */
+export const node = defineComponent({
+  name: 'server/node',
+  slot: 'server',
+  api: 1,
+  options: nodeServerOptions,
+  register(c, options) {
+    c.singleton(Server, (resolve) => new NodeServer(options, resolve(Logger)))
+  },
+})

@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
+
+/**
+ * A `Request` built only as far as it is read.
+ *
+ * Why: constructing an undici `Request` (URL parsing, a Headers object, a body
+ * stream) for every incoming message costs microseconds that a handler which
+ * reads only `method` and `url` never needed. `method` and `url` are answered
+ * from the node message directly, `headers` is built on first access, and any
+ * other member builds the real `Request` once and delegates to it. It passes
+ * `instanceof Request`.
+ */
+const real = Symbol('real')
+const source = Symbol('source')
+
+interface Source {
+  req: IncomingMessage
+  res: ServerResponse
+  url: string
+  headers: Headers | undefined
+}
+
+class LazyRequest {
+  [source]: Source;
+  [real]: Request | undefined
+
+  constructor(req: IncomingMessage, res: ServerResponse, url: string) {
+    this[source] = { req, res, url, headers: undefined }
+    this[real] = undefined
+  }
+
+  get method(): string {
+    return this[source].req.method ?? 'GET'
+  }
+
+  get url(): string {
+    return this[source].url
+  }
+
+  get headers(): Headers {
+    const s = this[source]
+    if (this[real]) return this[real].headers
+    if (!s.headers) {
+      s.headers = new Headers()
+      const raw = s.req.rawHeaders
+      for (let i = 0; i < raw.length; i += 2) s.headers.append(raw[i]!, raw[i + 1]!)
+    }
+    return s.headers
+  }
+}
+
+function materialize(lazy: LazyRequest): Request {
+  if (lazy[real]) return lazy[real]
+  const { req, res, url } = lazy[source]
+  const controller = new AbortController()
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort(new Error('The client closed the connection'))
+  })
+  const method = req.method ?? 'GET'
+  const init: RequestInit & { duplex?: 'half' } = { method, headers: lazy.headers, signal: controller.signal }
+  if (method !== 'GET' && method !== 'HEAD') {
+    init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>
+    init.duplex = 'half'
+  }
+  lazy[real] = new Request(url, init)
+  return lazy[real]
+}
+
+// Every other member of Request (body, signal, json(), clone(), …) is answered by the real one.
+for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(Request.prototype))) {
+  if (name === 'constructor' || name in LazyRequest.prototype) continue
+  if (descriptor.get) {
+    Object.defineProperty(LazyRequest.prototype, name, {
+      get(this: LazyRequest) {
+        return Reflect.get(materialize(this), name)
+      },
+    })
+  } else if (typeof descriptor.value === 'function') {
+    Object.defineProperty(LazyRequest.prototype, name, {
+      value(this: LazyRequest, ...args: unknown[]) {
+        return (descriptor.value as Function).apply(materialize(this), args)
+      },
+    })
+  }
+}
+Object.setPrototypeOf(LazyRequest.prototype, Request.prototype)
+
+export function lazyRequest(req: IncomingMessage, res: ServerResponse, url: string): Request {
+  return new LazyRequest(req, res, url) as unknown as Request
+}

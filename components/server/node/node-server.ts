@@ -1,0 +1,123 @@
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { FetchHandler, ListeningServer, ListenOptions, Logger, Server } from '../../../core/index.js'
+import { lazyRequest } from './lazy-request.js'
+import { writeResponse } from './write-response.js'
+
+export interface NodeServerOptions {
+  /** Time allowed to receive a request's headers. @default 30000 */
+  headersTimeout: number
+  /** Time allowed to receive a whole request. @default 60000 */
+  requestTimeout: number
+  /** How long an idle keep-alive connection stays open. @default 5000 */
+  keepAliveTimeout: number
+  /** Largest request header block, in bytes; larger answers 431. @default 16384 */
+  maxHeaderSize: number
+  /** On close, how long requests in flight may take before their connections are cut. @default 10000 */
+  shutdownTimeout: number
+  /** Take the scheme and host from X-Forwarded-Proto / X-Forwarded-Host. Only behind a proxy you run. @default false */
+  trustProxy: boolean
+}
+
+/**
+ * A node:http request listener for any fetch handler. Exported for users who
+ * run their own `http.Server`.
+ *
+ * @example
+ * import { createServer } from 'node:http'
+ * createServer(toRequestListener(app.fetch)).listen(3000)
+ */
+export function toRequestListener(handler: FetchHandler, options: { trustProxy?: boolean; logger?: Logger } = {}): RequestListener {
+  const trustProxy = options.trustProxy ?? false
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const request = lazyRequest(req, res, absoluteUrl(req, trustProxy))
+    let response: Response | Promise<Response>
+    try {
+      response = handler(request)
+    } catch (error) {
+      return fail(res, error, options.logger)
+    }
+    Promise.resolve(response)
+      .then((r) => writeResponse(r, res))
+      .catch((error) => fail(res, error, options.logger))
+  }
+}
+
+function absoluteUrl(req: IncomingMessage, trustProxy: boolean): string {
+  const forwardedProto = trustProxy ? firstValue(req.headers['x-forwarded-proto']) : undefined
+  const forwardedHost = trustProxy ? firstValue(req.headers['x-forwarded-host']) : undefined
+  const scheme = forwardedProto ?? ((req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http')
+  const host = forwardedHost ?? req.headers.host ?? `${req.socket.localAddress}:${req.socket.localPort}`
+  return `${scheme}://${host}${req.url ?? '/'}`
+}
+
+const firstValue = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v?.split(',')[0]?.trim())
+
+function fail(res: ServerResponse, error: unknown, logger: Logger | undefined): void {
+  if (logger) logger.error({ err: error }, 'the fetch handler failed')
+  else process.stderr.write(`dovetail/server/node: the fetch handler failed: ${(error as Error)?.stack ?? error}\n`)
+  if (!res.headersSent) {
+    res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
+    res.end('Internal Server Error')
+  } else {
+    res.destroy()
+  }
+}
+
+/** The server slot on node:http. */
+export class NodeServer implements Server {
+  readonly #options: NodeServerOptions
+  readonly #logger: Logger | undefined
+
+  constructor(options: NodeServerOptions, logger?: Logger) {
+    this.#options = options
+    this.#logger = logger
+  }
+
+  async listen(handler: FetchHandler, { port, host }: ListenOptions): Promise<ListeningServer> {
+    const o = this.#options
+    const server = createServer(
+      { maxHeaderSize: o.maxHeaderSize, requestTimeout: o.requestTimeout, headersTimeout: o.headersTimeout, keepAliveTimeout: o.keepAliveTimeout },
+      toRequestListener(handler, { trustProxy: o.trustProxy, ...(this.#logger ? { logger: this.#logger } : {}) }),
+    )
+    let inFlight = 0
+    let closing = false
+    server.on('request', (_req, res: ServerResponse) => {
+      inFlight++
+      res.once('close', () => {
+        inFlight--
+        // Once closing, a keep-alive connection that just finished its request is idle: let it go.
+        if (closing) server.closeIdleConnections()
+      })
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    const address = server.address() as AddressInfo
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+    let closed: Promise<void> | undefined
+    return {
+      port: address.port,
+      host: address.address,
+      url: `http://${shownHost}:${address.port}`,
+      close: () => {
+        closed ??= new Promise<void>((resolve) => {
+          closing = true
+          const force = setTimeout(() => server.closeAllConnections(), o.shutdownTimeout)
+          force.unref()
+          server.close(() => {
+            clearTimeout(force)
+            resolve()
+          })
+          server.closeIdleConnections()
+          if (inFlight === 0) server.closeAllConnections()
+        })
+        return closed
+      },
+    }
+  }
+}

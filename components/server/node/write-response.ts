@@ -1,0 +1,61 @@
+import type { ServerResponse } from 'node:http'
+import { lightResponseParts } from '../../../core/index.js'
+
+/** Write a fetch `Response` to a node response, streaming its body with backpressure. */
+export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
+  const light = lightResponseParts(response)
+  if (light) {
+    const headers = flatHeaders(light.headers)
+    const body = light.body
+    if (body !== null) headers.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength))
+    res.writeHead(light.status, headers)
+    res.end(body ?? undefined)
+    return
+  }
+  res.writeHead(response.status, response.statusText || undefined, flatHeaders(response.headers))
+  const body = response.body
+  if (!body) {
+    res.end()
+    return
+  }
+  const reader = body.getReader()
+  const cancel = () => void reader.cancel().catch(() => {})
+  res.once('close', cancel)
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      if (res.destroyed) return
+      if (!res.write(value)) await drained(res)
+    }
+    res.end()
+  } finally {
+    res.off('close', cancel)
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.once('drain', done)
+    res.once('close', done)
+  })
+}
+
+/** Headers as node's flat [name, value, name, value] list, keeping every Set-Cookie. */
+function flatHeaders(headers: Headers | Record<string, string>): string[] {
+  const flat: string[] = []
+  if (headers instanceof Headers) {
+    headers.forEach((value, name) => {
+      if (name !== 'set-cookie') flat.push(name, value)
+    })
+    for (const cookie of headers.getSetCookie()) flat.push('set-cookie', cookie)
+  } else {
+    for (const name in headers) flat.push(name, headers[name]!)
+  }
+  return flat
+}

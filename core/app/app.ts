@@ -1,0 +1,187 @@
+import type { ComponentContext } from '../component/define-component.js'
+import type { ReadyComponent } from '../component/validate-components.js'
+import type { Container } from '../container/container.js'
+import type { Token } from '../container/token.js'
+import { Context, type ContextKernel } from '../context/context.js'
+import { DovetailError } from '../errors/dovetail-error.js'
+import { type ErrorRenderer, errorDetails } from '../errors/error-renderer.js'
+import { MethodNotAllowedError, NotFoundError } from '../errors/http-error.js'
+import { lightResponse, lightResponseParts } from '../gateway/light-response.js'
+import { compose } from '../pipeline/compose.js'
+import type { Handler, Middleware } from '../pipeline/middleware.js'
+import type { Logger } from '../slots/logger.js'
+import type { Router, UrlParams } from '../slots/router.js'
+import { type ListeningServer, Server } from '../slots/server.js'
+
+export interface AppParts {
+  container: Container
+  router: Router
+  components: readonly ReadyComponent[]
+  environment: string
+  logger: Logger
+  renderError: ErrorRenderer
+  server: { port: number | undefined; host: string | undefined }
+}
+
+/**
+ * A running Dovetail app. `fetch` is its gateway interface; everything else is
+ * lifecycle and conveniences around it.
+ */
+export class App implements ContextKernel {
+  readonly container: Container
+  readonly environment: string
+  readonly logger: Logger
+  readonly #router: Router
+  readonly #components: readonly ReadyComponent[]
+  readonly #renderError: ErrorRenderer
+  readonly #defaults: AppParts['server']
+  readonly #servers = new Set<ListeningServer>()
+  #pipeline: Handler
+  #closed: Promise<void> | undefined
+
+  constructor(parts: AppParts) {
+    this.container = parts.container
+    this.environment = parts.environment
+    this.logger = parts.logger
+    this.#router = parts.router
+    this.#components = parts.components
+    this.#renderError = parts.renderError
+    this.#defaults = parts.server
+    this.#pipeline = this.#dispatch
+  }
+
+  /** @internal Set once at boot, after the middleware is known. */
+  useMiddleware(middleware: readonly Middleware[]): void {
+    this.#pipeline = compose(middleware, this.#dispatch)
+  }
+
+  /**
+   * The gateway interface: answer one request. Never throws: errors become
+   * error responses, and uncaught ones are logged.
+   */
+  readonly fetch = async (request: Request): Promise<Response> => {
+    const ctx = new Context(request, this)
+    let response: Response
+    try {
+      response = await this.#pipeline(ctx)
+      if (!(response instanceof Response)) {
+        throw new DovetailError(
+          'DOVETAIL_ERR_HANDLER_NO_RESPONSE',
+          `${request.method} ${ctx.path}: the handler or a middleware returned ${response === undefined ? 'undefined' : typeof response} instead of a Response.`,
+        )
+      }
+    } catch (error) {
+      response = this.renderError(error, request)
+    }
+    try {
+      await ctx.dispose()
+    } catch (error) {
+      this.logger.error({ err: error, method: request.method, path: ctx.path }, 'disposing the request scope failed')
+    }
+    return request.method === 'HEAD' ? withoutBody(response) : response
+  }
+
+  /** The path of a named route. */
+  url(name: string, params?: UrlParams): string {
+    return this.#router.url(name, params)
+  }
+
+  /** Resolve a singleton from the app's container. */
+  resolve<T>(token: Token<T>): T {
+    return this.container.resolve(token)
+  }
+
+  renderError(error: unknown, request: Request): Response {
+    const details = errorDetails(error, request, this.environment)
+    if (details.status >= 500) {
+      this.logger.error({ err: error, method: request.method, url: request.url }, 'uncaught error while handling a request')
+    }
+    return this.#renderError(details)
+  }
+
+  /**
+   * Serve the app with the server component. Port and host come from the
+   * arguments, else `PORT`/`HOST`, else `config.server`, else 3000 and 127.0.0.1.
+   */
+  async listen(options: { port?: number; host?: string } = {}): Promise<ListeningServer> {
+    if (this.#closed) throw new DovetailError('DOVETAIL_ERR_APP_CLOSED', 'app.listen() after app.close().')
+    if (this.container.lifetimeOf(Server) === undefined) {
+      throw new DovetailError('DOVETAIL_ERR_APP_NO_SERVER', 'app.listen() needs a component in the server slot (components.server), e.g. the built-in "node".')
+    }
+    const server = this.container.resolve(Server)
+    const listening = await server.listen(this.fetch, {
+      port: options.port ?? this.#defaults.port ?? 3000,
+      host: options.host ?? this.#defaults.host ?? '127.0.0.1',
+    })
+    this.#servers.add(listening)
+    return listening
+  }
+
+  /**
+   * Graceful shutdown: stop accepting connections, let requests in flight
+   * finish, stop components in reverse start order, then dispose singletons.
+   * Safe to call more than once.
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#shutdown()
+    return this.#closed
+  }
+
+  async #shutdown(): Promise<void> {
+    await Promise.all([...this.#servers].map((s) => s.close()))
+    const failures: unknown[] = []
+    const context: ComponentContext = { resolve: (t) => this.container.resolve(t), env: this.environment }
+    for (const r of [...this.#components].reverse()) {
+      try {
+        await r.component.definition.stop?.(context, r.options as never)
+      } catch (error) {
+        failures.push(error)
+        this.logger.error({ err: error, component: r.component.definition.name }, 'component failed to stop')
+      }
+    }
+    await this.container.dispose()
+    if (failures.length) throw new AggregateError(failures, 'Some components failed to stop')
+  }
+
+  readonly #dispatch: Handler = (ctx) => {
+    const match = this.#router.match(ctx.request.method, ctx.path)
+    switch (match.kind) {
+      case 'route':
+        ctx.params = match.params
+        return match.handler(ctx)
+      case 'mount':
+        return match.fetch(stripPrefix(ctx.request, match.prefix))
+      case 'method-not-allowed':
+        throw new MethodNotAllowedError(match.allowed)
+      default:
+        throw new NotFoundError()
+    }
+  }
+}
+
+/** The request a mounted handler sees: the same, with the mount prefix cut from the path. */
+function stripPrefix(request: Request, prefix: string): Request {
+  const url = new URL(request.url)
+  url.pathname = url.pathname.slice(prefix.length) || '/'
+  const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers: request.headers, signal: request.signal }
+  if (request.body) {
+    init.body = request.body
+    init.duplex = 'half'
+  }
+  return new Request(url, init)
+}
+
+function withoutBody(response: Response): Response {
+  const light = lightResponseParts(response)
+  if (light) {
+    // Keep the length the GET would have had, as HEAD promises.
+    const headers = new Headers(light.headers)
+    if (light.body !== null && !headers.has('content-length')) {
+      headers.set('content-length', String(typeof light.body === 'string' ? Buffer.byteLength(light.body) : light.body.byteLength))
+    }
+    return lightResponse(null, light.status, headers)
+  }
+  if (response.body === null) return response
+  void response.body.cancel()
+  return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers })
+}

@@ -1,0 +1,112 @@
+import { prepareComponent, orderComponents, type ReadyComponent } from '../component/validate-components.js'
+import { multiSlots, type SlotName } from '../component/slots.js'
+import type { ComponentContext } from '../component/define-component.js'
+import type { ComponentSpec, DovetailConfig } from '../config/define-config.js'
+import { loadComponent } from '../config/load-component.js'
+import { resolveConfig } from '../config/resolve-config.js'
+import { Container } from '../container/container.js'
+import { token } from '../container/token.js'
+import { DovetailError } from '../errors/dovetail-error.js'
+import { defaultErrorRenderer, ErrorRenderer } from '../errors/error-renderer.js'
+import type { Middleware } from '../pipeline/middleware.js'
+import { consoleLogger, Logger } from '../slots/logger.js'
+import { Router } from '../slots/router.js'
+import { App } from './app.js'
+import { createRoutes } from './routes.js'
+
+/** The environment name (`development`, `production`, `test`), resolvable by components. */
+export const Environment = token<string>('Environment')
+
+/**
+ * Build an app from a config: load the preset and components, validate every
+ * option and dependency, register services, define routes, start components.
+ * Everything that can be wrong with a config fails here, before the first
+ * request, with a `DovetailError` naming the component, the option and the fix.
+ *
+ * @example
+ * const app = await createApp(defineConfig({
+ *   routes(r) { r.get('/hello/:name', (ctx) => ctx.text(`Hello ${ctx.params.name}`), { name: 'hello' }) },
+ * }))
+ * const res = await app.fetch(new Request('http://localhost/hello/world'))
+ */
+export async function createApp(config: DovetailConfig = {}): Promise<App> {
+  const resolved = await resolveConfig(config)
+  const ready: ReadyComponent[] = []
+  for (const [slot, spec] of resolved.components) {
+    for (const one of specsOf(slot, spec)) {
+      const component = await loadComponent(slot, one)
+      if (component) ready.push(await prepareComponent(slot, component))
+    }
+  }
+  const components = orderComponents(ready)
+  const containerComponent = components.find((r) => r.slot === 'container')!
+  const createAdapter = containerComponent.component.definition.createContainer
+  if (!createAdapter) {
+    throw new DovetailError('DOVETAIL_ERR_COMPONENT_INVALID', `Container component '${containerComponent.component.definition.name}' has no createContainer(options).`)
+  }
+  const container = new Container(createAdapter(containerComponent.options as never))
+
+  const core = container.registryFor('dovetail core')
+  core.value(Environment, resolved.environment)
+  for (const r of components) r.component.definition.register?.(container.registryFor(`component '${r.component.definition.name}'`), r.options as never)
+  const appRegistry = container.registryFor('the app config')
+  for (const register of resolved.register) register(appRegistry)
+  if (!core.has(Logger)) core.value(Logger, consoleLogger({}, resolved.environment === 'development' ? 'debug' : 'info'))
+  if (!core.has(ErrorRenderer)) core.value(ErrorRenderer, defaultErrorRenderer)
+
+  const router = container.resolve(Router)
+  const routes = createRoutes(router, container.registryFor('a route'))
+  for (const define of resolved.routes) define(routes)
+  container.validate()
+
+  const app = new App({
+    container,
+    router,
+    components,
+    environment: resolved.environment,
+    logger: container.resolve(Logger),
+    renderError: container.resolve(ErrorRenderer),
+    server: resolved.server,
+  })
+  const context: ComponentContext = { resolve: (t) => container.resolve(t), env: resolved.environment }
+  const middleware: Middleware[] = []
+  for (const r of components) {
+    const make = r.component.definition.middleware
+    if (r.slot === 'middleware' && make) middleware.push(make(context, r.options as never))
+  }
+  app.useMiddleware([...middleware, ...resolved.middleware])
+  await startAll(components, context, container)
+  return app
+}
+
+function specsOf(slot: SlotName, spec: ComponentSpec | readonly ComponentSpec[]): readonly ComponentSpec[] {
+  if (multiSlots.has(slot)) {
+    if (!Array.isArray(spec)) {
+      throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `components.${slot} takes a list of components, got ${typeof spec}.`)
+    }
+    return spec
+  }
+  if (Array.isArray(spec)) {
+    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `components.${slot} takes one component, got a list. Only ${[...multiSlots].join(', ')} takes a list.`)
+  }
+  return [spec as ComponentSpec]
+}
+
+/** Start in dependency order; if one fails, stop those already started, in reverse. */
+async function startAll(components: readonly ReadyComponent[], context: ComponentContext, container: Container): Promise<void> {
+  const started: ReadyComponent[] = []
+  for (const r of components) {
+    try {
+      await r.component.definition.start?.(context, r.options as never)
+      started.push(r)
+    } catch (error) {
+      for (const s of started.reverse()) await Promise.resolve(s.component.definition.stop?.(context, s.options as never)).catch(() => {})
+      await container.dispose().catch(() => {})
+      throw new DovetailError(
+        'DOVETAIL_ERR_COMPONENT_START',
+        `Component '${r.component.definition.name}' failed to start: ${(error as Error)?.message ?? error}`,
+        { cause: error },
+      )
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import type { Registry } from '../container/registry.js'
+import type { InjectableClass } from '../container/token.js'
+import { DovetailError } from '../errors/dovetail-error.js'
+import type { FetchHandler, HasFetch } from '../gateway/fetch-handler.js'
+import type { Context } from '../context/context.js'
+import type { Handler } from '../pipeline/middleware.js'
+import type { Router } from '../slots/router.js'
+
+/** Methods of `C` that can answer a request. */
+type ActionOf<C> = { [K in keyof C & string]: C[K] extends (ctx: Context) => Response | Promise<Response> ? K : never }[keyof C & string]
+
+/**
+ * A handler: a function of the context, or a controller action `[Class, 'method']`.
+ * The controller is resolved from the container for each request (scoped, with
+ * constructor injection from its static `inject` list) unless registered otherwise.
+ */
+export type RouteHandler<C = any> = Handler | readonly [InjectableClass<C>, ActionOf<C>]
+
+export interface RouteOptions {
+  /** Name the route so `ctx.url(name, params)` and `app.url` can build its path. */
+  name?: string
+}
+
+/**
+ * What `routes(r)` in the config receives.
+ *
+ * @example
+ * routes(r) {
+ *   r.get('/', (ctx) => ctx.text('home'), { name: 'home' })
+ *   r.get('/pages/:slug', [PageController, 'show'], { name: 'page' })
+ *   r.group('/api', (api) => api.post('/items', createItem))
+ *   r.mount('/legacy', legacyApp.fetch)
+ * }
+ */
+export interface Routes {
+  get<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
+  post<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
+  put<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
+  patch<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
+  delete<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
+  options<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
+  /** Every method. */
+  all<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
+  route<C>(methods: string | readonly string[], path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
+  /** Routes under a common path prefix. */
+  group(prefix: string, define: (r: Routes) => void): Routes
+  /**
+   * Send `prefix` and everything below it to another fetch handler: a Dovetail
+   * app, a Hono app, anything that speaks the gateway interface. The handler sees
+   * the path with the prefix removed.
+   */
+  mount(prefix: string, target: FetchHandler | HasFetch): Routes
+}
+
+export const allMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+
+const join = (prefix: string, path: string): string => {
+  const joined = `${prefix.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
+  return joined.length > 1 && path === '' ? joined.replace(/\/$/, '') : joined
+}
+
+export function createRoutes(router: Router, registry: Registry, prefix = ''): Routes {
+  const toHandler = (handler: RouteHandler<any>, path: string): Handler => {
+    if (typeof handler === 'function') return handler
+    if (Array.isArray(handler) && typeof handler[0] === 'function' && typeof handler[1] === 'string') {
+      const [controller, action] = handler as [InjectableClass<Record<string, Handler>>, string]
+      if (typeof controller.prototype[action] !== 'function') {
+        throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Route ${path}: ${controller.name} has no method '${action}'.`)
+      }
+      if (!registry.has(controller)) registry.scoped(controller)
+      return (ctx) => ctx.resolve(controller)[action]!(ctx)
+    }
+    throw new DovetailError(
+      'DOVETAIL_ERR_ROUTER_INVALID_ROUTE',
+      `Route ${path}: the handler must be a function (ctx) => Response or a controller action [Class, 'method'].`,
+    )
+  }
+  const add = (methods: string | readonly string[], path: string, handler: RouteHandler<any>, options: RouteOptions = {}) => {
+    const full = join(prefix, path)
+    const list = (typeof methods === 'string' ? [methods] : methods).map((m) => m.toUpperCase())
+    router.add({ methods: list, path: full, handler: toHandler(handler, full), name: options.name })
+    return routes
+  }
+  const routes: Routes = {
+    get: (p, h, o) => add('GET', p, h, o),
+    post: (p, h, o) => add('POST', p, h, o),
+    put: (p, h, o) => add('PUT', p, h, o),
+    patch: (p, h, o) => add('PATCH', p, h, o),
+    delete: (p, h, o) => add('DELETE', p, h, o),
+    options: (p, h, o) => add('OPTIONS', p, h, o),
+    all: (p, h, o) => add(allMethods, p, h, o),
+    route: (m, p, h, o) => add(m, p, h, o),
+    group: (groupPrefix, define) => {
+      define(createRoutes(router, registry, join(prefix, groupPrefix)))
+      return routes
+    },
+    mount: (mountPrefix, target) => {
+      const fetch = typeof target === 'function' ? target : target.fetch.bind(target)
+      if (typeof fetch !== 'function') {
+        throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `mount('${mountPrefix}'): the target must be a fetch handler or have a fetch method.`)
+      }
+      router.mount(join(prefix, mountPrefix), fetch)
+      return routes
+    },
+  }
+  return routes
+}

@@ -1,0 +1,92 @@
+import { DovetailError } from '../errors/dovetail-error.js'
+import type { Component } from './define-component.js'
+import { requiredSlots, slotContracts, type SlotName } from './slots.js'
+import { issuePath } from './standard-schema.js'
+
+/** A component checked against its slot, with validated options. */
+export interface ReadyComponent {
+  component: Component
+  slot: SlotName
+  options: unknown
+}
+
+/** Check slot, contract version and options of one component. */
+export async function prepareComponent(slot: SlotName, component: Component): Promise<ReadyComponent> {
+  const def = component.definition
+  if (def.slot !== slot) {
+    throw new DovetailError(
+      'DOVETAIL_ERR_COMPONENT_SLOT_MISMATCH',
+      `Component '${def.name}' fills the ${def.slot} slot, but was put in the ${slot} slot. Move it to components.${def.slot}.`,
+    )
+  }
+  const provided = slotContracts[slot]
+  if (def.api !== provided) {
+    throw new DovetailError(
+      'DOVETAIL_ERR_COMPONENT_API_MISMATCH',
+      `Component '${def.name}' implements version ${def.api} of the ${slot} slot's contract, but this core provides version ${provided}. ` +
+        `Use a release of '${def.name}' made for ${slot} contract v${provided}.`,
+    )
+  }
+  return { component, slot, options: await validateOptions(component) }
+}
+
+async function validateOptions(component: Component): Promise<unknown> {
+  const { definition: def, input } = component
+  if (!def.options) {
+    if (input !== undefined) {
+      throw new DovetailError('DOVETAIL_ERR_COMPONENT_OPTIONS', `Component '${def.name}' takes no options, but was given some.`)
+    }
+    return undefined
+  }
+  const result = await def.options['~standard'].validate(input ?? {})
+  if (result.issues) {
+    const lines = result.issues.map((issue) => `  - option '${issuePath(issue)}': ${issue.message}`)
+    throw new DovetailError('DOVETAIL_ERR_COMPONENT_OPTIONS', `Component '${def.name}' has invalid options:\n${lines.join('\n')}\n`)
+  }
+  return result.value
+}
+
+/**
+ * Check that every required slot and every component's `requires` is filled,
+ * and return the components in start order: each after the slots it requires,
+ * the container first.
+ */
+export function orderComponents(ready: readonly ReadyComponent[]): ReadyComponent[] {
+  const filled = new Set(ready.map((r) => r.slot))
+  for (const slot of requiredSlots) {
+    if (!filled.has(slot)) {
+      throw new DovetailError(
+        'DOVETAIL_ERR_COMPONENT_REQUIRED_SLOT',
+        `Every app needs a component in the ${slot} slot, and this config leaves it empty. Set components.${slot} or use a preset that fills it.`,
+      )
+    }
+  }
+  for (const r of ready) {
+    for (const need of r.component.definition.requires ?? []) {
+      if (!filled.has(need)) {
+        throw new DovetailError(
+          'DOVETAIL_ERR_COMPONENT_MISSING_REQUIREMENT',
+          `Component '${r.component.definition.name}' requires the ${need} slot, which no component fills. Add one under components.${need}.`,
+        )
+      }
+    }
+  }
+  const ordered: ReadyComponent[] = []
+  const state = new Map<ReadyComponent, 'visiting' | 'done'>()
+  const visit = (r: ReadyComponent, path: string[]) => {
+    if (state.get(r) === 'done') return
+    const name = r.component.definition.name
+    if (state.get(r) === 'visiting') {
+      throw new DovetailError('DOVETAIL_ERR_COMPONENT_CYCLE', `Components require each other in a cycle: ${[...path, name].join(' -> ')}.`)
+    }
+    state.set(r, 'visiting')
+    for (const need of r.component.definition.requires ?? []) {
+      for (const dep of ready.filter((d) => d.slot === need)) visit(dep, [...path, name])
+    }
+    state.set(r, 'done')
+    ordered.push(r)
+  }
+  const containerFirst = [...ready].sort((a, b) => Number(b.slot === 'container') - Number(a.slot === 'container'))
+  for (const r of containerFirst) visit(r, [])
+  return ordered
+}

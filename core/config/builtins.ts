@@ -1,0 +1,26 @@
+import type { SlotName } from '../component/slots.js'
+
+/**
+ * Built-in components and presets by name, as import specifiers. This is data,
+ * not imports: the core never loads a component it was not asked for, so an app
+ * pulls in (and needs the peer dependencies of) only what its config names.
+ * The specifiers go through the package's own `exports`, the same road a
+ * third-party component takes.
+ */
+export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<string, string>> } = {
+  container: {
+    awilix: 'dovetail/components/container/awilix',
+    inversify: 'dovetail/components/container/inversify',
+  },
+  router: { radix: 'dovetail/components/router/radix' },
+  server: { node: 'dovetail/components/server/node' },
+  logger: {},
+  template: {},
+  orm: {},
+  'session-store': {},
+  middleware: {},
+}
+
+export const builtinPresets: Readonly<Record<string, string>> = {
+  minimal: 'dovetail/presets/minimal',
+}

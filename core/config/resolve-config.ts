@@ -1,0 +1,94 @@
+import { isSlotName, slotNames, type SlotName } from '../component/slots.js'
+import type { Registry } from '../container/registry.js'
+import { DovetailError } from '../errors/dovetail-error.js'
+import type { Middleware } from '../pipeline/middleware.js'
+import type { Routes } from '../app/routes.js'
+import { builtinPresets } from './builtins.js'
+import type { ComponentSpec, ComponentsConfig, ConfigLayer, DovetailConfig, Preset } from './define-config.js'
+
+/** A config with its preset, environment layer and environment variables applied. */
+export interface ResolvedConfig {
+  environment: string
+  preset: string
+  components: Map<SlotName, ComponentSpec | readonly ComponentSpec[]>
+  register: Array<(c: Registry) => void>
+  routes: Array<(r: Routes) => void>
+  middleware: Middleware[]
+  server: { port: number | undefined; host: string | undefined }
+}
+
+const configKeys = ['preset', 'components', 'server', 'register', 'routes', 'middleware', 'env', 'environment']
+const layerKeys = ['components', 'server', 'register', 'routes', 'middleware']
+
+export async function resolveConfig(config: DovetailConfig, variables: NodeJS.ProcessEnv = process.env): Promise<ResolvedConfig> {
+  checkKeys(config, configKeys, 'config')
+  const environment = config.environment ?? variables.NODE_ENV ?? 'development'
+  const preset = await loadPreset(config.preset ?? 'minimal')
+  const layer = config.env?.[environment] ?? {}
+  checkKeys(layer, layerKeys, `config.env.${environment}`)
+  const layers: ConfigLayer[] = [config, layer]
+
+  const components = new Map<SlotName, ComponentSpec | readonly ComponentSpec[]>()
+  for (const [where, set] of [[`preset '${preset.name}'`, preset.components], ['config.components', config.components], [`config.env.${environment}.components`, layer.components]] as const) {
+    for (const [slot, spec] of Object.entries(set ?? {}) as Array<[string, ComponentSpec]>) {
+      if (!isSlotName(slot)) {
+        throw new DovetailError('DOVETAIL_ERR_CONFIG_UNKNOWN_SLOT', `${where} names a slot '${slot}' that does not exist. Slots: ${slotNames.join(', ')}.`)
+      }
+      components.set(slot, spec)
+    }
+  }
+
+  const port = parsePort(variables.PORT) ?? config.server?.port ?? layer.server?.port
+  return {
+    environment,
+    preset: preset.name,
+    components,
+    register: layers.flatMap((l) => (l.register ? [l.register] : [])),
+    routes: layers.flatMap((l) => (l.routes ? [l.routes] : [])),
+    middleware: layers.flatMap((l) => l.middleware ?? []),
+    server: { port, host: variables.HOST || layer.server?.host || config.server?.host },
+  }
+}
+
+async function loadPreset(preset: string | Preset): Promise<Preset> {
+  if (typeof preset !== 'string') return checkPreset(preset, 'the preset object')
+  const specifier = builtinPresets[preset]
+  if (!specifier) {
+    throw new DovetailError(
+      'DOVETAIL_ERR_CONFIG_UNKNOWN_PRESET',
+      `No preset named '${preset}'. Presets: ${Object.keys(builtinPresets).join(', ')}; or pass a preset object from definePreset().`,
+    )
+  }
+  const module = (await import(specifier)) as { default?: unknown }
+  return checkPreset(module.default, specifier)
+}
+
+function checkPreset(value: unknown, where: string): Preset {
+  const preset = value as Preset
+  if (typeof preset?.name !== 'string' || typeof preset.components !== 'object' || preset.components === null) {
+    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `${where} is not a preset: expected { name, components } from definePreset().`)
+  }
+  return preset
+}
+
+function checkKeys(value: object, allowed: readonly string[], where: string): void {
+  if (typeof value !== 'object' || value === null) {
+    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `${where} must be an object (use defineConfig({ ... })).`)
+  }
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `${where} has an unknown key '${key}'. Allowed: ${allowed.join(', ')}.`)
+    }
+  }
+}
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `The PORT environment variable is '${value}', not a port number (0-65535).`)
+  }
+  return port
+}
+
+export type { ComponentsConfig }

@@ -1,0 +1,203 @@
+import { DovetailError } from '../errors/dovetail-error.js'
+import type { Lifetime } from './lifetime.js'
+import type { AdapterScope, ContainerAdapter } from './port.js'
+import { type Provider, type Recipe, type RegisterOptions, recipeOf } from './provider.js'
+import type { Registry } from './registry.js'
+import { type Token, tokenName } from './token.js'
+
+interface Registration extends Recipe {
+  token: Token
+  key: string
+  lifetime: Lifetime
+  owner: string
+}
+
+/** Holds a request's scope, created on the first scoped resolution only. */
+export interface ScopeHolder {
+  scope: AdapterScope | undefined
+}
+
+const describe = (r: Registration): string => `${tokenName(r.token)} (${r.lifetime})`
+const pathOf = (chain: readonly Registration[], last: string): string => [...chain.map(describe), last].join(' -> ')
+
+/**
+ * The core's container: one registration table and one set of rules in front of
+ * whichever adapter the container slot holds. Resolution is synchronous, so the
+ * chain of registrations being built is a plain stack; it names the whole path in
+ * every error (`Handler (scoped) -> Repo (singleton) -> Db (scoped)`).
+ */
+export class Container {
+  readonly #adapter: ContainerAdapter
+  readonly #registrations = new Map<Token, Registration>()
+  readonly #building: Registration[] = []
+  #current: AdapterScope | null = null
+  #owner = 'app'
+  #disposed = false
+
+  constructor(adapter: ContainerAdapter) {
+    this.#adapter = adapter
+  }
+
+  /** The adapter's underlying library object. */
+  get native(): unknown {
+    return this.#adapter.native
+  }
+
+  /** A {@link Registry} whose registrations are attributed to `owner` in conflict errors. */
+  registryFor(owner: string): Registry {
+    const add = (lifetime: Lifetime) => (t: Token, p?: Provider<unknown>, o?: RegisterOptions<unknown>) => {
+      this.#owner = owner
+      this.add(lifetime, t, p, o)
+      return registry
+    }
+    const registry: Registry = {
+      singleton: add('singleton'),
+      scoped: add('scoped'),
+      transient: add('transient'),
+      value: (t, value) => add('singleton')(t, { useValue: value }),
+      has: (t) => this.#registrations.has(t),
+    }
+    return registry
+  }
+
+  add(lifetime: Lifetime, token: Token, provider?: Provider<unknown>, options: RegisterOptions<unknown> = {}): void {
+    const name = tokenName(token)
+    const previous = this.#registrations.get(token)
+    if (previous) {
+      throw new DovetailError(
+        'DOVETAIL_ERR_CONTAINER_DUPLICATE',
+        `${name} is registered twice: by ${previous.owner} and by ${this.#owner}. Remove one, or replace the component that registers it.`,
+      )
+    }
+    const recipe = recipeOf(token, provider)
+    if (!recipe) {
+      throw new DovetailError(
+        'DOVETAIL_ERR_CONTAINER_BAD_PROVIDER',
+        `${name} (registered by ${this.#owner}) needs a provider: a factory (resolve) => value, a class, { useClass }, { useFactory, deps } or { useValue }.`,
+      )
+    }
+    const registration: Registration = {
+      ...recipe,
+      token,
+      lifetime,
+      owner: this.#owner,
+      key: `${name}#${this.#registrations.size}`,
+    }
+    this.#registrations.set(token, registration)
+    this.#adapter.register({
+      key: registration.key,
+      lifetime,
+      create: () => this.#create(registration),
+      dispose: options.dispose,
+    })
+  }
+
+  lifetimeOf(token: Token): Lifetime | undefined {
+    return this.#registrations.get(token)?.lifetime
+  }
+
+  /** Resolve at the root: singletons and transients only. */
+  resolve<T>(token: Token<T>): T {
+    return this.#resolve(token, null) as T
+  }
+
+  /** Resolve for a request; the holder's scope is created only if this needs one. */
+  resolveFor<T>(holder: ScopeHolder, token: Token<T>): T {
+    const registration = this.#registrations.get(token)
+    if (registration?.lifetime === 'singleton') return this.#resolve(token, null) as T
+    holder.scope ??= this.createScope()
+    return this.#resolve(token, holder.scope) as T
+  }
+
+  createScope(): AdapterScope {
+    this.#assertOpen()
+    return this.#adapter.createScope()
+  }
+
+  /**
+   * Check every declared dependency (class `inject` lists, `deps` of factories)
+   * before the app serves: missing registrations, cycles and captive dependencies.
+   */
+  validate(): void {
+    for (const registration of this.#registrations.values()) this.#walk(registration, [])
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return
+    this.#disposed = true
+    await this.#adapter.dispose()
+  }
+
+  #walk(registration: Registration, chain: Registration[]): void {
+    if (!registration.deps) return
+    const here = [...chain, registration]
+    for (const dep of registration.deps) {
+      const target = this.#registrations.get(dep)
+      if (!target) throw this.#notRegistered(dep, here)
+      if (here.includes(target)) throw this.#cycle(target, here)
+      const captor = here.findLast((r) => r.lifetime === 'singleton')
+      if (target.lifetime === 'scoped' && captor) throw this.#captive(captor, target, here)
+      // Singletons are checked as roots of their own; walking into them here would repeat the work.
+      if (target.lifetime !== 'singleton') this.#walk(target, here)
+    }
+  }
+
+  #resolve(token: Token, scope: AdapterScope | null): unknown {
+    const registration = this.#registrations.get(token)
+    if (!registration) throw this.#notRegistered(token, this.#building)
+    if (registration.lifetime === 'scoped') {
+      const captor = this.#building.findLast((r) => r.lifetime === 'singleton')
+      if (captor) throw this.#captive(captor, registration, this.#building)
+      if (scope === null) {
+        throw new DovetailError(
+          'DOVETAIL_ERR_CONTAINER_NO_SCOPE',
+          `${pathOf(this.#building, describe(registration))}: a scoped service exists once per request; resolve it from a request (ctx.resolve) or from another scoped or transient service.`,
+        )
+      }
+    }
+    this.#assertOpen()
+    const outer = this.#current
+    this.#current = scope
+    try {
+      return scope === null ? this.#adapter.resolve(registration.key) : scope.resolve(registration.key)
+    } finally {
+      this.#current = outer
+    }
+  }
+
+  #create(registration: Registration): unknown {
+    if (this.#building.includes(registration)) throw this.#cycle(registration, this.#building)
+    const scope = registration.lifetime === 'singleton' ? null : this.#current
+    this.#building.push(registration)
+    try {
+      return registration.build((t) => this.#resolve(t, scope) as never)
+    } finally {
+      this.#building.pop()
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#disposed) throw new DovetailError('DOVETAIL_ERR_CONTAINER_DISPOSED', 'The container was disposed (app.close() ran); it resolves nothing more.')
+  }
+
+  #notRegistered(token: Token, chain: readonly Registration[]): DovetailError {
+    const name = tokenName(token)
+    const where = chain.length ? ` (needed by ${pathOf(chain, name)})` : ''
+    return new DovetailError(
+      'DOVETAIL_ERR_CONTAINER_NOT_REGISTERED',
+      `Nothing is registered for ${name}${where}. Register it in a component's register(c) or in the config's register(c), or add the component that provides it.`,
+    )
+  }
+
+  #cycle(registration: Registration, chain: readonly Registration[]): DovetailError {
+    return new DovetailError('DOVETAIL_ERR_CONTAINER_CYCLE', `Dependency cycle: ${pathOf(chain, describe(registration))}.`)
+  }
+
+  #captive(captor: Registration, captive: Registration, chain: readonly Registration[]): DovetailError {
+    return new DovetailError(
+      'DOVETAIL_ERR_CONTAINER_CAPTIVE',
+      `${describe(captor)} depends on ${describe(captive)}: a singleton would keep one request's instance for every request. ` +
+        `Path: ${pathOf(chain, describe(captive))}. Make ${tokenName(captor.token)} scoped, or make ${tokenName(captive.token)} a singleton.`,
+    )
+  }
+}

@@ -1,0 +1,6 @@
+export { Container, type ScopeHolder } from './container.js'
+export { lifetimes, type Lifetime } from './lifetime.js'
+export type { AdapterRegistration, AdapterScope, ContainerAdapter } from './port.js'
+export type { Provider, RegisterOptions, Resolve } from './provider.js'
+export type { Registry } from './registry.js'
+export { InjectionToken, token, tokenName, type InjectableClass, type Token, type TokenType } from './token.js'

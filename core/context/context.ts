@@ -1,0 +1,122 @@
+import type { Container, ScopeHolder } from '../container/container.js'
+import type { Token } from '../container/token.js'
+import { NotFoundError } from '../errors/http-error.js'
+import { lightResponse } from '../gateway/light-response.js'
+import { pathOf, queryOf } from '../gateway/path.js'
+import type { UrlParams } from '../slots/router.js'
+
+/** What a context needs from its app. */
+export interface ContextKernel {
+  readonly container: Container
+  readonly environment: string
+  url(name: string, params?: UrlParams): string
+  renderError(error: unknown, request: Request): Response
+}
+
+export interface ResponseInitLite {
+  status?: number
+  headers?: Record<string, string> | Headers
+}
+
+const TEXT = 'text/plain; charset=utf-8'
+const HTML = 'text/html; charset=utf-8'
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+/**
+ * One request's context: the request, its route parameters, per-request state,
+ * the container, URL generation and response helpers.
+ *
+ * Everything is computed on first use (path, query, the request scope), so a
+ * handler pays only for what it reads.
+ *
+ * @example
+ * r.get('/pages/:slug', (ctx) => ctx.json({ slug: ctx.params.slug, page: ctx.query.page }))
+ */
+export class Context {
+  /** Route parameters, decoded. */
+  params: Record<string, string> = {}
+  /** Per-request storage for middleware and handlers. */
+  readonly state: Record<string, unknown> = {}
+  readonly #kernel: ContextKernel
+  #path: string | undefined
+  #query: Record<string, string> | undefined
+  #scope: ScopeHolder | undefined
+
+  constructor(
+    readonly request: Request,
+    kernel: ContextKernel,
+  ) {
+    this.#kernel = kernel
+  }
+
+  /** `development`, `production` or `test`. */
+  get environment(): string {
+    return this.#kernel.environment
+  }
+
+  /** The request path, still percent-encoded. */
+  get path(): string {
+    this.#path ??= pathOf(this.request.url)
+    return this.#path
+  }
+
+  /** Query parameters (first value of each); see `searchParams` for repeated keys. */
+  get query(): Record<string, string> {
+    this.#query ??= Object.fromEntries(this.searchParams)
+    return this.#query
+  }
+
+  get searchParams(): URLSearchParams {
+    return new URLSearchParams(queryOf(this.request.url))
+  }
+
+  /**
+   * Resolve a service. Singletons come from the app; the first scoped or
+   * transient resolution creates this request's scope, disposed when the
+   * response is ready.
+   */
+  resolve<T>(token: Token<T>): T {
+    this.#scope ??= { scope: undefined }
+    return this.#kernel.container.resolveFor(this.#scope, token)
+  }
+
+  /** The path of a named route, parameters encoded. */
+  url(name: string, params?: UrlParams): string {
+    return this.#kernel.url(name, params)
+  }
+
+  text(body: string, init?: ResponseInitLite): Response {
+    return respond(body, TEXT, init)
+  }
+
+  html(body: string, init?: ResponseInitLite): Response {
+    return respond(body, HTML, init)
+  }
+
+  json(data: unknown, init?: ResponseInitLite): Response {
+    return respond(JSON.stringify(data), JSON_TYPE, init)
+  }
+
+  /** A redirect (302 by default) to a path or URL. */
+  redirect(location: string, status: 301 | 302 | 303 | 307 | 308 = 302): Response {
+    return lightResponse(null, status, { location })
+  }
+
+  /** The app's 404 response, negotiated like every error response. */
+  notFound(message?: string): Response {
+    return this.#kernel.renderError(new NotFoundError(message), this.request)
+  }
+
+  /** @internal Dispose the request scope, if one was created. */
+  async dispose(): Promise<void> {
+    const scope = this.#scope?.scope
+    if (scope) await scope.dispose()
+  }
+}
+
+function respond(body: string, type: string, init: ResponseInitLite | undefined): Response {
+  if (!init) return lightResponse(body, 200, { 'content-type': type })
+  const headers = init.headers instanceof Headers ? init.headers : { 'content-type': type, ...init.headers }
+  if (headers instanceof Headers && !headers.has('content-type')) headers.set('content-type', type)
+  return lightResponse(body, init.status ?? 200, headers)
+}

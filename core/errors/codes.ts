@@ -1,0 +1,52 @@
+/**
+ * The one registry of Dovetail's stable error codes. Each code is documented in
+ * `docs/errors.md`; a test keeps the two in step, so a code can't ship undocumented.
+ */
+export const errorCodes = {
+  // config and boot
+  DOVETAIL_ERR_CONFIG_UNKNOWN_SLOT: 'A config names a slot that does not exist.',
+  DOVETAIL_ERR_CONFIG_UNKNOWN_COMPONENT: 'A config names a built-in component that does not exist, or a package that is not installed.',
+  DOVETAIL_ERR_CONFIG_UNKNOWN_PRESET: 'A config names a preset that does not exist.',
+  DOVETAIL_ERR_CONFIG_INVALID: 'A config value has the wrong shape.',
+  DOVETAIL_ERR_COMPONENT_INVALID: 'An object given as a component is not one (see defineComponent).',
+  DOVETAIL_ERR_COMPONENT_SLOT_MISMATCH: 'A component was put in a slot other than the one it declares.',
+  DOVETAIL_ERR_COMPONENT_API_MISMATCH: "A component implements another version of its slot's contract than this core provides.",
+  DOVETAIL_ERR_COMPONENT_OPTIONS: "A component's options failed validation.",
+  DOVETAIL_ERR_COMPONENT_MISSING_REQUIREMENT: 'A component needs a slot that no component fills.',
+  DOVETAIL_ERR_COMPONENT_REQUIRED_SLOT: 'A slot every app needs has no component.',
+  DOVETAIL_ERR_COMPONENT_CYCLE: 'Components require each other in a cycle.',
+  DOVETAIL_ERR_COMPONENT_START: 'A component failed to start.',
+  // container
+  DOVETAIL_ERR_CONTAINER_NOT_REGISTERED: 'A token was resolved that nothing registered.',
+  DOVETAIL_ERR_CONTAINER_DUPLICATE: 'Two registrations for one token.',
+  DOVETAIL_ERR_CONTAINER_CAPTIVE: 'A singleton depends on a scoped service (a captive dependency).',
+  DOVETAIL_ERR_CONTAINER_NO_SCOPE: 'A scoped service was resolved outside a request scope.',
+  DOVETAIL_ERR_CONTAINER_CYCLE: 'Services depend on each other in a cycle.',
+  DOVETAIL_ERR_CONTAINER_BAD_PROVIDER: 'A registration has neither a class, a factory nor a value.',
+  DOVETAIL_ERR_CONTAINER_DISPOSED: 'The container was used after it was disposed.',
+  // router
+  DOVETAIL_ERR_ROUTER_DUPLICATE_NAME: 'Two routes share one name.',
+  DOVETAIL_ERR_ROUTER_UNKNOWN_NAME: 'URL generation asked for a route name that does not exist.',
+  DOVETAIL_ERR_ROUTER_MISSING_PARAM: 'URL generation lacks a value for a route parameter.',
+  DOVETAIL_ERR_ROUTER_INVALID_ROUTE: 'A route definition is malformed.',
+  // pipeline
+  DOVETAIL_ERR_MIDDLEWARE_NEXT_TWICE: 'A middleware called next() more than once.',
+  DOVETAIL_ERR_HANDLER_NO_RESPONSE: 'A handler or middleware returned something other than a Response.',
+  // app lifecycle
+  DOVETAIL_ERR_APP_NO_SERVER: 'app.listen() was called but no component fills the server slot.',
+  DOVETAIL_ERR_APP_CLOSED: 'The app was used after app.close().',
+  // http
+  DOVETAIL_ERR_HTTP_BAD_REQUEST: '400 Bad Request.',
+  DOVETAIL_ERR_HTTP_UNAUTHORIZED: '401 Unauthorized.',
+  DOVETAIL_ERR_HTTP_FORBIDDEN: '403 Forbidden.',
+  DOVETAIL_ERR_HTTP_NOT_FOUND: '404 Not Found: no route matches the path.',
+  DOVETAIL_ERR_HTTP_METHOD_NOT_ALLOWED: '405 Method Not Allowed: the path exists for other methods (see the Allow header).',
+  DOVETAIL_ERR_HTTP_CONFLICT: '409 Conflict.',
+  DOVETAIL_ERR_HTTP_PAYLOAD_TOO_LARGE: '413 Payload Too Large.',
+  DOVETAIL_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE: '415 Unsupported Media Type.',
+  DOVETAIL_ERR_HTTP_TOO_MANY_REQUESTS: '429 Too Many Requests.',
+  DOVETAIL_ERR_HTTP_INTERNAL: '500 Internal Server Error: an uncaught error in a handler.',
+} as const
+
+/** A stable, documented error code. */
+export type ErrorCode = keyof typeof errorCodes

@@ -1,0 +1,21 @@
+import type { ErrorCode } from './codes.js'
+
+/**
+ * Base class of every error Dovetail throws on purpose. `code` is stable across
+ * releases and documented in `docs/errors.md`, so programs may branch on it.
+ *
+ * @example
+ * try { await createApp(config) } catch (e) {
+ *   if (e instanceof DovetailError && e.code === 'DOVETAIL_ERR_COMPONENT_OPTIONS') process.exit(2)
+ * }
+ */
+export class DovetailError extends Error {
+  override name = 'DovetailError'
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${message} [${code}]`, options)
+  }
+}

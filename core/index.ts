@@ -1,0 +1,37 @@
+export { App } from './app/app.js'
+export { createApp, Environment } from './app/create-app.js'
+export type { RouteHandler, RouteOptions, Routes } from './app/routes.js'
+export {
+  defineComponent,
+  isComponent,
+  type Component,
+  type ComponentContext,
+  type ComponentDefinition,
+  type ComponentFactory,
+} from './component/define-component.js'
+export { slotContracts, slotNames, type SlotName } from './component/slots.js'
+export type { StandardSchemaV1 } from './component/standard-schema.js'
+export {
+  defineConfig,
+  definePreset,
+  type ComponentSpec,
+  type ComponentsConfig,
+  type ConfigLayer,
+  type DovetailConfig,
+  type Preset,
+} from './config/define-config.js'
+export * from './container/index.js'
+export { Context, type ResponseInitLite } from './context/context.js'
+export { errorCodes, type ErrorCode } from './errors/codes.js'
+export { DovetailError } from './errors/dovetail-error.js'
+export { defaultErrorRenderer, ErrorRenderer, type ErrorDetails } from './errors/error-renderer.js'
+export { HttpError, MethodNotAllowedError, NotFoundError, statusText, type HttpErrorOptions } from './errors/http-error.js'
+export { prefersHtml } from './errors/negotiate.js'
+export type { FetchHandler, HasFetch } from './gateway/fetch-handler.js'
+export { lightResponse, lightResponseParts } from './gateway/light-response.js'
+export { pathOf, queryOf } from './gateway/path.js'
+export { compose } from './pipeline/compose.js'
+export type { Handler, Middleware } from './pipeline/middleware.js'
+export { consoleLogger, Logger } from './slots/logger.js'
+export { Router, type RouteDefinition, type RouteMatch, type UrlParams } from './slots/router.js'
+export { Server, type ListenOptions, type ListeningServer } from './slots/server.js'

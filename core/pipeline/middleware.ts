@@ -1,0 +1,18 @@
+import type { Context } from '../context/context.js'
+
+/** Answers a request. Return a `Response`; throw an `HttpError` for an error response. */
+export type Handler = (ctx: Context) => Response | Promise<Response>
+
+/**
+ * Wraps the rest of the pipeline, onion-style: work before `next()` runs on the
+ * way in, work after it on the way out. Call `next()` at most once.
+ *
+ * @example
+ * const timing: Middleware = async (ctx, next) => {
+ *   const started = performance.now()
+ *   const res = await next()
+ *   res.headers.set('server-timing', `app;dur=${performance.now() - started}`)
+ *   return res
+ * }
+ */
+export type Middleware = (ctx: Context, next: () => Promise<Response>) => Promise<Response>

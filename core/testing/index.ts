@@ -1,0 +1,1 @@
+export { createTestClient, type TestClient, type TestRequestOptions } from './test-client.js'

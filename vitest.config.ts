@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+
+export default defineConfig({
+  resolve: {
+    // The package's own name resolves to its sources, as tsconfig paths do for tsc and tsx.
+    alias: [
+      { find: /^dovetail$/, replacement: here('./core/index.ts') },
+      { find: /^dovetail\/testing$/, replacement: here('./core/testing/index.ts') },
+      { find: /^dovetail\/components\/(.+)$/, replacement: here('./components/$1/index.ts') },
+      { find: /^dovetail\/presets\/(.+)$/, replacement: here('./presets/$1/index.ts') },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts', 'components/**/*.test.ts', 'core/**/*.test.ts', 'presets/**/*.test.ts', 'docs/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+})
