@@ -15,6 +15,7 @@ export {
   defineConfig,
   definePreset,
   type ComponentSpec,
+  type MiddlewareEdit,
   type ComponentsConfig,
   type ConfigLayer,
   type DovetailConfig,

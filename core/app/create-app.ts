@@ -1,7 +1,7 @@
 import { prepareComponent, orderComponents, type ReadyComponent } from '../component/validate-components.js'
-import { multiSlots, type SlotName } from '../component/slots.js'
 import type { ComponentContext } from '../component/define-component.js'
-import type { ComponentSpec, DovetailConfig } from '../config/define-config.js'
+import type { DovetailConfig } from '../config/define-config.js'
+import { loadMiddlewareList } from '../config/middleware-list.js'
 import { loadComponent } from '../config/load-component.js'
 import { resolveConfig } from '../config/resolve-config.js'
 import { Container } from '../container/container.js'
@@ -33,10 +33,11 @@ export async function createApp(config: DovetailConfig = {}): Promise<App> {
   const resolved = await resolveConfig(config)
   const ready: ReadyComponent[] = []
   for (const [slot, spec] of resolved.components) {
-    for (const one of specsOf(slot, spec)) {
-      const component = await loadComponent(slot, one)
-      if (component) ready.push(await prepareComponent(slot, component))
-    }
+    const component = await loadComponent(slot, spec)
+    if (component) ready.push(await prepareComponent(slot, component))
+  }
+  for (const component of await loadMiddlewareList(resolved.middlewareLayers)) {
+    ready.push(await prepareComponent('middleware', component))
   }
   const components = orderComponents(ready)
   const containerComponent = components.find((r) => r.slot === 'container')!
@@ -70,26 +71,14 @@ export async function createApp(config: DovetailConfig = {}): Promise<App> {
   })
   const context: ComponentContext = { resolve: (t) => container.resolve(t), env: resolved.environment }
   const middleware: Middleware[] = []
-  for (const r of components) {
+  // In list order (the preset's, as edited by the config), not start order.
+  for (const r of ready) {
     const make = r.component.definition.middleware
     if (r.slot === 'middleware' && make) middleware.push(make(context, r.options as never))
   }
   app.useMiddleware([...middleware, ...resolved.middleware])
   await startAll(components, context, container)
   return app
-}
-
-function specsOf(slot: SlotName, spec: ComponentSpec | readonly ComponentSpec[]): readonly ComponentSpec[] {
-  if (multiSlots.has(slot)) {
-    if (!Array.isArray(spec)) {
-      throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `components.${slot} takes a list of components, got ${typeof spec}.`)
-    }
-    return spec
-  }
-  if (Array.isArray(spec)) {
-    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `components.${slot} takes one component, got a list. Only ${[...multiSlots].join(', ')} takes a list.`)
-  }
-  return [spec as ComponentSpec]
 }
 
 /** Start in dependency order; if one fails, stop those already started, in reverse. */

@@ -12,8 +12,24 @@ import type { Routes } from '../app/routes.js'
  */
 export type ComponentSpec = string | Component | ComponentFactory<any> | false
 
+/**
+ * Changes to the middleware list a preset (or an earlier layer) set up, by
+ * component name (`'middleware/compression'`, or just `'compression'`).
+ *
+ * @example
+ * components: { middleware: { remove: ['compression'], replace: { session: session({ store: 'redis' }) }, append: [myTiming] } }
+ */
+export interface MiddlewareEdit {
+  remove?: readonly string[]
+  replace?: Readonly<Record<string, ComponentSpec>>
+  /** Added first, outermost. */
+  prepend?: readonly ComponentSpec[]
+  /** Added last, innermost (closest to the handler). */
+  append?: readonly ComponentSpec[]
+}
+
 export type ComponentsConfig = {
-  [S in SlotName]?: S extends 'middleware' ? readonly ComponentSpec[] : ComponentSpec
+  [S in SlotName]?: S extends 'middleware' ? readonly ComponentSpec[] | MiddlewareEdit : ComponentSpec
 }
 
 /** The parts of a config an environment may override. */

@@ -4,13 +4,16 @@ import { DovetailError } from '../errors/dovetail-error.js'
 import type { Middleware } from '../pipeline/middleware.js'
 import type { Routes } from '../app/routes.js'
 import { builtinPresets } from './builtins.js'
-import type { ComponentSpec, ComponentsConfig, ConfigLayer, DovetailConfig, Preset } from './define-config.js'
+import type { ComponentSpec, ComponentsConfig, ConfigLayer, DovetailConfig, MiddlewareEdit, Preset } from './define-config.js'
 
 /** A config with its preset, environment layer and environment variables applied. */
 export interface ResolvedConfig {
   environment: string
   preset: string
-  components: Map<SlotName, ComponentSpec | readonly ComponentSpec[]>
+  /** Single-valued slots. */
+  components: Map<Exclude<SlotName, 'middleware'>, ComponentSpec>
+  /** The middleware list as set and then edited by each layer, in order. */
+  middlewareLayers: Array<readonly ComponentSpec[] | MiddlewareEdit>
   register: Array<(c: Registry) => void>
   routes: Array<(r: Routes) => void>
   middleware: Middleware[]
@@ -28,13 +31,17 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
   checkKeys(layer, layerKeys, `config.env.${environment}`)
   const layers: ConfigLayer[] = [config, layer]
 
-  const components = new Map<SlotName, ComponentSpec | readonly ComponentSpec[]>()
+  const components = new Map<Exclude<SlotName, 'middleware'>, ComponentSpec>()
+  const middlewareLayers: Array<readonly ComponentSpec[] | MiddlewareEdit> = []
   for (const [where, set] of [[`preset '${preset.name}'`, preset.components], ['config.components', config.components], [`config.env.${environment}.components`, layer.components]] as const) {
-    for (const [slot, spec] of Object.entries(set ?? {}) as Array<[string, ComponentSpec]>) {
+    for (const [slot, spec] of Object.entries(set ?? {}) as Array<[string, unknown]>) {
       if (!isSlotName(slot)) {
         throw new DovetailError('DOVETAIL_ERR_CONFIG_UNKNOWN_SLOT', `${where} names a slot '${slot}' that does not exist. Slots: ${slotNames.join(', ')}.`)
       }
-      components.set(slot, spec)
+      if (slot === 'middleware') middlewareLayers.push(checkMiddleware(spec, where))
+      else if (Array.isArray(spec)) {
+        throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `${where}.${slot} takes one component, got a list. Only middleware takes a list.`)
+      } else components.set(slot, spec as ComponentSpec)
     }
   }
 
@@ -43,6 +50,7 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
     environment,
     preset: preset.name,
     components,
+    middlewareLayers,
     register: layers.flatMap((l) => (l.register ? [l.register] : [])),
     routes: layers.flatMap((l) => (l.routes ? [l.routes] : [])),
     middleware: layers.flatMap((l) => l.middleware ?? []),
@@ -69,6 +77,20 @@ function checkPreset(value: unknown, where: string): Preset {
     throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `${where} is not a preset: expected { name, components } from definePreset().`)
   }
   return preset
+}
+
+const editKeys = ['remove', 'replace', 'prepend', 'append']
+
+function checkMiddleware(spec: unknown, where: string): readonly ComponentSpec[] | MiddlewareEdit {
+  if (Array.isArray(spec)) return spec
+  if (typeof spec === 'object' && spec !== null && !('definition' in spec)) {
+    checkKeys(spec, editKeys, `${where}.middleware`)
+    return spec as MiddlewareEdit
+  }
+  throw new DovetailError(
+    'DOVETAIL_ERR_CONFIG_INVALID',
+    `${where}.middleware takes a list of components (replacing the list) or { remove, replace, prepend, append } (editing it).`,
+  )
 }
 
 function checkKeys(value: object, allowed: readonly string[], where: string): void {
