@@ -1,1 +1,2 @@
 export { createTestClient, type TestClient, type TestRequestOptions } from './test-client.js'
+export { runRouterConformance, type RouterConformanceOptions } from './conformance/router.js'

@@ -13,23 +13,28 @@ export interface RadixRouterOptions {
   maxParamLength?: number
 }
 
-type Store = { kind: 'route'; handler: Handler } | { kind: 'mount'; fetch: FetchHandler; prefix: string }
+type MountStore = { kind: 'mount'; fetch: FetchHandler; prefix: string }
+type Store = { kind: 'route'; handler: Handler } | MountStore
 
 const noop = () => {}
 
 /** The router slot on find-my-way, the radix-tree router under Fastify. */
 export class RadixRouter implements Router {
   readonly #tree: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>
+  /** Mounts again, under GET only: answers methods outside the common set (PROPFIND, …) for mounted apps. */
+  readonly #mounts: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>
   readonly #names = new Map<string, string>()
   readonly #methods = new Set<string>()
 
   constructor(options: RadixRouterOptions = {}) {
-    this.#tree = FindMyWay({
+    const config = {
       ignoreTrailingSlash: options.ignoreTrailingSlash ?? false,
       ignoreDuplicateSlashes: options.ignoreDuplicateSlashes ?? false,
       caseSensitive: options.caseSensitive ?? true,
       maxParamLength: options.maxParamLength ?? 500,
-    })
+    }
+    this.#tree = FindMyWay(config)
+    this.#mounts = FindMyWay(config)
   }
 
   add(route: RouteDefinition): void {
@@ -52,11 +57,17 @@ export class RadixRouter implements Router {
     if (!clean.startsWith('/')) {
       throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Mount prefix '${prefix}' must start with '/' and not be '/'.`)
     }
+    // The app cuts the prefix off by its length, so it must be literal.
+    if (/[:*]/.test(clean)) {
+      throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Mount prefix '${prefix}' must be a literal path, without ':param' or '*'.`)
+    }
     const store: Store = { kind: 'mount', fetch, prefix: clean }
     for (const method of mountMethods) {
       this.#on(method, clean, store)
       this.#on(method, `${clean}/*`, store)
     }
+    this.#mounts.on('GET', clean, noop, store)
+    this.#mounts.on('GET', `${clean}/*`, noop, store)
   }
 
   match(method: string, path: string): RouteMatch {
@@ -65,6 +76,10 @@ export class RadixRouter implements Router {
       const store = found.store as Store
       if (store.kind === 'mount') return store
       return { kind: 'route', handler: store.handler, params: found.params as Record<string, string> }
+    }
+    if (!mountMethods.includes(method)) {
+      const mounted = this.#mounts.find('GET', path)
+      if (mounted) return mounted.store as MountStore
     }
     const allowed: string[] = []
     for (const other of this.#methods) if (other !== method && this.#find(other, path)) allowed.push(other)
@@ -93,11 +108,15 @@ export class RadixRouter implements Router {
 
   #find(method: string, path: string) {
     // find-my-way throws on methods it does not know; such a method matches nothing.
+    let found
     try {
-      return this.#tree.find(method as FindMyWay.HTTPMethod, path)
+      found = this.#tree.find(method as FindMyWay.HTTPMethod, path)
     } catch {
       return null
     }
+    // find-my-way lets `/users/:id` match `/users/` with id ''; a handler should never see an empty parameter.
+    if (found) for (const key in found.params) if (found.params[key] === '' && key !== '*') return null
+    return found
   }
 }
 

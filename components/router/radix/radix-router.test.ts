@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { createApp, DovetailError } from 'dovetail'
+import { RadixRouter } from 'dovetail/components/router/radix'
+import radix from 'dovetail/components/router/radix'
+
+const h = () => new Response('ok')
+
+describe('RadixRouter options', () => {
+  it('is strict about trailing slashes by default, lenient with ignoreTrailingSlash', () => {
+    const strict = new RadixRouter()
+    strict.add({ methods: ['GET'], path: '/a', handler: h })
+    expect(strict.match('GET', '/a/').kind).toBe('not-found')
+    const lenient = new RadixRouter({ ignoreTrailingSlash: true })
+    lenient.add({ methods: ['GET'], path: '/a', handler: h })
+    expect(lenient.match('GET', '/a/').kind).toBe('route')
+  })
+
+  it('is case-sensitive by default, insensitive with caseSensitive: false', () => {
+    const strict = new RadixRouter()
+    strict.add({ methods: ['GET'], path: '/About', handler: h })
+    expect(strict.match('GET', '/about').kind).toBe('not-found')
+    const lenient = new RadixRouter({ caseSensitive: false })
+    lenient.add({ methods: ['GET'], path: '/About', handler: h })
+    expect(lenient.match('GET', '/about').kind).toBe('route')
+  })
+
+  it('answers not-found for a parameter longer than maxParamLength', () => {
+    const router = new RadixRouter({ maxParamLength: 10 })
+    router.add({ methods: ['GET'], path: '/p/:id', handler: h })
+    expect(router.match('GET', '/p/0123456789').kind).toBe('route')
+    expect(router.match('GET', '/p/0123456789a').kind).toBe('not-found')
+  })
+
+  it('rejects a mount prefix with a parameter, since the prefix is cut off by its length', () => {
+    const error = (() => {
+      try {
+        new RadixRouter().mount('/t/:tenant', h)
+      } catch (e) {
+        return e as DovetailError
+      }
+    })()
+    expect(error?.code).toBe('DOVETAIL_ERR_ROUTER_INVALID_ROUTE')
+    expect(error?.message).toContain('/t/:tenant')
+  })
+
+  it('reports a route find-my-way refuses as DOVETAIL_ERR_ROUTER_INVALID_ROUTE naming the route', () => {
+    const router = new RadixRouter()
+    router.add({ methods: ['GET'], path: '/a', handler: h })
+    expect(() => router.add({ methods: ['GET'], path: '/a', handler: h })).toThrow(/GET \/a.*DOVETAIL_ERR_ROUTER_INVALID_ROUTE/)
+  })
+
+  it('validates its options at boot, naming the option', async () => {
+    await expect(createApp({ components: { router: radix({ maxParamLength: 0 }) } })).rejects.toMatchObject({
+      code: 'DOVETAIL_ERR_COMPONENT_OPTIONS',
+      message: expect.stringContaining('maxParamLength'),
+    })
+  })
+})

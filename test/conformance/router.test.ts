@@ -1,0 +1,8 @@
+import { runRouterConformance } from 'dovetail/testing'
+import { RadixRouter } from 'dovetail/components/router/radix'
+
+runRouterConformance({ name: 'router/radix', createRouter: () => new RadixRouter() })
+runRouterConformance({
+  name: 'router/radix (trailing and duplicate slashes ignored)',
+  createRouter: () => new RadixRouter({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }),
+})
