@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { createApp, defineComponent, defineConfig, definePreset, DovetailError, type ErrorCode } from 'dovetail'
+import { createTestClient } from 'dovetail/testing'
+import radix from 'dovetail/components/router/radix'
+
+async function bootError(config: Parameters<typeof createApp>[0]): Promise<DovetailError> {
+  try {
+    const app = await createApp(config)
+    await app.close()
+  } catch (error) {
+    expect(error).toBeInstanceOf(DovetailError)
+    return error as DovetailError
+  }
+  throw new Error('createApp should have failed')
+}
+
+const expectCode = (error: DovetailError, code: ErrorCode) => expect(error.code).toBe(code)
+
+describe('bad config is caught at startup', () => {
+  it('an unknown slot, listing the slots', async () => {
+    const error = await bootError({ components: { templates: 'eta' } as never })
+    expectCode(error, 'DOVETAIL_ERR_CONFIG_UNKNOWN_SLOT')
+    expect(error.message).toContain("'templates'")
+    expect(error.message).toContain('container, router, server')
+  })
+
+  it('an unknown built-in, listing the built-ins of that slot', async () => {
+    const error = await bootError({ components: { container: 'inversfy' } })
+    expectCode(error, 'DOVETAIL_ERR_CONFIG_UNKNOWN_COMPONENT')
+    expect(error.message).toContain("'inversfy'")
+    expect(error.message).toContain('awilix, inversify')
+  })
+
+  it('a package that is not installed', async () => {
+    const error = await bootError({ components: { router: '@acme/dovetail-router-that-does-not-exist' } })
+    expectCode(error, 'DOVETAIL_ERR_CONFIG_UNKNOWN_COMPONENT')
+    expect(error.message).toContain('@acme/dovetail-router-that-does-not-exist')
+    expect(error.message).toContain('nor an installed package')
+  })
+
+  it('an option of the wrong type, naming the component and the option path', async () => {
+    const error = await bootError({ components: { router: radix({ maxParamLength: 'long' as never }) } })
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_OPTIONS')
+    expect(error.message).toContain("'router/radix'")
+    expect(error.message).toContain("option 'maxParamLength'")
+  })
+
+  it('an unknown option, naming it', async () => {
+    const error = await bootError({ components: { router: radix({ ignoreTrailingSlashes: true } as never) } })
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_OPTIONS')
+    expect(error.message).toContain('ignoreTrailingSlashes')
+  })
+
+  it('a nested option path', async () => {
+    const nested = defineComponent({
+      name: 'acme/nested',
+      slot: 'middleware',
+      api: 1,
+      options: z.object({ limits: z.object({ files: z.array(z.number()) }) }),
+      middleware: () => (_ctx, next) => next(),
+    })
+    const error = await bootError({ components: { middleware: [nested({ limits: { files: [1, 'two' as never] } })] } })
+    expect(error.message).toContain("option 'limits.files[1]'")
+  })
+
+  it('a contract version mismatch, naming the component, its version and the core version', async () => {
+    const future = defineComponent({ name: 'acme/router-next', slot: 'router', api: 2, register() {} })
+    const error = await bootError({ components: { router: future } })
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_API_MISMATCH')
+    expect(error.message).toContain("'acme/router-next' implements version 2")
+    expect(error.message).toContain('provides version 1')
+  })
+
+  it('a required slot left empty', async () => {
+    const error = await bootError({ components: { router: false } })
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_REQUIRED_SLOT')
+    expect(error.message).toContain('router slot')
+  })
+
+  it('a component whose required slot is empty, naming both', async () => {
+    const needsOrm = defineComponent({ name: 'acme/audit', slot: 'middleware', api: 1, requires: ['orm'], middleware: () => (_c, n) => n() })
+    const error = await bootError({ components: { middleware: [needsOrm] } })
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_MISSING_REQUIREMENT')
+    expect(error.message).toContain("'acme/audit' requires the orm slot")
+  })
+
+  it('a component put in the wrong slot', async () => {
+    const error = await bootError({ components: { server: radix() } })
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_SLOT_MISMATCH')
+    expect(error.message).toContain('components.router')
+  })
+
+  it('something that is not a component', async () => {
+    const error = await bootError({ components: { router: { add() {} } as never } })
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_INVALID')
+  })
+
+  it('an unknown preset, listing the presets', async () => {
+    const error = await bootError({ preset: 'maximal' })
+    expectCode(error, 'DOVETAIL_ERR_CONFIG_UNKNOWN_PRESET')
+    expect(error.message).toContain('minimal')
+  })
+
+  it('an unknown config key', async () => {
+    const error = await bootError({ route: () => {} } as never)
+    expectCode(error, 'DOVETAIL_ERR_CONFIG_INVALID')
+    expect(error.message).toContain("unknown key 'route'")
+  })
+
+  it('a list given to a single slot', async () => {
+    const error = await bootError({ components: { router: ['radix'] as never } })
+    expectCode(error, 'DOVETAIL_ERR_CONFIG_INVALID')
+  })
+
+  it('a PORT that is not a number', async () => {
+    process.env.PORT = 'eighty'
+    try {
+      const error = await bootError({})
+      expectCode(error, 'DOVETAIL_ERR_CONFIG_INVALID')
+      expect(error.message).toContain('PORT')
+    } finally {
+      delete process.env.PORT
+    }
+  })
+})
+
+describe('environments', () => {
+  const whoami = (env: string) => ({ routes: (r: any) => r.get('/env', (ctx: any) => ctx.text(`${env}:${ctx.environment}`)) })
+
+  it('picks the environment layer named by NODE_ENV or by config.environment', async () => {
+    const config = defineConfig({ environment: 'production', env: { production: whoami('prod'), development: whoami('dev') } })
+    const app = await createApp(config)
+    expect(await (await createTestClient(app).get('/env')).text()).toBe('prod:production')
+    await app.close()
+  })
+
+  it('lets an environment replace a component', async () => {
+    const app = await createApp({
+      environment: 'test',
+      env: { test: { components: { container: 'inversify' } } },
+    })
+    expect(app.container.native?.constructor.name).toBe('Container')
+    await app.close()
+  })
+
+  it('PORT and HOST win over config.server', async () => {
+    process.env.PORT = '0'
+    try {
+      const app = await createApp({ server: { port: 1 } })
+      const server = await app.listen()
+      expect(server.port).toBeGreaterThan(1)
+      expect(server.host).toBe('127.0.0.1')
+      await app.close()
+    } finally {
+      delete process.env.PORT
+    }
+  })
+
+  it('accepts a preset object', async () => {
+    const tiny = definePreset({ name: 'tiny', components: { container: 'inversify', router: 'radix' } })
+    const app = await createApp({ preset: tiny, routes: (r) => r.get('/', (ctx) => ctx.text('ok')) })
+    expect(await (await createTestClient(app).get('/')).text()).toBe('ok')
+    await expect(app.listen()).rejects.toMatchObject({ code: 'DOVETAIL_ERR_APP_NO_SERVER' })
+    await app.close()
+  })
+})
