@@ -1,0 +1,94 @@
+import { token } from '../container/token.js'
+
+/**
+ * One request's unit of work: an identity map plus the pending changes, and
+ * the transaction they may run in. The method names are MikroORM's
+ * `EntityManager`'s, so a MikroORM fork satisfies this as it is; another ORM
+ * wraps its session or unit of work in these six methods.
+ *
+ * Everything else a handler does with it (find, persist, query builders) is
+ * the ORM's own API, reached through the implementation's typed token (for
+ * MikroORM, `Em` from `dovetail/components/orm/mikro-orm`).
+ */
+export interface UnitOfWork {
+  /** Write the pending changes (inside the open transaction, if there is one). */
+  flush(): Promise<void>
+  /** Open a transaction; every query of this unit of work runs in it until commit or rollback. */
+  begin(): Promise<void>
+  /** Flush, then commit the open transaction. */
+  commit(): Promise<void>
+  /** Roll back the open transaction and forget its pending changes. */
+  rollback(): Promise<void>
+  isInTransaction(): boolean
+  /** Forget every loaded entity and pending change. */
+  clear(): void
+}
+
+/** The SQL dialects the slot speaks of; `Orm.dialect` says which one is in use. */
+export type OrmDialect = 'sqlite' | 'postgresql' | 'mysql' | 'mariadb'
+
+/**
+ * The orm slot's contract (version 1): the app-wide handle on a database
+ * through an ORM. It is a singleton; per-request work goes through the
+ * request-scoped {@link Db}.
+ *
+ * An implementation must provide:
+ * - `fork()`: a fresh {@link UnitOfWork} sharing nothing (identity map,
+ *   transaction) with any other; the component registers `Db` as a scoped
+ *   service built from it, so each request gets its own;
+ * - `createSchema()`, `updateSchema()`, `dropSchema()`: bring the database's
+ *   tables in line with the entities, from code (for tests and prototypes);
+ * - `migrate()`: run pending migrations up, returning their names in order;
+ * - `isUniqueViolation(error)`: whether an error thrown by `flush`/`commit`
+ *   is a unique-constraint violation (the transaction middleware answers 409);
+ * - `execute(sql, params)`: a raw query with `?` placeholders, for components
+ *   that keep a table of their own (a SQL session store);
+ * - `close()`: release every connection. The component calls it from its
+ *   `stop()`, so `app.close()` closes the database.
+ *
+ * Connect in the component's `start()`, not in `register()`: boot failures
+ * then surface as `DOVETAIL_ERR_COMPONENT_START` naming the component.
+ */
+export interface Orm<W extends UnitOfWork = UnitOfWork> {
+  /** The implementation's name, e.g. `mikro-orm`. */
+  readonly name: string
+  readonly dialect: OrmDialect
+  /** The ORM library's own object (a `MikroORM` instance), for what the contract does not cover. */
+  readonly native: unknown
+  fork(): W
+  createSchema(): Promise<void>
+  /** Create missing tables and columns; never drops anything the entities no longer name. */
+  updateSchema(): Promise<void>
+  dropSchema(): Promise<void>
+  /** Run every pending migration, in order; returns the names of those that ran. */
+  migrate(): Promise<string[]>
+  isUniqueViolation(error: unknown): boolean
+  execute<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>
+  isConnected(): Promise<boolean>
+  close(): Promise<void>
+}
+
+/**
+ * The app-wide ORM handle (singleton).
+ *
+ * @example
+ * const app = await createApp(config)
+ * await app.resolve(Orm).migrate()
+ */
+export const Orm = token<Orm>('Orm')
+
+/**
+ * This request's unit of work (scoped): a fork of the ORM made on first use in
+ * a request and dropped when the response is ready, so two requests never
+ * share loaded entities. An implementation exports the same token under a
+ * type of its own (`Em` for MikroORM) to reach the ORM's full API.
+ *
+ * @example
+ * r.post('/things', async (ctx) => {
+ *   const db = ctx.resolve(Db)
+ *   // ... create entities through the ORM's API ...
+ *   await db.flush()
+ *   return ctx.text('saved', { status: 201 })
+ * })
+ */
+export const Db = token<UnitOfWork>('Db')
