@@ -16,6 +16,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'components/**/*.test.ts', 'core/**/*.test.ts', 'presets/**/*.test.ts', 'docs/**/*.test.ts'],
     testTimeout: 20_000,
+    // CI reads its closing counts from the JSON report.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/out/vitest.json' }]] : ['default'],
     hookTimeout: 60_000,
   },
 })
