@@ -150,7 +150,7 @@ export class App implements ContextKernel {
         ctx.params = match.params
         return match.handler(ctx)
       case 'mount':
-        return match.fetch(stripPrefix(ctx.request, match.prefix))
+        return match.fetch(stripPrefix(ctx.request, ctx.path, match.prefix))
       case 'method-not-allowed':
         throw new MethodNotAllowedError(match.allowed)
       default:
@@ -159,10 +159,17 @@ export class App implements ContextKernel {
   }
 }
 
-/** The request a mounted handler sees: the same, with the mount prefix cut from the path. */
-function stripPrefix(request: Request, prefix: string): Request {
+/**
+ * The request a mounted handler sees: the same, with the mount prefix cut from
+ * the path. Cut from the raw path the router matched, not from a parsed URL,
+ * which may have resolved `..` segments and no longer start with the prefix.
+ */
+function stripPrefix(request: Request, path: string, prefix: string): Request {
+  // A router that ignores duplicate slashes matched `//legacy/x` to `/legacy`.
+  const head = path.slice(0, prefix.length).toLowerCase()
+  const raw = head === prefix.toLowerCase() ? path : path.replace(/\/{2,}/g, '/')
   const url = new URL(request.url)
-  url.pathname = url.pathname.slice(prefix.length) || '/'
+  url.pathname = raw.slice(prefix.length) || '/'
   const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers: request.headers, signal: request.signal }
   if (request.body) {
     init.body = request.body
