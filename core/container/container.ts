@@ -104,7 +104,8 @@ export class Container {
   /** Resolve for a request; the holder's scope is created only if this needs one. */
   resolveFor<T>(holder: ScopeHolder, token: Token<T>): T {
     const registration = this.#registrations.get(token)
-    if (registration?.lifetime === 'singleton') return this.#resolve(token, null) as T
+    // Singletons live at the root, and an unknown token fails the same with or without a scope.
+    if (registration === undefined || registration.lifetime === 'singleton') return this.#resolve(token, null) as T
     holder.scope ??= this.createScope()
     return this.#resolve(token, holder.scope) as T
   }
@@ -119,7 +120,8 @@ export class Container {
    * before the app serves: missing registrations, cycles and captive dependencies.
    */
   validate(): void {
-    for (const registration of this.#registrations.values()) this.#walk(registration, [])
+    const walked = new Map<Registration, boolean>()
+    for (const registration of this.#registrations.values()) this.#walk(registration, [], walked)
   }
 
   async dispose(): Promise<void> {
@@ -128,23 +130,36 @@ export class Container {
     await this.#adapter.dispose()
   }
 
-  #walk(registration: Registration, chain: Registration[]): void {
-    if (!registration.deps) return
+  /**
+   * Depth-first over declared dependencies. `walked` remembers each registration
+   * with whether a singleton was above it then: a walk under a singleton checks
+   * everything a walk without one does, plus captive dependencies, so it need not
+   * be repeated. Singletons are walked into too, or a cycle through singletons
+   * only (`A -> B -> A`) would go unseen until the first request.
+   */
+  #walk(registration: Registration, chain: readonly Registration[], walked: Map<Registration, boolean>): void {
     const here = [...chain, registration]
+    const captor = here.findLast((r) => r.lifetime === 'singleton')
+    const before = walked.get(registration)
+    if (before === true || (before === false && !captor)) return
+    walked.set(registration, captor !== undefined)
+    if (!registration.deps) return
     for (const dep of registration.deps) {
       const target = this.#registrations.get(dep)
       if (!target) throw this.#notRegistered(dep, here)
       if (here.includes(target)) throw this.#cycle(target, here)
-      const captor = here.findLast((r) => r.lifetime === 'singleton')
       if (target.lifetime === 'scoped' && captor) throw this.#captive(captor, target, here)
-      // Singletons are checked as roots of their own; walking into them here would repeat the work.
-      if (target.lifetime !== 'singleton') this.#walk(target, here)
+      this.#walk(target, here, walked)
     }
   }
 
   #resolve(token: Token, scope: AdapterScope | null): unknown {
+    this.#assertOpen()
     const registration = this.#registrations.get(token)
     if (!registration) throw this.#notRegistered(token, this.#building)
+    // Checked before the adapter is asked: a library may report the cycle itself
+    // (awilix does), in its own words and without the path.
+    if (this.#building.includes(registration)) throw this.#cycle(registration, this.#building)
     if (registration.lifetime === 'scoped') {
       const captor = this.#building.findLast((r) => r.lifetime === 'singleton')
       if (captor) throw this.#captive(captor, registration, this.#building)
@@ -155,7 +170,6 @@ export class Container {
         )
       }
     }
-    this.#assertOpen()
     const outer = this.#current
     this.#current = scope
     try {

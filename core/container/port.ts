@@ -4,9 +4,9 @@ import type { Lifetime } from './lifetime.js'
  * What a container component implements: a cache of instances per lifetime,
  * plus disposal. The core's {@link Container} sits in front of it and owns the
  * semantics every adapter must share (lookup, lifetimes checks, captive
- * dependencies, cycles, error paths), so adapters stay small and the
- * conformance suite in `test/conformance/container.case.ts` holds them to one
- * behaviour.
+ * dependencies, cycles, error paths), so adapters stay small, and the
+ * conformance suite (`runContainerConformance` from `dovetail/testing`) holds
+ * them to one behaviour.
  *
  * Keys are strings the core hands out, one per registration.
  */

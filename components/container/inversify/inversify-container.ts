@@ -7,9 +7,10 @@ import type { AdapterRegistration, AdapterScope, ContainerAdapter } from '../../
  *
  * Scoped instances live in a Map per request instead of an inversify child
  * container: inversify's own `inRequestScope` lasts one `get()` call, not one
- * HTTP request, and a child container with its bindings costs about 70 µs per
- * request on Node 20 (measured, see test/bench), most of a 28 µs request budget
- * several times over. A Map costs well under a microsecond.
+ * HTTP request, and a child container with three bindings and three `get()`s
+ * costs about 70 µs per request on Node 20 (test/bench/scope-cost.ts), against
+ * a budget of about 28 µs for a whole request. A Map costs well under a
+ * microsecond.
  */
 export class InversifyAdapter implements ContainerAdapter {
   readonly native = new Container()
@@ -20,18 +21,21 @@ export class InversifyAdapter implements ContainerAdapter {
       this.#scoped.set(entry.key, entry)
       return
     }
-    const binding = this.native.bind(entry.key).toDynamicValue(entry.create)
+    // Instances travel in a box: inversify's synchronous get() refuses a value that
+    // is a promise, and a factory may well return one (an async connection).
+    const create = entry.create
+    const binding = this.native.bind<Box>(entry.key).toDynamicValue(() => ({ value: create() }))
     if (entry.lifetime === 'transient') {
       binding.inTransientScope()
       return
     }
     const onDeactivation = binding.inSingletonScope()
     const dispose = entry.dispose
-    if (dispose) onDeactivation.onDeactivation(async (instance) => { await dispose(instance) })
+    if (dispose) onDeactivation.onDeactivation(async (box) => { await dispose(box.value) })
   }
 
   resolve(key: string): unknown {
-    return this.native.get(key)
+    return this.native.get<Box>(key).value
   }
 
   createScope(): AdapterScope {
@@ -44,8 +48,13 @@ export class InversifyAdapter implements ContainerAdapter {
   }
 
   async dispose(): Promise<void> {
-    await this.native.unbindAll()
+    // The async variant: unbindAll() throws as soon as one deactivation returns a promise.
+    await this.native.unbindAllAsync()
   }
+}
+
+interface Box {
+  value: unknown
 }
 
 class MapScope implements AdapterScope {
