@@ -14,7 +14,7 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
   },
   router: { radix: 'dovetail/components/router/radix' },
   server: { node: 'dovetail/components/server/node' },
-  logger: {},
+  logger: { pino: 'dovetail/components/logger/pino' },
   template: {},
   orm: {},
   'session-store': {},
