@@ -1,0 +1,55 @@
+import zlib from 'node:zlib'
+import { promisify } from 'node:util'
+import type { Coding } from './accept-encoding.js'
+
+export interface CompressionLevels {
+  gzipLevel: number
+  brotliQuality: number
+}
+
+const gzip = promisify(zlib.gzip)
+const brotli = promisify(zlib.brotliCompress)
+
+const brotliParams = (levels: CompressionLevels, size?: number) => ({
+  params: {
+    [zlib.constants.BROTLI_PARAM_QUALITY]: levels.brotliQuality,
+    [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+    ...(size === undefined ? {} : { [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size }),
+  },
+})
+
+/** Compress a body that is already in memory, off the main thread (zlib's thread pool). */
+export function compressBytes(body: Uint8Array, coding: Coding, levels: CompressionLevels): Promise<Buffer> {
+  return coding === 'br' ? brotli(body, brotliParams(levels, body.byteLength)) : gzip(body, { level: levels.gzipLevel })
+}
+
+/**
+ * A web TransformStream that compresses with node:zlib and flushes after every
+ * chunk it is given. Why flush: zlib otherwise holds output until it has 16 KiB,
+ * so a response streamed a piece at a time (progress, long polls, a rendered
+ * page sent head first) would reach the client only at the end. A sync flush
+ * costs a few bytes per chunk, not the stream's compression.
+ */
+export function compressStream(coding: Coding, levels: CompressionLevels): TransformStream<Uint8Array, Uint8Array> {
+  const engine = coding === 'br' ? zlib.createBrotliCompress(brotliParams(levels)) : zlib.createGzip({ level: levels.gzipLevel })
+  const flushKind = coding === 'br' ? zlib.constants.BROTLI_OPERATION_FLUSH : zlib.constants.Z_SYNC_FLUSH
+  return new TransformStream<Uint8Array, Uint8Array>({
+    start(controller) {
+      engine.on('data', (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)))
+      engine.on('error', (error) => controller.error(error))
+    },
+    transform(chunk) {
+      return new Promise<void>((resolve) => {
+        engine.write(chunk)
+        engine.flush(flushKind, () => resolve())
+      })
+    },
+    flush() {
+      return new Promise<void>((resolve, reject) => {
+        engine.once('end', resolve)
+        engine.once('error', reject)
+        engine.end()
+      })
+    },
+  })
+}

@@ -1,0 +1,74 @@
+import { lightResponse, lightResponseParts, type Middleware } from '../../../core/index.js'
+import { negotiateEncoding } from './accept-encoding.js'
+import { compressBytes, compressStream } from './compress-stream.js'
+import { isCompressible } from './compressible.js'
+import type { ResolvedCompressionOptions } from './options.js'
+import { appendVary, withHeaders } from './vary.js'
+
+/** Statuses whose responses have no body to compress, or one that must not change (206: its byte ranges refer to the identity body). */
+const untouchedStatuses = new Set([204, 206, 304])
+
+/**
+ * The compression middleware: gzip or brotli by `Accept-Encoding`. In-memory
+ * bodies are compressed in one go; streamed bodies are compressed as a stream
+ * and stay one. Either way the identity body's `Content-Length` is removed. The component `compression` wraps this; use it directly only to
+ * put compression in `config.middleware` by hand.
+ *
+ * @example
+ * const mw = createCompression({ threshold: 1024, encodings: ['br', 'gzip'], gzipLevel: 6, brotliQuality: 4 })
+ */
+export function createCompression(options: ResolvedCompressionOptions): Middleware {
+  const levels = { gzipLevel: options.gzipLevel, brotliQuality: options.brotliQuality }
+  return async function compression(ctx, next) {
+    const response = await next()
+    const headers = response.headers
+    if (untouchedStatuses.has(response.status) || headers.has('content-encoding')) return response
+    if (!isCompressible(headers.get('content-type'))) return response
+    if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(headers.get('cache-control') ?? '')) return response
+
+    // From here the response could be encoded, so caches must key it by Accept-Encoding
+    // even when this client (or this small body) gets it as is.
+    const light = lightResponseParts(response)
+    if (ctx.request.method === 'HEAD') return withHeaders(response, (h) => appendVary(h, 'Accept-Encoding'))
+    const size = light ? byteLength(light.body) : lengthHeader(headers)
+    const coding = negotiateEncoding(ctx.request.headers.get('accept-encoding'), options.encodings)
+    if (size === 0 || (size !== undefined && size < options.threshold) || !coding || (!light && !response.body)) {
+      return withHeaders(response, (h) => appendVary(h, 'Accept-Encoding'))
+    }
+
+    const encoded = new Headers(light ? light.headers : headers)
+    appendVary(encoded, 'Accept-Encoding')
+    encoded.set('content-encoding', coding)
+    encoded.delete('content-length')
+    // Byte ranges of the encoded body would not match the identity body's.
+    encoded.delete('accept-ranges')
+    const etag = encoded.get('etag')
+    // The encoded bytes differ from what a strong ETag promised.
+    if (etag && !etag.startsWith('W/')) encoded.set('etag', `W/${etag}`)
+
+    if (light) {
+      // No Content-Length here: whoever writes a light response out counts its bytes.
+      return lightResponse(await compressBytes(toBytes(light.body!), coding, levels), light.status, encoded)
+    }
+    return new Response(response.body!.pipeThrough(compressStream(coding, levels)), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: encoded,
+    })
+  }
+}
+
+const encoder = new TextEncoder()
+
+function byteLength(body: string | Uint8Array | null): number {
+  if (body === null) return 0
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+}
+
+const toBytes = (body: string | Uint8Array): Uint8Array => (typeof body === 'string' ? encoder.encode(body) : body)
+
+function lengthHeader(headers: Headers): number | undefined {
+  const value = headers.get('content-length')
+  if (value === null || !/^\d+$/.test(value.trim())) return undefined
+  return Number(value)
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod'
+
+export const compressionOptions = z.strictObject({
+  /** Bodies smaller than this many bytes (when their size is known) are sent as is: compressing them costs more than it saves. */
+  threshold: z.number().int().nonnegative().default(1024),
+  /** The codings on offer, best first; on equal q-values the earlier one wins. */
+  encodings: z.array(z.enum(['br', 'gzip'])).min(1).default(['br', 'gzip']),
+  /** zlib level for gzip, 1 (fast) to 9 (small). */
+  gzipLevel: z.number().int().min(1).max(9).default(6),
+  /** Brotli quality, 0 to 11. The default 4 compresses better than gzip -6 at similar speed; 11 is for build-time precompression, not per request. */
+  brotliQuality: z.number().int().min(0).max(11).default(4),
+}).prefault({}) // so `compression()` needs no argument
+
+/** Options of the compression middleware, as given in a config. */
+export type CompressionOptions = z.input<typeof compressionOptions>
+/** The same, validated and with defaults filled in. */
+export type ResolvedCompressionOptions = z.output<typeof compressionOptions>
