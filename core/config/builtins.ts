@@ -18,7 +18,9 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
   template: {},
   orm: {},
   'session-store': {},
-  middleware: {},
+  middleware: {
+    compression: 'dovetail/components/middleware/compression',
+  },
 }
 
 export const builtinPresets: Readonly<Record<string, string>> = {
