@@ -8,6 +8,7 @@ import { Container } from '../container/container.js'
 import { token } from '../container/token.js'
 import { DovetailError } from '../errors/dovetail-error.js'
 import { defaultErrorRenderer, ErrorRenderer } from '../errors/error-renderer.js'
+import { attributeErrors } from '../errors/error-origin.js'
 import type { Middleware } from '../pipeline/middleware.js'
 import { consoleLogger, Logger } from '../slots/logger.js'
 import { Router } from '../slots/router.js'
@@ -74,7 +75,7 @@ export async function createApp(config: DovetailConfig = {}): Promise<App> {
   // In list order (the preset's, as edited by the config), not start order.
   for (const r of ready) {
     const make = r.component.definition.middleware
-    if (r.slot === 'middleware' && make) middleware.push(make(context, r.options as never))
+    if (r.slot === 'middleware' && make) middleware.push(attributeErrors(r.component.definition.name, make(context, r.options as never)))
   }
   app.useMiddleware([...middleware, ...resolved.middleware])
   await startAll(components, context, container)

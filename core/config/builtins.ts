@@ -19,6 +19,7 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
   orm: {},
   'session-store': {},
   middleware: {
+    'request-log': 'dovetail/components/middleware/request-log',
     compression: 'dovetail/components/middleware/compression',
   },
 }
