@@ -204,7 +204,10 @@ export class Container {
   }
 
   #cycle(registration: Registration, chain: readonly Registration[]): DovetailError {
-    return new DovetailError('DOVETAIL_ERR_CONTAINER_CYCLE', `Dependency cycle: ${pathOf(chain, describe(registration))}.`)
+    return new DovetailError(
+      'DOVETAIL_ERR_CONTAINER_CYCLE',
+      `Dependency cycle: ${pathOf(chain, describe(registration))}. Break it: move what these services share into a new service that depends on none of them.`,
+    )
   }
 
   #captive(captor: Registration, captive: Registration, chain: readonly Registration[]): DovetailError {
