@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^dovetail$/, replacement: here('./core/index.ts') },
       { find: /^dovetail\/testing$/, replacement: here('./core/testing/index.ts') },
+      { find: /^dovetail\/testing\/conformance$/, replacement: here('./core/testing/conformance/index.ts') },
       { find: /^dovetail\/components\/(.+)$/, replacement: here('./components/$1/index.ts') },
       { find: /^dovetail\/presets\/(.+)$/, replacement: here('./presets/$1/index.ts') },
     ],

@@ -50,7 +50,7 @@ export interface Component {
 
 /** What `defineComponent` returns: call it with options to get a {@link Component}. */
 export interface ComponentFactory<Input = unknown> {
-  (...input: undefined extends Input ? [options?: Input] : [options: Input]): Component
+  (...input: undefined extends Input ? [options?: Input] : {} extends Input ? [options?: Input] : [options: Input]): Component
   readonly definition: ComponentDefinition<StandardSchemaV1 | undefined>
 }
 

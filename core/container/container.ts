@@ -69,6 +69,12 @@ export class Container {
         `${name} is registered twice: by ${previous.owner} and by ${this.#owner}. Remove one, or replace the component that registers it.`,
       )
     }
+    if (lifetime === 'transient' && options.dispose) {
+      throw new DovetailError(
+        'DOVETAIL_ERR_CONTAINER_BAD_PROVIDER',
+        `${name} (registered by ${this.#owner}) is transient with a dispose callback, which would never run: nothing keeps a transient, so nothing knows when it ends. Register it scoped or singleton.`,
+      )
+    }
     const recipe = recipeOf(token, provider)
     if (!recipe) {
       throw new DovetailError(

@@ -1,4 +1,4 @@
-import { runRouterConformance } from 'dovetail/testing'
+import { runRouterConformance } from 'dovetail/testing/conformance'
 import { RadixRouter } from 'dovetail/components/router/radix'
 
 runRouterConformance({ name: 'router/radix', createRouter: () => new RadixRouter() })

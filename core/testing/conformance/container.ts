@@ -271,12 +271,12 @@ export function runContainerConformance(options: ContainerConformanceOptions): v
     })
 
     describe('disposal', () => {
-      it('scoped instances are disposed, and awaited, when their scope is; singletons and transients are not', async () => {
+      it('scoped instances are disposed, and awaited, when their scope is; singletons are not', async () => {
         const { container, c } = setup()
         const log: string[] = []
         c.singleton(Clock, () => ({ id: 1 }), { dispose: () => void log.push('singleton') })
         c.scoped(Unit, () => ({}), { dispose: async () => { await tick(); log.push('scoped') } })
-        c.transient(Left, (resolve) => ({ unit: resolve(Unit) }), { dispose: () => void log.push('transient') })
+        c.transient(Left, (resolve) => ({ unit: resolve(Unit) }))
         const request = holder()
         container.resolveFor(request, Clock)
         container.resolveFor(request, Left)
@@ -301,18 +301,26 @@ export function runContainerConformance(options: ContainerConformanceOptions): v
         expect(disposed[1]).toBe(second)
       })
 
-      it('singletons are disposed, and awaited, when the container is; transients never', async () => {
+      it('singletons are disposed, and awaited, when the container is', async () => {
         const { container, c } = setup()
         const log: string[] = []
         c.singleton(Clock, () => ({ id: 1 }), { dispose: async (clock) => { await tick(); log.push(`singleton ${clock.id}`) } })
         c.singleton(Settings, () => ({ greeting: 'never built' }), { dispose: () => void log.push('unbuilt') })
-        c.transient(Left, () => ({ unit: {} }), { dispose: () => void log.push('transient') })
+        c.transient(Left, () => ({ unit: {} }))
         container.resolve(Clock)
         container.resolve(Left)
         await container.dispose()
         expect(log).toEqual(['singleton 1'])
         await container.dispose()
         expect(log).toEqual(['singleton 1'])
+      })
+
+      it('a transient with a dispose callback is refused at registration, since it could never run', () => {
+        const { c } = setup()
+        const error = errorOf(() => c.transient(Left, () => ({ unit: {} }), { dispose: () => {} }))
+        expectCode(error, 'DOVETAIL_ERR_CONTAINER_BAD_PROVIDER')
+        expect(error.message).toContain('Left')
+        expect(error.message).toContain('scoped or singleton')
       })
 
       it('a disposed container refuses to resolve or open scopes (DOVETAIL_ERR_CONTAINER_DISPOSED)', async () => {

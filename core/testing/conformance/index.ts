@@ -1,0 +1,7 @@
+/**
+ * Conformance suites, one per slot, written with vitest. Import from
+ * `dovetail/testing/conformance` in a component's tests; vitest must be installed.
+ */
+export { runContainerConformance, type ContainerConformanceOptions } from './container.js'
+export { runRouterConformance, type RouterConformanceOptions } from './router.js'
+export { runSessionStoreConformance, type SessionStoreConformanceOptions } from './session-store.js'
