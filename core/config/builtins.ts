@@ -20,6 +20,7 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
   'session-store': {},
   middleware: {
     'request-log': 'dovetail/components/middleware/request-log',
+    'security-headers': 'dovetail/components/middleware/security-headers',
     compression: 'dovetail/components/middleware/compression',
   },
 }

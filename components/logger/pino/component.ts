@@ -25,6 +25,8 @@ export const pinoOptions = z.strictObject({
     .default('stdout'),
   base: z.record(z.string(), z.unknown()).default({}),
 })
+  // Every option has a default, so the factory may be called with none.
+  .prefault({})
 
 /**
  * The logger slot on pino: JSON lines, redaction, levels, and a file or

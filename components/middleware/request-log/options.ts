@@ -16,6 +16,8 @@ export const requestLogOptions = z.strictObject({
   /** The level of the per-request line. */
   level: z.enum(['debug', 'info', 'warn']).default('info'),
 })
+  // Every option has a default, so the factory may be called with none.
+  .prefault({})
 
 /** request-log's options, as given (every field optional). */
-export type RequestLogOptions = z.input<typeof requestLogOptions>
+export type RequestLogOptions = NonNullable<z.input<typeof requestLogOptions>>
