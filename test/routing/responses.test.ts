@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createApp, defineConfig, HttpError, Logger } from 'dovetail'
 import { createTestClient } from 'dovetail/testing'
-import { recordingLogger } from './recording-logger.js'
+import { recordingLogger } from '../support/recording-logger.js'
 
 const routes = defineConfig({
   register(c) {

@@ -84,6 +84,16 @@ for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors
     })
   }
 }
+// `new Request(input)` and `fetch(input)` read undici's internal state from
+// symbol-keyed fields of `input` (Node 20's undici); answer those from the real
+// one too, so a lazy request can be copied or proxied like any other.
+for (const key of Object.getOwnPropertySymbols(new Request('http://localhost/'))) {
+  Object.defineProperty(LazyRequest.prototype, key, {
+    get(this: LazyRequest) {
+      return Reflect.get(materialize(this), key)
+    },
+  })
+}
 Object.setPrototypeOf(LazyRequest.prototype, Request.prototype)
 
 export function lazyRequest(req: IncomingMessage, res: ServerResponse, url: string): Request {

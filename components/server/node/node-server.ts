@@ -64,6 +64,15 @@ function fail(res: ServerResponse, error: unknown, logger: Logger | undefined): 
   }
 }
 
+/**
+ * node:http enforces headersTimeout and requestTimeout only when it sweeps its
+ * connections, every 30 s by default, so a 5 s headersTimeout could let a slow
+ * client hold a connection for 35 s. Sweep often enough that a timeout fires
+ * within a quarter of its value (the sweep is cheap: one pass over open connections).
+ */
+const checkingInterval = (o: NodeServerOptions): number =>
+  Math.min(30_000, Math.max(50, Math.floor(Math.min(o.headersTimeout, o.requestTimeout) / 4)))
+
 /** The server slot on node:http. */
 export class NodeServer implements Server {
   readonly #options: NodeServerOptions
@@ -77,7 +86,13 @@ export class NodeServer implements Server {
   async listen(handler: FetchHandler, { port, host }: ListenOptions): Promise<ListeningServer> {
     const o = this.#options
     const server = createServer(
-      { maxHeaderSize: o.maxHeaderSize, requestTimeout: o.requestTimeout, headersTimeout: o.headersTimeout, keepAliveTimeout: o.keepAliveTimeout },
+      {
+        maxHeaderSize: o.maxHeaderSize,
+        requestTimeout: o.requestTimeout,
+        headersTimeout: o.headersTimeout,
+        keepAliveTimeout: o.keepAliveTimeout,
+        connectionsCheckingInterval: checkingInterval(o),
+      },
       toRequestListener(handler, { trustProxy: o.trustProxy, ...(this.#logger ? { logger: this.#logger } : {}) }),
     )
     let inFlight = 0

@@ -1,0 +1,135 @@
+import { request as httpRequest } from 'node:http'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type App, createApp, type DovetailConfig, Logger } from 'dovetail'
+import node from 'dovetail/components/server/node'
+import { recordingLogger } from '../../../test/support/recording-logger.js'
+import { rawRequest } from '../../../test/support/raw-http.js'
+
+let app: App | undefined
+afterEach(async () => {
+  await app?.close()
+  app = undefined
+})
+
+async function serve(routes: DovetailConfig['routes'], components: DovetailConfig['components'] = {}) {
+  app = await createApp({ environment: 'test', components, routes, register: (c) => c.value(Logger, recordingLogger()) })
+  return app.listen({ port: 0 })
+}
+
+describe('server/node: the request a handler receives', () => {
+  it('answers a handler that reads only route parameters', async () => {
+    const { url } = await serve((r) => r.get('/users/:id', (ctx) => ctx.text(`user ${ctx.params.id}`)))
+    expect(await (await fetch(`${url}/users/a%20b`)).text()).toBe('user a b')
+  })
+
+  it('behaves as a full Request: headers, json(), signal, instanceof', async () => {
+    const { url } = await serve((r) =>
+      r.post('/inspect', async (ctx) => {
+        const req = ctx.request
+        const body = await req.json()
+        return ctx.json({
+          isRequest: req instanceof Request,
+          method: req.method,
+          url: req.url,
+          xa: req.headers.get('x-a'),
+          repeated: req.headers.get('x-many'),
+          body,
+          signal: req.signal instanceof AbortSignal && !req.signal.aborted,
+          bodyUsed: req.bodyUsed,
+        })
+      }),
+    )
+    const res = await fetch(`${url}/inspect?q=1`, {
+      method: 'POST',
+      headers: [['x-a', 'alpha'], ['x-many', 'one'], ['x-many', 'two'], ['content-type', 'application/json']],
+      body: JSON.stringify({ hello: 'world' }),
+    })
+    expect(await res.json()).toEqual({
+      isRequest: true,
+      method: 'POST',
+      url: `${url}/inspect?q=1`,
+      xa: 'alpha',
+      repeated: 'one, two',
+      body: { hello: 'world' },
+      signal: true,
+      bodyUsed: true,
+    })
+  })
+
+  it('can be copied with new Request(ctx.request) and cloned, as a proxy would', async () => {
+    const { url } = await serve((r) =>
+      r.put('/copy', async (ctx) => {
+        const copy = new Request(ctx.request, { headers: { 'x-added': 'yes' } })
+        return ctx.json({ method: copy.method, url: copy.url, added: copy.headers.get('x-added'), body: await copy.text() })
+      }),
+    )
+    const res = await fetch(`${url}/copy`, { method: 'PUT', body: 'payload' })
+    expect(await res.json()).toEqual({ method: 'PUT', url: `${url}/copy`, added: 'yes', body: 'payload' })
+  })
+
+  it('can be forwarded to another server with fetch(new Request(target, ctx.request))', async () => {
+    const backend = await createApp({
+      environment: 'test',
+      routes: (r) => r.post('/echo', async (ctx) => ctx.text(`backend got ${await ctx.request.text()} for ${ctx.path}`)),
+    })
+    const backendServer = await backend.listen({ port: 0 })
+    try {
+      const { url } = await serve((r) =>
+        r.post('/echo', (ctx) => fetch(new Request(`${backendServer.url}/echo`, ctx.request))),
+      )
+      const res = await fetch(`${url}/echo`, { method: 'POST', body: 'data' })
+      expect(await res.text()).toBe('backend got data for /echo')
+    } finally {
+      await backend.close()
+    }
+  })
+
+  it('has no body on GET and HEAD', async () => {
+    const { url } = await serve((r) => r.get('/body', (ctx) => ctx.text(String(ctx.request.body))))
+    expect(await (await fetch(`${url}/body`)).text()).toBe('null')
+  })
+
+  it('builds the URL from the Host header, ignoring X-Forwarded-* unless trustProxy is on', async () => {
+    const routes: DovetailConfig['routes'] = (r) => r.get('/where', (ctx) => ctx.text(ctx.request.url))
+    const ask = (port: number) =>
+      rawRequest(port, 'GET /where?a=1 HTTP/1.1\r\nHost: example.test\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: public.example\r\nConnection: close\r\n\r\n')
+    const plain = await serve(routes)
+    expect((await ask(plain.port)).body).toBe('http://example.test/where?a=1')
+    await app!.close()
+    const trusting = await serve(routes, { server: node({ trustProxy: true }) })
+    expect((await ask(trusting.port)).body).toBe('https://public.example/where?a=1')
+  })
+
+  it('passes the raw path to a mount, which sees it without the prefix', async () => {
+    const { port } = await serve((r) => r.mount('/legacy', (request) => new Response(new URL(request.url).pathname)))
+    const res = await rawRequest(port, 'GET /legacy/a%20b/c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    expect(res.body).toBe('/a%20b/c')
+  })
+
+  it('answers 500 without details when the handler fails, and keeps serving', async () => {
+    const { url } = await serve((r) => {
+      r.get('/fail', () => {
+        throw new Error('internal detail')
+      })
+      r.get('/ok', (ctx) => ctx.text('ok'))
+    })
+    const res = await fetch(`${url}/fail`)
+    expect(res.status).toBe(500)
+    expect(await res.text()).not.toContain('internal detail')
+    expect(await (await fetch(`${url}/ok`)).text()).toBe('ok')
+  })
+
+  it('serves a fetch handler that ignores the request entirely', async () => {
+    const { url } = await serve((r) => r.get('/static', () => new Response('static')))
+    const body = await new Promise<string>((resolve, reject) => {
+      httpRequest(`${url}/static`, (res) => {
+        let text = ''
+        res.on('data', (c: Buffer) => (text += c))
+        res.on('end', () => resolve(text))
+      })
+        .on('error', reject)
+        .end()
+    })
+    expect(body).toBe('static')
+  })
+})
