@@ -1,0 +1,43 @@
+import type { Stats } from 'node:fs'
+
+/**
+ * A strong validator from size and modification time (as nginx does), with the
+ * content coding appended for a precompressed variant, so each representation
+ * has its own tag. Strong, so `If-Range` can use it; the compression middleware
+ * weakens it if it re-encodes the body.
+ */
+export function etagFor(stats: Stats, coding?: string): string {
+  const tag = `${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}`
+  return `"${coding ? `${tag}-${coding}` : tag}"`
+}
+
+const opaque = (tag: string): string => tag.trim().replace(/^W\//, '')
+
+/**
+ * Whether the client's cached copy is current: `If-None-Match` (weak comparison,
+ * `*` matches) when present, else `If-Modified-Since` (to the second).
+ */
+export function isFresh(request: Request, etag: string, mtimeMs: number): boolean {
+  const noneMatch = request.headers.get('if-none-match')
+  if (noneMatch !== null) {
+    if (noneMatch.trim() === '*') return true
+    const mine = opaque(etag)
+    return noneMatch.split(',').some((tag) => opaque(tag) === mine)
+  }
+  const since = Date.parse(request.headers.get('if-modified-since') ?? '')
+  if (Number.isNaN(since)) return false
+  return Math.floor(mtimeMs / 1000) * 1000 <= since
+}
+
+/**
+ * Whether a `Range` may be honoured: no `If-Range`, or one that still names this
+ * representation (a strong ETag match, or exactly its `Last-Modified` date).
+ */
+export function ifRangeAllows(request: Request, etag: string, lastModified: string): boolean {
+  const ifRange = request.headers.get('if-range')
+  if (ifRange === null) return true
+  const value = ifRange.trim()
+  if (value.startsWith('W/')) return false
+  if (value.startsWith('"')) return value === etag
+  return value === lastModified
+}

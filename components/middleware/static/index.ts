@@ -1,0 +1,6 @@
+export { serveStatic, serveStatic as default } from './component.js'
+export { createStatic } from './serve-static.js'
+export { contentTypeFor } from './content-types.js'
+export { parseRange, type ByteRange } from './range.js'
+export { resolveRequestPath, type RequestPath } from './request-path.js'
+export { staticOptions, type ResolvedStaticOptions, type StaticOptions } from './options.js'
