@@ -19,6 +19,7 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
   orm: {},
   'session-store': {},
   middleware: {
+    static: 'dovetail/components/middleware/static',
     'request-log': 'dovetail/components/middleware/request-log',
     'security-headers': 'dovetail/components/middleware/security-headers',
     compression: 'dovetail/components/middleware/compression',

@@ -46,6 +46,18 @@ export const errorCodes = {
   DOVETAIL_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE: '415 Unsupported Media Type.',
   DOVETAIL_ERR_HTTP_TOO_MANY_REQUESTS: '429 Too Many Requests.',
   DOVETAIL_ERR_HTTP_INTERNAL: '500 Internal Server Error: an uncaught error in a handler.',
+  // static files and request bodies
+  DOVETAIL_ERR_STATIC_RANGE_NOT_SATISFIABLE: '416: a Range request starts beyond the end of the file; Content-Range gives the size.',
+  DOVETAIL_ERR_BODY_MALFORMED: '400: the request body does not parse as its Content-Type says (bad JSON, broken multipart, invalid UTF-8).',
+  DOVETAIL_ERR_BODY_FORBIDDEN_KEY: '400: a JSON body has a __proto__ or constructor.prototype key (prototype poisoning); see the body option protoKeys.',
+  DOVETAIL_ERR_BODY_TOO_LARGE: '413: the request body is larger than the body option limits.body (limits.multipart for multipart forms).',
+  DOVETAIL_ERR_BODY_TOO_MANY_FIELDS: '413: a form has more fields than the body option limits.fields.',
+  DOVETAIL_ERR_BODY_FIELD_TOO_LARGE: '413: a form field is longer than the body option limits.fieldSize.',
+  DOVETAIL_ERR_BODY_TOO_MANY_FILES: '413: a multipart form has more files than the body option limits.files.',
+  DOVETAIL_ERR_BODY_FILE_TOO_LARGE: '413: an uploaded file is larger than the body option limits.fileSize.',
+  DOVETAIL_ERR_BODY_UNSUPPORTED_TYPE: '415: the request body has a Content-Type the route does not read (or none).',
+  DOVETAIL_ERR_BODY_NO_MIDDLEWARE: 'readBody/readJson/readForm was called in a request the body middleware did not handle (add it to components.middleware).',
+  DOVETAIL_ERR_BODY_ALREADY_READ: 'The request body stream was read by something else before readBody/readJson/readForm.',
 } as const
 
 /** A stable, documented error code. */
