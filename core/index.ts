@@ -31,6 +31,7 @@ export { HttpError, MethodNotAllowedError, NotFoundError, statusText, type HttpE
 export { prefersHtml } from './errors/negotiate.js'
 export type { FetchHandler, HasFetch } from './gateway/fetch-handler.js'
 export { editHeaders } from './gateway/edit-headers.js'
+export { isResponse } from './gateway/is-response.js'
 export { lightResponse, lightResponseParts } from './gateway/light-response.js'
 export { pathOf, queryOf } from './gateway/path.js'
 export { compose } from './pipeline/compose.js'

@@ -6,6 +6,7 @@ import { Context, type ContextKernel } from '../context/context.js'
 import { DovetailError } from '../errors/dovetail-error.js'
 import { type ErrorRenderer, errorDetails } from '../errors/error-renderer.js'
 import { MethodNotAllowedError, NotFoundError } from '../errors/http-error.js'
+import { isResponse } from '../gateway/is-response.js'
 import { lightResponse, lightResponseParts } from '../gateway/light-response.js'
 import { compose } from '../pipeline/compose.js'
 import type { Handler, Middleware } from '../pipeline/middleware.js'
@@ -64,7 +65,7 @@ export class App implements ContextKernel {
     let response: Response
     try {
       response = await this.#pipeline(ctx)
-      if (!(response instanceof Response)) {
+      if (!isResponse(response)) {
         throw new DovetailError(
           'DOVETAIL_ERR_HANDLER_NO_RESPONSE',
           `${request.method} ${ctx.path}: the handler or a middleware returned ${response === undefined ? 'undefined' : typeof response} instead of a Response.`,
