@@ -40,3 +40,11 @@ export { consoleLogger, Logger } from './slots/logger.js'
 export { Db, Orm, type OrmDialect, type UnitOfWork } from './slots/orm.js'
 export { Router, type RouteDefinition, type RouteMatch, type UrlParams } from './slots/router.js'
 export { Server, type ListenOptions, type ListeningServer } from './slots/server.js'
+export {
+  decodeSession,
+  encodeSession,
+  SessionSecrets,
+  SessionStore,
+  type SessionData,
+  type SessionRecord,
+} from './slots/session-store.js'

@@ -17,8 +17,14 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
   logger: { pino: 'dovetail/components/logger/pino' },
   template: {},
   orm: {},
-  'session-store': {},
+  'session-store': {
+    cookie: 'dovetail/components/session-store/cookie',
+    memory: 'dovetail/components/session-store/memory',
+    redis: 'dovetail/components/session-store/redis',
+    sql: 'dovetail/components/session-store/sql',
+  },
   middleware: {
+    session: 'dovetail/components/middleware/session',
     static: 'dovetail/components/middleware/static',
     'request-log': 'dovetail/components/middleware/request-log',
     'security-headers': 'dovetail/components/middleware/security-headers',

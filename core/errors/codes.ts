@@ -58,6 +58,21 @@ export const errorCodes = {
   DOVETAIL_ERR_BODY_UNSUPPORTED_TYPE: '415: the request body has a Content-Type the route does not read (or none).',
   DOVETAIL_ERR_BODY_NO_MIDDLEWARE: 'readBody/readJson/readForm was called in a request the body middleware did not handle (add it to components.middleware).',
   DOVETAIL_ERR_BODY_ALREADY_READ: 'The request body stream was read by something else before readBody/readJson/readForm.',
+  // sessions, csrf, auth
+  DOVETAIL_ERR_SESSION_NO_MIDDLEWARE: 'session(ctx) was called in a request the session middleware did not handle: it is missing from components.middleware, or listed after the caller.',
+  DOVETAIL_ERR_SESSION_NOT_SERIALIZABLE: 'A session value is not JSON-serializable (a BigInt, a cycle), so no store can keep it.',
+  DOVETAIL_ERR_SESSION_COOKIE_TOO_LARGE: 'The cookie session store was given more data than fits in a cookie (its maxBytes option).',
+  DOVETAIL_ERR_SESSION_NO_SECRETS: 'The cookie session store has no secrets: give it the secrets option or add the session middleware.',
+  DOVETAIL_ERR_CSRF_TOKEN_MISSING: '403: an unsafe form request carried no CSRF token (form field _csrf or header x-csrf-token).',
+  DOVETAIL_ERR_CSRF_TOKEN_INVALID: "403: the CSRF token does not match this session's (the form is stale or was made for another session).",
+  DOVETAIL_ERR_CSRF_ORIGIN_MISMATCH: '403: an unsafe request came from another origin (Origin or Referer) that is not in trustedOrigins.',
+  DOVETAIL_ERR_CSRF_NO_SESSION: 'The csrf middleware runs without the session middleware before it.',
+  DOVETAIL_ERR_AUTH_UNAUTHENTICATED: '401: the route needs a signed-in user (HTML requests are redirected to the login page instead).',
+  DOVETAIL_ERR_AUTH_FORBIDDEN: '403: the signed-in user lacks the role or permission the route needs.',
+  DOVETAIL_ERR_AUTH_RATE_LIMITED: "429: too many failed logins for this account or address; retry after the Retry-After header's seconds.",
+  DOVETAIL_ERR_AUTH_NO_USER_LOADER: 'The auth middleware has no way to load a user: give it loadUser or register the UserLoader token.',
+  DOVETAIL_ERR_AUTH_NO_MIDDLEWARE: 'An auth helper (currentUser, login, a guard) was used in a request the auth middleware did not handle.',
+  DOVETAIL_ERR_AUTH_BAD_HASH: 'verifyPassword was given a stored hash that hashPassword did not produce.',
 } as const
 
 /** A stable, documented error code. */

@@ -1,0 +1,66 @@
+import { z } from 'zod'
+import { defineComponent, SessionSecrets, SessionStore } from '../../../core/index.js'
+import { createSessionMiddleware } from './session-middleware.js'
+
+const secretMessage =
+  'each session secret must be at least 32 characters of random text (e.g. the output of `openssl rand -base64 48`), kept out of the source code'
+
+const minute = 60_000
+
+export const sessionOptions = z
+  .strictObject({
+    /** Newest first: the first signs, every one verifies. Rotate by putting a new secret in front. */
+    secrets: z.array(z.string().min(32, secretMessage)).min(1, 'give at least one secret (secrets: [process.env.SESSION_SECRET])'),
+    cookie: z
+      .strictObject({
+        name: z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'a cookie name is letters, digits and !#$%&\'*+-.^_`|~').default('sid'),
+        path: z.string().startsWith('/').default('/'),
+        domain: z.string().min(1).optional(),
+        sameSite: z.enum(['lax', 'strict', 'none']).default('lax'),
+        /** `'auto'`: Secure exactly when the request came over https. */
+        secure: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+        httpOnly: z.boolean().default(true),
+        /** Give the cookie a Max-Age (until the absolute timeout); false makes it end with the browser session. */
+        persistent: z.boolean().default(true),
+      })
+      .prefault({})
+      .refine((c) => c.sameSite !== 'none' || c.secure !== false, {
+        message: "sameSite 'none' needs a Secure cookie (browsers drop it otherwise): leave secure at 'auto' or set it to true",
+      }),
+    /** @default 2 hours */
+    idleTimeout: z.number().int().positive().default(120 * minute),
+    /** @default 7 days */
+    absoluteTimeout: z.number().int().positive().default(7 * 24 * 60 * minute),
+  })
+
+/** What `session(...)` accepts. */
+export type SessionOptions = z.input<typeof sessionOptions>
+
+/**
+ * Sessions for handlers: a signed cookie (HMAC-SHA256, rotating secrets) that
+ * names a session kept by the component in the `session-store` slot. Handlers
+ * use `await session(ctx)`. Nothing is written unless the session changed.
+ *
+ * @example
+ * import { session } from 'dovetail/components/middleware/session'
+ * defineConfig({
+ *   components: {
+ *     'session-store': 'redis',
+ *     middleware: [session({ secrets: [process.env.SESSION_SECRET!], idleTimeout: 30 * 60_000 })],
+ *   },
+ * })
+ */
+export const sessionMiddleware = defineComponent({
+  name: 'middleware/session',
+  slot: 'middleware',
+  api: 1,
+  requires: ['session-store'],
+  options: sessionOptions,
+  register(c, options) {
+    // The cookie store derives its encryption keys from these, so secrets are configured once.
+    c.value(SessionSecrets, options.secrets)
+  },
+  middleware(app, options) {
+    return createSessionMiddleware(app.resolve(SessionStore), options)
+  },
+})

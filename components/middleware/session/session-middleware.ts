@@ -1,0 +1,134 @@
+import { type Context, DovetailError, type Middleware, type SessionData, type SessionRecord, type SessionStore } from '../../../core/index.js'
+import { appendHeader, type CookieAttributes, isSecure, readCookies, serializeCookie } from './cookie.js'
+import { newSessionId, RequestSession, type Session } from './request-session.js'
+import { sign, unsign } from './signing.js'
+
+/** The session middleware's settings, after validation (see `sessionOptions` for defaults). */
+export interface SessionSettings {
+  secrets: readonly string[]
+  cookie: CookieAttributes & { persistent: boolean }
+  /** Milliseconds without a request after which the session ends. */
+  idleTimeout: number
+  /** Milliseconds after creation (or the last regenerate) after which the session ends, however active. */
+  absoluteTimeout: number
+}
+
+interface Handle {
+  load(): Promise<RequestSession>
+}
+
+const handles = new WeakMap<Context, Handle>()
+
+/**
+ * This request's session, loaded from the store on first use (a request that
+ * never asks costs no store read). Needs the session middleware in the list
+ * before whatever calls it.
+ *
+ * @example
+ * r.post('/cart', async (ctx) => {
+ *   const s = await session<{ cart: string[] }>(ctx)
+ *   s.set('cart', [...(s.get('cart') ?? []), ctx.query.item!])
+ *   return ctx.redirect('/cart', 303)
+ * })
+ */
+export function session<D extends SessionData = SessionData>(ctx: Context): Promise<Session<D>> {
+  const handle = handles.get(ctx)
+  if (!handle) {
+    throw new DovetailError(
+      'DOVETAIL_ERR_SESSION_NO_MIDDLEWARE',
+      `session(ctx) was called for ${ctx.request.method} ${ctx.path}, but the session middleware did not handle this request. ` +
+        "Add session({ secrets }) from 'dovetail/components/middleware/session' to components.middleware, before any middleware that uses it.",
+    )
+  }
+  return handle.load() as unknown as Promise<Session<D>>
+}
+
+/** Whether the session middleware handles this request (for middleware that works with or without one). */
+export const hasSession = (ctx: Context): boolean => handles.has(ctx)
+
+/**
+ * The middleware behind the `middleware/session` component: loads the session
+ * lazily, and after the handler has answered saves it (awaiting the store, so
+ * the response never promises a session that was not written) and sets the
+ * cookie, but only when there is something to write.
+ */
+export function createSessionMiddleware(store: SessionStore, settings: SessionSettings): Middleware {
+  const stateless = store.stateless === true
+  const refreshAfter = settings.idleTimeout / 4
+
+  const load = async (ctx: Context): Promise<RequestSession> => {
+    for (const raw of readCookies(ctx.request.headers.get('cookie'), settings.cookie.name)) {
+      const verified = unsign(raw, settings.secrets)
+      if (!verified) continue
+      const record = asRecord(await store.get(verified.value))
+      if (!record) continue
+      const now = Date.now()
+      if (now >= record.created + settings.absoluteTimeout || now >= record.active + settings.idleTimeout) continue
+      const s = new RequestSession(stateless, { id: verified.value, record })
+      // A cookie signed with an older secret is re-signed with the newest, so the old one can be retired.
+      s.reissue = verified.index > 0
+      if (s.reissue || now - record.active >= refreshAfter) s.force = true
+      return s
+    }
+    // No cookie, or a forged, unknown or expired one: a fresh session, and never the id the client offered.
+    return new RequestSession(stateless)
+  }
+
+  const commit = async (ctx: Context, s: RequestSession, response: Response): Promise<Response> => {
+    await Promise.all(s.retired.map((id) => store.destroy(id)))
+    const secure = isSecure(settings.cookie, ctx.request)
+    const write = s.changed || s.force
+    if (!write) {
+      return s.clearCookie ? appendHeader(response, 'set-cookie', serializeCookie('', settings.cookie, secure, 0)) : response
+    }
+    const now = Date.now()
+    let record: SessionRecord = { data: s.data, created: s.created, active: now }
+    let id = s.currentId
+    if (!stateless && s.continued && id !== undefined) {
+      // Apply only this request's changes on top of what is stored now, so two
+      // requests of one session that change different keys both keep theirs.
+      const stored = asRecord(await store.get(id))
+      if (!stored) {
+        // Destroyed meanwhile (a logout in another tab): don't bring it back.
+        return appendHeader(response, 'set-cookie', serializeCookie('', settings.cookie, secure, 0))
+      }
+      record = { data: applyChanges(stored.data, s.original, s.data), created: stored.created, active: now }
+    }
+    id ??= stateless ? '' : newSessionId()
+    const remaining = record.created + settings.absoluteTimeout - now
+    const ttl = Math.min(settings.idleTimeout, remaining)
+    const value = (await store.set(id, record as unknown as SessionData, ttl)) ?? id
+    const cookieChanged = stateless || !s.continued || s.reissue
+    if (!cookieChanged) return response
+    const maxAge = settings.cookie.persistent ? Math.ceil(remaining / 1000) : undefined
+    return appendHeader(response, 'set-cookie', serializeCookie(sign(value, settings.secrets[0]!), settings.cookie, secure, maxAge))
+  }
+
+  return async function sessionMiddleware(ctx, next) {
+    let loaded: Promise<RequestSession> | undefined
+    handles.set(ctx, { load: () => (loaded ??= load(ctx)) })
+    const response = await next()
+    if (!loaded) return response
+    return commit(ctx, await loaded, response)
+  }
+}
+
+function asRecord(value: SessionData | undefined): SessionRecord | undefined {
+  if (!value) return undefined
+  const { data, created, active } = value as Partial<SessionRecord>
+  if (typeof data !== 'object' || data === null || typeof created !== 'number' || typeof active !== 'number') return undefined
+  return { data, created, active }
+}
+
+/** `stored` with the keys this request set, changed or deleted (relative to `before`) applied. */
+function applyChanges(stored: SessionData, before: SessionData, after: SessionData): SessionData {
+  const result = { ...stored }
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (!Object.hasOwn(after, key)) {
+      if (Object.hasOwn(before, key)) delete result[key]
+    } else if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      result[key] = after[key]
+    }
+  }
+  return result
+}

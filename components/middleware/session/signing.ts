@@ -1,0 +1,32 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+
+/**
+ * HMAC-SHA256 cookie signing with key rotation: the first secret signs, every
+ * secret verifies, so a deploy that adds a new secret in front keeps every
+ * session signed with the old one alive until it is re-signed.
+ */
+export function sign(value: string, secret: string): string {
+  return `${value}.${mac(value, secret)}`
+}
+
+/** Which secret verified a signed value; `index > 0` means it should be re-signed with the first. */
+export interface Verified {
+  value: string
+  index: number
+}
+
+/** The value inside a signed string, or `undefined` for a missing, malformed or forged signature. */
+export function unsign(signed: string, secrets: readonly string[]): Verified | undefined {
+  const dot = signed.lastIndexOf('.')
+  if (dot <= 0) return undefined
+  const value = signed.slice(0, dot)
+  const given = Buffer.from(signed.slice(dot + 1), 'base64url')
+  // 32 bytes is a SHA-256 MAC; anything else is not ours and would make timingSafeEqual throw.
+  if (given.length !== 32) return undefined
+  for (const [index, secret] of secrets.entries()) {
+    if (timingSafeEqual(given, createHmac('sha256', secret).update(value).digest())) return { value, index }
+  }
+  return undefined
+}
+
+const mac = (value: string, secret: string): string => createHmac('sha256', secret).update(value).digest('base64url')

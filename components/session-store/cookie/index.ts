@@ -1,0 +1,2 @@
+export { cookieStore, cookieStore as default, cookieStoreOptions } from './component.js'
+export { CookieSessionStore, type CookieStoreOptions } from './cookie-store.js'
