@@ -40,6 +40,8 @@ export { consoleLogger, Logger } from './slots/logger.js'
 export { Db, Orm, type OrmDialect, type UnitOfWork } from './slots/orm.js'
 export { Router, type RouteDefinition, type RouteMatch, type UrlParams } from './slots/router.js'
 export { Server, type ListenOptions, type ListeningServer } from './slots/server.js'
+export { escapeHtml, isSafeHtml, SafeHtml, safeHtml } from './slots/safe-html.js'
+export { htmlStream, TemplateEngine, type RenderOptions, type TemplateGlobals } from './slots/template.js'
 export {
   decodeSession,
   encodeSession,

@@ -15,7 +15,10 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
   router: { radix: 'dovetail/components/router/radix' },
   server: { node: 'dovetail/components/server/node' },
   logger: { pino: 'dovetail/components/logger/pino' },
-  template: {},
+  template: {
+    eta: 'dovetail/components/template/eta',
+    nunjucks: 'dovetail/components/template/nunjucks',
+  },
   orm: {},
   'session-store': {
     cookie: 'dovetail/components/session-store/cookie',

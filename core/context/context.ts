@@ -1,9 +1,11 @@
 import type { Container, ScopeHolder } from '../container/container.js'
 import type { Token } from '../container/token.js'
+import { DovetailError } from '../errors/dovetail-error.js'
 import { NotFoundError } from '../errors/http-error.js'
 import { lightResponse } from '../gateway/light-response.js'
 import { pathOf, queryOf } from '../gateway/path.js'
 import type { UrlParams } from '../slots/router.js'
+import { TemplateEngine, type TemplateGlobals } from '../slots/template.js'
 
 /** What a context needs from its app. */
 export interface ContextKernel {
@@ -95,6 +97,34 @@ export class Context {
 
   json(data: unknown, init?: ResponseInitLite): Response {
     return respond(JSON.stringify(data), JSON_TYPE, init)
+  }
+
+  /**
+   * Render a template of the template component to an HTML response
+   * (`text/html; charset=utf-8`, status 200 unless `init` says otherwise).
+   * Besides `data`, the template sees the component's globals, `url(name,
+   * params)` for this request, and whatever middleware put into
+   * `ctx.state.templateGlobals` (an object of names: a CSRF middleware adds
+   * `csrfField` there). A failed render throws, so the error page replaces
+   * the whole response: no half-written page is ever sent.
+   *
+   * @example
+   * r.get('/pages/:slug', async (ctx) => ctx.render('pages/show', { page: await pages.find(ctx.params.slug) }))
+   */
+  async render(name: string, data: Record<string, unknown> = {}, init?: ResponseInitLite): Promise<Response> {
+    if (this.#kernel.container.lifetimeOf(TemplateEngine) === undefined) {
+      throw new DovetailError(
+        'DOVETAIL_ERR_TEMPLATE_NO_ENGINE',
+        `ctx.render('${name}') needs a component in the template slot, and none is configured. Set components.template in the config, e.g. components: { template: eta({ views: './views' }) } from 'dovetail/components/template/eta', or nunjucks.`,
+      )
+    }
+    const extra = this.state.templateGlobals
+    if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
+      throw new DovetailError('DOVETAIL_ERR_TEMPLATE_RENDER', `ctx.state.templateGlobals must be an object of names for templates, but a middleware set it to ${Array.isArray(extra) ? 'an array' : String(extra)}.`)
+    }
+    const globals: TemplateGlobals = { url: (route: string, params?: UrlParams) => this.url(route, params), ...(extra as TemplateGlobals | undefined) }
+    const html = await this.resolve(TemplateEngine).render(name, data, { globals })
+    return respond(html, HTML, init)
   }
 
   /** A redirect (302 by default) to a path or URL. */

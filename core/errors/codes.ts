@@ -35,6 +35,10 @@ export const errorCodes = {
   // app lifecycle
   DOVETAIL_ERR_APP_NO_SERVER: 'app.listen() was called but no component fills the server slot.',
   DOVETAIL_ERR_APP_CLOSED: 'The app was used after app.close().',
+  // templates
+  DOVETAIL_ERR_TEMPLATE_NO_ENGINE: 'ctx.render() was called but no component fills the template slot (set components.template).',
+  DOVETAIL_ERR_TEMPLATE_NOT_FOUND: 'A template (or a layout or partial it uses) is in none of the views directories.',
+  DOVETAIL_ERR_TEMPLATE_RENDER: 'A template failed to compile or threw while rendering; the message names the template, the line when known, and the cause.',
   // http
   DOVETAIL_ERR_HTTP_BAD_REQUEST: '400 Bad Request.',
   DOVETAIL_ERR_HTTP_UNAUTHORIZED: '401 Unauthorized.',

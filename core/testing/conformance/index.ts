@@ -5,3 +5,4 @@
 export { runContainerConformance, type ContainerConformanceOptions } from './container.js'
 export { runRouterConformance, type RouterConformanceOptions } from './router.js'
 export { runSessionStoreConformance, type SessionStoreConformanceOptions } from './session-store.js'
+export { runTemplateConformance, type TemplateConformanceOptions, type TemplateFixtureOptions } from './template.js'

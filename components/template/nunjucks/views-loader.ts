@@ -1,0 +1,51 @@
+import { readFileSync, statSync } from 'node:fs'
+import { dirname, extname, isAbsolute, relative, resolve } from 'node:path'
+import nunjucks from 'nunjucks'
+
+/** Thrown for a name in none of the views directories; turned into `DOVETAIL_ERR_TEMPLATE_NOT_FOUND` at the top. */
+export class MissingTemplate extends Error {
+  constructor(
+    readonly template: string,
+    readonly file: string,
+    readonly searched: readonly string[],
+  ) {
+    super(`template '${template}' not found`)
+  }
+}
+
+const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false
+const inside = (root: string, path: string): boolean => {
+  const rel = relative(root, path)
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
+}
+
+/**
+ * Finds templates in the views directories, in order, adding the extension
+ * to a name that has none. Unlike nunjucks' FileSystemLoader it refuses a
+ * sibling directory that merely shares the root's prefix (`views-private`),
+ * and says which template is missing instead of returning nothing.
+ *
+ * Without `cache`, every source is marked `noCache`, so nunjucks reads and
+ * compiles the file again on each render: a change shows on the next request.
+ */
+export class ViewsLoader extends nunjucks.Loader implements nunjucks.ILoader {
+  readonly #roots: readonly string[]
+  readonly #extension: string
+  readonly #cache: boolean
+
+  constructor(roots: readonly string[], extension: string, cache: boolean) {
+    super()
+    this.#roots = roots
+    this.#extension = extension
+    this.#cache = cache
+  }
+
+  getSource(name: string): nunjucks.LoaderSource {
+    const file = extname(name) ? name : name + this.#extension
+    // Relative names (`./x`) arrive already resolved against the including file: absolute.
+    const candidates = isAbsolute(file) ? [file] : this.#roots.map((root) => resolve(root, file))
+    const path = candidates.find((p) => this.#roots.some((root) => inside(root, p)) && isFile(p))
+    if (!path) throw new MissingTemplate(name, file, isAbsolute(file) ? [dirname(file)] : this.#roots)
+    return { src: readFileSync(path, 'utf8'), path, noCache: !this.#cache }
+  }
+}

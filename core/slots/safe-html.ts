@@ -1,0 +1,47 @@
+// A registry symbol, so that two copies of the package still agree on what is safe.
+const brand = Symbol.for('dovetail.safe-html')
+
+/**
+ * HTML that a template prints as it is, without escaping. Every template
+ * component honours it where a helper, filter or global returns one and where
+ * it is a top-level data value, so a helper such as `csrfField()` can emit
+ * markup in every engine without `| safe` or `<%~ %>` at the call site.
+ *
+ * Only wrap HTML you built yourself or sanitized: this is the one way around
+ * autoescaping.
+ */
+export class SafeHtml {
+  readonly [brand] = true
+  constructor(readonly html: string) {}
+  toString(): string {
+    return this.html
+  }
+}
+
+/**
+ * Mark a string of HTML as safe to print unescaped.
+ *
+ * @example
+ * const csrfField = () => safeHtml(`<input type="hidden" name="_csrf" value="${escapeHtml(token)}">`)
+ */
+export const safeHtml = (html: string): SafeHtml => new SafeHtml(html)
+
+export const isSafeHtml = (value: unknown): value is SafeHtml =>
+  typeof value === 'object' && value !== null && (value as { [brand]?: unknown })[brand] === true
+
+// The backslash too, as nunjucks does, so that both built-in engines print the same bytes.
+const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\\': '&#92;' }
+
+/**
+ * Escape a value for HTML text or a quoted attribute (`& < > " ' \`). `SafeHtml` passes
+ * through; `null` and `undefined` print as nothing.
+ *
+ * @example
+ * escapeHtml('<b>"hi"</b>') // '&lt;b&gt;&quot;hi&quot;&lt;/b&gt;'
+ */
+export function escapeHtml(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (isSafeHtml(value)) return value.html
+  const text = String(value)
+  return /[&<>"'\\]/.test(text) ? text.replace(/[&<>"'\\]/g, (c) => entities[c] as string) : text
+}
