@@ -31,6 +31,7 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
     static: 'dovetail/components/middleware/static',
     'request-log': 'dovetail/components/middleware/request-log',
     'security-headers': 'dovetail/components/middleware/security-headers',
+    'error-pages': 'dovetail/components/middleware/error-pages',
     compression: 'dovetail/components/middleware/compression',
   },
 }

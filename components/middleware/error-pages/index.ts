@@ -1,0 +1,5 @@
+export { errorPages, errorPages as default } from './component.js'
+export { errorPagesOptions, type ErrorPagesOptions } from './options.js'
+export { createErrorPageRenderer, createErrorPages } from './error-pages.js'
+export { displayHeaders, requestIdOf } from './request-data.js'
+export { parseStack, sourceContext, type SourceContext, type StackFrame } from './stack-frames.js'
