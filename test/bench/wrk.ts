@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+
+export interface WrkOptions {
+  /** Seconds. */
+  duration: number
+  /** @default 64 */
+  connections?: number
+  /** @default 1 */
+  threads?: number
+}
+
+export interface WrkResult {
+  requests: number
+  seconds: number
+  requestsPerSecond: number
+  /** Responses outside 2xx/3xx, and socket errors of any kind: a run with either is not a measurement. */
+  non2xx: number
+  socketErrors: number
+}
+
+/**
+ * Load one URL with wrk (Debian's /usr/bin/wrk) and read its summary.
+ *
+ * @example
+ * const result = await runWrk('http://127.0.0.1:3000/plaintext', { duration: 5 })
+ */
+export async function runWrk(url: string, options: WrkOptions): Promise<WrkResult> {
+  const args = [`-t${options.threads ?? 1}`, `-c${options.connections ?? 64}`, `-d${options.duration}s`, url]
+  let stdout: string
+  try {
+    ;({ stdout } = await run('wrk', args, { timeout: (options.duration + 30) * 1000 }))
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException
+    if (e.code === 'ENOENT') throw new Error('wrk is not installed: `apt-get install wrk` (Debian) puts it at /usr/bin/wrk.')
+    throw error
+  }
+  return parseWrk(stdout)
+}
+
+/** Read wrk's text summary: `N requests in Xs`, `Non-2xx or 3xx responses: N`, `Socket errors: ...`. */
+export function parseWrk(stdout: string): WrkResult {
+  const total = /(\d+) requests in ([\d.]+)(us|ms|s|m)\b/.exec(stdout)
+  if (!total) throw new Error(`Could not read wrk's output:\n${stdout}`)
+  const unit = { us: 1e-6, ms: 1e-3, s: 1, m: 60 }[total[3] as 'us' | 'ms' | 's' | 'm']
+  const requests = Number(total[1])
+  const seconds = Number(total[2]) * unit
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0)
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout)
+  const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0
+  return { requests, seconds, requestsPerSecond: requests / seconds, non2xx, socketErrors }
+}
