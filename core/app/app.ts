@@ -185,7 +185,8 @@ function withoutBody(response: Response): Response {
     // Keep the length the GET would have had, as HEAD promises.
     const headers = new Headers(light.headers)
     if (light.body !== null && !headers.has('content-length')) {
-      headers.set('content-length', String(typeof light.body === 'string' ? Buffer.byteLength(light.body) : light.body.byteLength))
+      // TextEncoder, not Buffer: the core runs on fetch hosts without node's globals (Workers, Deno).
+      headers.set('content-length', String(typeof light.body === 'string' ? new TextEncoder().encode(light.body).byteLength : light.body.byteLength))
     }
     return lightResponse(null, light.status, headers)
   }

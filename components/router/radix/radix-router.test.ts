@@ -56,3 +56,23 @@ describe('RadixRouter options', () => {
     })
   })
 })
+
+describe('RadixRouter precedence and methods', () => {
+  it('matches a route under a mount prefix before the mount, for the route\'s method only', () => {
+    const router = new RadixRouter()
+    const route = () => new Response('route')
+    const mounted = () => new Response('mounted')
+    router.mount('/legacy', mounted)
+    router.add({ methods: ['GET'], path: '/legacy/new', handler: route })
+    expect(router.match('GET', '/legacy/new')).toMatchObject({ kind: 'route', handler: route })
+    expect(router.match('POST', '/legacy/new')).toMatchObject({ kind: 'mount', fetch: mounted })
+    expect(router.match('GET', '/legacy/old')).toMatchObject({ kind: 'mount', fetch: mounted })
+  })
+
+  it('routes WebDAV methods and refuses a method name it does not know, naming it', () => {
+    const router = new RadixRouter()
+    router.add({ methods: ['PROPFIND'], path: '/dav', handler: h })
+    expect(router.match('PROPFIND', '/dav').kind).toBe('route')
+    expect(() => router.add({ methods: ['BREW'], path: '/pot', handler: h })).toThrow(/BREW \/pot.*DOVETAIL_ERR_ROUTER_INVALID_ROUTE/)
+  })
+})
