@@ -19,7 +19,7 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
     eta: 'dovetail/components/template/eta',
     nunjucks: 'dovetail/components/template/nunjucks',
   },
-  orm: {},
+  orm: { 'mikro-orm': 'dovetail/components/orm/mikro-orm' },
   'session-store': {
     cookie: 'dovetail/components/session-store/cookie',
     memory: 'dovetail/components/session-store/memory',
@@ -33,6 +33,7 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
     'security-headers': 'dovetail/components/middleware/security-headers',
     'error-pages': 'dovetail/components/middleware/error-pages',
     compression: 'dovetail/components/middleware/compression',
+    transaction: 'dovetail/components/middleware/transaction',
   },
 }
 

@@ -39,6 +39,11 @@ export const errorCodes = {
   DOVETAIL_ERR_TEMPLATE_NO_ENGINE: 'ctx.render() was called but no component fills the template slot (set components.template).',
   DOVETAIL_ERR_TEMPLATE_NOT_FOUND: 'A template (or a layout or partial it uses) is in none of the views directories.',
   DOVETAIL_ERR_TEMPLATE_RENDER: 'A template failed to compile or threw while rendering; the message names the template, the line when known, and the cause.',
+  // orm
+  DOVETAIL_ERR_ORM_CONFIG: "The ORM's connection settings (driver, url, DATABASE_URL) are missing, unknown or contradict each other.",
+  DOVETAIL_ERR_ORM_NOT_STARTED: 'The ORM was used before its component started or after app.close().',
+  DOVETAIL_ERR_ORM_PACKAGE_MISSING: 'The package for the chosen database driver, or for migrations, is not installed.',
+  DOVETAIL_ERR_ORM_CLI: 'The database command line was given an unknown command, a bad flag, or a config module without a config.',
   // http
   DOVETAIL_ERR_HTTP_BAD_REQUEST: '400 Bad Request.',
   DOVETAIL_ERR_HTTP_UNAUTHORIZED: '401 Unauthorized.',
