@@ -27,12 +27,12 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
     sql: 'dovetail/components/session-store/sql',
   },
   middleware: {
-    csrf: 'dovetail/components/middleware/csrf',
     session: 'dovetail/components/middleware/session',
     static: 'dovetail/components/middleware/static',
     'request-log': 'dovetail/components/middleware/request-log',
     'security-headers': 'dovetail/components/middleware/security-headers',
     'error-pages': 'dovetail/components/middleware/error-pages',
+    cors: 'dovetail/components/middleware/cors',
     compression: 'dovetail/components/middleware/compression',
     transaction: 'dovetail/components/middleware/transaction',
   },
