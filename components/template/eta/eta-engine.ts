@@ -103,20 +103,11 @@ export class EtaEngine implements TemplateEngine {
     if (known) return known
     const file = extname(name) ? name : name + this.#options.extension
     const roots = this.#options.views
-    let found: string | undefined
-    if (key !== name) {
-      const candidate = resolve(dirname(from!), file)
-      if (roots.some((root) => inside(root, candidate)) && isFile(candidate)) found = candidate
-    } else {
-      for (const root of roots) {
-        const candidate = resolve(root, file.replace(/^[/\\]+/, ''))
-        if (inside(root, candidate) && isFile(candidate)) {
-          found = candidate
-          break
-        }
-      }
-    }
-    if (!found) throw new MissingTemplate(name, file, key !== name ? [dirname(from!)] : roots, from)
+    // A leading slash means the views roots too, as in eta.
+    const candidates = key !== name ? [resolve(dirname(from!), file)] : roots.map((root) => resolve(root, file.replace(/^[/\\]+/, '')))
+    const allowed = candidates.filter((candidate) => roots.some((root) => inside(root, candidate)))
+    const found = allowed.find(isFile)
+    if (!found) throw new MissingTemplate(name, file, roots, from, allowed.length === 0)
     if (this.#options.cache) this.#paths.set(key, found)
     return found
   }

@@ -5,11 +5,12 @@ import { DovetailError } from '../../../core/index.js'
 export class MissingTemplate extends Error {
   constructor(
     readonly template: string,
-    readonly file: string,
-    readonly searched: readonly string[],
+    file: string,
+    searched: readonly string[],
     readonly from: string | undefined,
+    outside: boolean,
   ) {
-    super(`template '${template}' not found`)
+    super(outside ? `'${file}' is outside the views directories (${searched.join(', ')})` : `looked for '${file}' in ${searched.join(', ')}`)
   }
 }
 
@@ -43,7 +44,7 @@ export function templateError(name: string, error: unknown): DovetailError {
     const where = missing.from ? ` (used by ${missing.from}, while rendering '${name}')` : ''
     return new DovetailError(
       'DOVETAIL_ERR_TEMPLATE_NOT_FOUND',
-      `template/eta: template '${missing.template}'${where} was not found: looked for '${missing.file}' in ${missing.searched.join(', ')}. Check the name and the views option.`,
+      `template/eta: template '${missing.template}'${where} was not found: ${missing.message}. Check the name and the views option.`,
       { cause: error },
     )
   }

@@ -10,7 +10,7 @@ const isDirectory = (path: string): boolean => statSync(path, { throwIfNoEntry: 
  * a typo fails the boot instead of the first request.
  */
 export const viewsOption = z
-  .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1, 'views must list at least one directory')], {
     error: 'views must be a directory path or a non-empty list of them',
   })
   .transform((views) => (Array.isArray(views) ? views : [views]).map((dir) => resolve(dir)))

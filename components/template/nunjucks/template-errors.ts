@@ -12,10 +12,10 @@ function chainOf(error: unknown): unknown[] {
  * template, the file and line, and the cause.
  *
  * Nunjucks prefixes its message with `(file)` once per template the error
- * passes through, the first with `[Line n, Column m]`: the innermost file with
- * a line is where it happened. Parse errors count lines from 1, but an error
- * thrown while rendering (one nunjucks wraps, keeping it as `cause`) carries
- * the compiler's count from 0, so that one is shifted by one.
+ * passes through, innermost last; in dev mode the error also keeps `lineno`,
+ * `colno` and `cause`. Parse errors count lines from 1, but an error thrown
+ * while rendering (one nunjucks wraps, keeping it as `cause`) carries the
+ * compiler's count from 0, so that one is shifted by one.
  */
 export function templateError(name: string, error: unknown): DovetailError {
   const chain = chainOf(error)
@@ -24,20 +24,18 @@ export function templateError(name: string, error: unknown): DovetailError {
     const where = missing.template === name ? '' : ` (used while rendering '${name}')`
     return new DovetailError(
       'DOVETAIL_ERR_TEMPLATE_NOT_FOUND',
-      `template/nunjucks: template '${missing.template}'${where} was not found: looked for '${missing.file}' in ${missing.searched.join(', ')}. Check the name and the views option.`,
+      `template/nunjucks: template '${missing.template}'${where} was not found: ${missing.message}. Check the name and the views option.`,
       { cause: error },
     )
   }
-  const message = String((error as Error)?.message ?? error)
-  const at = message.match(/\(([^()\n]+)\) \[Line (\d+)(?:, Column (\d+))?\]/)
-  // What is left once the "(file) [Line …]" prefixes are gone is nunjucks' own reason.
-  const reason = message
-    .split('\n')
-    .filter((line) => !/^\s*\([^()\n]+\)( \[Line \d+(, Column \d+)?\])?\s*$/.test(line))
-    .map((line) => line.trim())
-    .join(' ')
-  const shift = (error as { cause?: unknown })?.cause === undefined ? 0 : 1
-  const where = at ? ` at ${at[1]} line ${Number(at[2]) + shift}${at[3] ? ` column ${Number(at[3]) + shift}` : ''}` : ''
-  const cause = chain.at(-1)
-  return new DovetailError('DOVETAIL_ERR_TEMPLATE_RENDER', `template/nunjucks: template '${name}' failed to render${where}: ${reason}`, { cause })
+  const e = error as { message?: unknown; lineno?: unknown; colno?: unknown; cause?: unknown } | null
+  const lines = String(e?.message ?? error).split('\n')
+  const pathLine = /^\s*\(([^()\n]+)\)( \[Line \d+(, Column \d+)?\])?\s*$/
+  const file = lines.map((line) => line.match(pathLine)?.[1]).filter(Boolean).at(-1)
+  const reason = lines.filter((line) => !pathLine.test(line)).map((line) => line.trim()).join(' ')
+  const shift = e?.cause === undefined ? 0 : 1
+  const line = typeof e?.lineno === 'number' ? ` line ${e.lineno + shift}` : ''
+  const column = line && typeof e?.colno === 'number' ? ` column ${e.colno + shift}` : ''
+  const where = file ? ` at ${file}${line}${column}` : ''
+  return new DovetailError('DOVETAIL_ERR_TEMPLATE_RENDER', `template/nunjucks: template '${name}' failed to render${where}: ${reason}`, { cause: chain.at(-1) })
 }

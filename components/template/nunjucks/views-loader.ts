@@ -1,15 +1,16 @@
 import { readFileSync, statSync } from 'node:fs'
-import { dirname, extname, isAbsolute, relative, resolve } from 'node:path'
+import { extname, isAbsolute, relative, resolve } from 'node:path'
 import nunjucks from 'nunjucks'
 
 /** Thrown for a name in none of the views directories; turned into `DOVETAIL_ERR_TEMPLATE_NOT_FOUND` at the top. */
 export class MissingTemplate extends Error {
   constructor(
     readonly template: string,
-    readonly file: string,
-    readonly searched: readonly string[],
+    file: string,
+    searched: readonly string[],
+    outside: boolean,
   ) {
-    super(`template '${template}' not found`)
+    super(outside ? `'${file}' is outside the views directories (${searched.join(', ')})` : `looked for '${file}' in ${searched.join(', ')}`)
   }
 }
 
@@ -44,8 +45,9 @@ export class ViewsLoader extends nunjucks.Loader implements nunjucks.ILoader {
     const file = extname(name) ? name : name + this.#extension
     // Relative names (`./x`) arrive already resolved against the including file: absolute.
     const candidates = isAbsolute(file) ? [file] : this.#roots.map((root) => resolve(root, file))
-    const path = candidates.find((p) => this.#roots.some((root) => inside(root, p)) && isFile(p))
-    if (!path) throw new MissingTemplate(name, file, isAbsolute(file) ? [dirname(file)] : this.#roots)
+    const allowed = candidates.filter((p) => this.#roots.some((root) => inside(root, p)))
+    const path = allowed.find(isFile)
+    if (!path) throw new MissingTemplate(name, file, this.#roots, allowed.length === 0)
     return { src: readFileSync(path, 'utf8'), path, noCache: !this.#cache }
   }
 }

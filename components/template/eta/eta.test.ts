@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createApp, DovetailError, safeHtml, TemplateEngine, type App } from 'dovetail'
+import { eta, type EtaOptions } from 'dovetail/components/template/eta'
+
+const dir = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
+const apps: App[] = []
+afterEach(async () => {
+  for (const app of apps.splice(0)) await app.close()
+})
+
+async function engine(options: EtaOptions, environment = 'test'): Promise<TemplateEngine> {
+  const app = await createApp({ environment, components: { template: eta(options) } })
+  apps.push(app)
+  return app.resolve(TemplateEngine)
+}
+
+async function failure(promise: Promise<unknown>): Promise<DovetailError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e)
+  expect(error).toBeInstanceOf(DovetailError)
+  return error as DovetailError
+}
+
+describe('template/eta', () => {
+  describe('finding templates', () => {
+    it('searches the views directories in order: the first holding a name wins', async () => {
+      const first = await engine({ views: [dir('main'), dir('extra')] })
+      expect(await first.render('home', { title: 'Hi' })).toContain('<nav>main nav</nav>')
+      expect(await first.render('extra-only', { title: 'Hi' })).toBe('<p>only in extra: Hi</p>\n')
+      const reversed = await engine({ views: [dir('extra'), dir('main')] })
+      expect(await reversed.render('home', { title: 'Hi' })).toContain('<nav>extra nav</nav>')
+    })
+
+    it('resolves ./ and ../ names from the including file', async () => {
+      const e = await engine({ views: dir('main') })
+      expect(await e.render('home', { title: 'Hi' })).toContain('<aside>local</aside>')
+    })
+
+    it('uses a name that has an extension as it is', async () => {
+      const e = await engine({ views: dir('main') })
+      expect(await e.render('count.html', { n: 3 })).toBe('<p>3 items</p>\n')
+    })
+
+    it('refuses names that leave the views directories, even into a sibling sharing their prefix', async () => {
+      const e = await engine({ views: dir('main') })
+      expect((await failure(e.render('../main-private/secret'))).code).toBe('DOVETAIL_ERR_TEMPLATE_NOT_FOUND')
+      const included = await failure(e.render('escape-root'))
+      expect(included.code).toBe('DOVETAIL_ERR_TEMPLATE_NOT_FOUND')
+      expect(included.message).toContain('main-private/secret')
+      expect(included.message).toContain('outside the views directories')
+    })
+  })
+
+  it('prints helper results escaped, SafeHtml and <%~ %> raw, null and undefined as nothing', async () => {
+    const e = await engine({ views: dir('main'), helpers: { double: (n: number) => `<${n * 2}>` } })
+    const html = await e.render('values', { n: 2, html: safeHtml('<b>safe</b>'), raw: '<i>raw</i>', missing: undefined })
+    expect(html).toBe('<p>&lt;4&gt; · <b>safe</b> · <i>raw</i> · []</p>\n')
+  })
+
+  it('refuses render globals whose names templates could not use', async () => {
+    const e = await engine({ views: dir('main') })
+    const error = await failure(e.render('count.html', { n: 1 }, { globals: { 'csrf-field': () => '' } }))
+    expect(error.code).toBe('DOVETAIL_ERR_TEMPLATE_RENDER')
+    expect(error.message).toContain("'csrf-field'")
+  })
+
+  describe('options', () => {
+    it.each([
+      [{ views: dir('main'), helpers: { 'my-helper': () => '' } }, "option 'helpers.my-helper'", 'not a JavaScript identifier'],
+      [{ views: dir('main'), globals: { include: 1 } }, "option 'globals.include'", 'reserved'],
+      [{ views: dir('main'), filters: { upper: 'toUpperCase' } }, "option 'filters.upper'", 'expected a function'],
+      [{ views: dir('main'), extension: 'eta' }, "option 'extension'", 'start with a dot'],
+      [{ views: [] }, "option 'views'", 'at least one directory'],
+      [{ views: dir('main'), watch: true }, 'watch', ''],
+    ])('bad options fail at startup, naming the option (%#)', async (options, option, why) => {
+      const error = await failure(createApp({ components: { template: eta(options as EtaOptions) } }))
+      expect(error.code).toBe('DOVETAIL_ERR_COMPONENT_OPTIONS')
+      expect(error.message).toContain('template/eta')
+      expect(error.message).toContain(option)
+      expect(error.message).toContain(why)
+    })
+  })
+
+  describe('the cache option overrides the environment default', () => {
+    const views = mkdtempSync(join(tmpdir(), 'dovetail-eta-cache-'))
+    beforeEach(() => writeFileSync(join(views, 'v.eta'), 'one'))
+    afterAll(() => rmSync(views, { recursive: true, force: true }))
+
+    it('cache: false re-reads in production', async () => {
+      const e = await engine({ views, cache: false }, 'production')
+      expect(await e.render('v')).toBe('one')
+      writeFileSync(join(views, 'v.eta'), 'two')
+      expect(await e.render('v')).toBe('two')
+    })
+
+    it('cache: true keeps the first read in development', async () => {
+      const e = await engine({ views, cache: true }, 'development')
+      expect(await e.render('v')).toBe('one')
+      writeFileSync(join(views, 'v.eta'), 'two')
+      expect(await e.render('v')).toBe('one')
+    })
+  })
+})
