@@ -1,0 +1,2 @@
+export { csrf, csrf as default, csrfOptions, type CsrfOptions } from './component.js'
+export { createCsrfMiddleware, CSRF_SESSION_KEY, csrfToken, LazyCsrfToken, type CsrfSettings } from './csrf-middleware.js'
