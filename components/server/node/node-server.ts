@@ -5,15 +5,15 @@ import { lazyRequest } from './lazy-request.js'
 import { writeResponse } from './write-response.js'
 
 export interface NodeServerOptions {
-  /** Time allowed to receive a request's headers. @default 30000 */
+  /** Time allowed to receive a request's headers, in ms; then 408. At most requestTimeout. @default 30000 */
   headersTimeout: number
-  /** Time allowed to receive a whole request. @default 60000 */
+  /** Time allowed to receive a whole request, in ms; then 408. @default 60000 */
   requestTimeout: number
-  /** How long an idle keep-alive connection stays open. @default 5000 */
+  /** How long an idle keep-alive connection stays open, in ms. @default 5000 */
   keepAliveTimeout: number
   /** Largest request header block, in bytes; larger answers 431. @default 16384 */
   maxHeaderSize: number
-  /** On close, how long requests in flight may take before their connections are cut. @default 10000 */
+  /** On close, how long requests in flight may take before their connections are cut, in ms. @default 10000 */
   shutdownTimeout: number
   /** Take the scheme and host from X-Forwarded-Proto / X-Forwarded-Host. Only behind a proxy you run. @default false */
   trustProxy: boolean

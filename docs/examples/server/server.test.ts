@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createApp } from 'dovetail'
+import { createTestClient } from 'dovetail/testing'
+import { config } from './app.js'
+
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
+const running: ChildProcess[] = []
+
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
+})
+
+/** Start an example script on a free port; resolve with its URL once it says it listens. */
+function start(script: string): Promise<{ url: string; child: ChildProcess; exited: Promise<number | null> }> {
+  const child = spawn(tsx, [`docs/examples/server/${script}`], { cwd: root, env: { ...process.env, PORT: '0', NODE_ENV: 'production' } })
+  running.push(child)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return new Promise((resolve, reject) => {
+    let output = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk
+      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1]
+      if (url) resolve({ url, child, exited })
+    })
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk))
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before listening:\n${output}`)))
+  })
+}
+
+async function readLines(res: Response): Promise<string[]> {
+  return (await res.text()).trim().split('\n')
+}
+
+describe('the server example app', () => {
+  it('streams, and counts a streamed upload, in process', async () => {
+    const app = await createApp(config)
+    const client = createTestClient(app)
+    expect(await readLines(await client.get('/countdown?from=2'))).toEqual(['2', '1', 'liftoff'])
+    expect(await (await client.post('/upload', { body: 'x'.repeat(100_000) })).json()).toEqual({ bytes: 100_000 })
+    await app.close()
+  })
+})
+
+describe.each(['main.ts', 'hono.ts', 'own-server.ts'])('docs/examples/server/%s', (script) => {
+  it('serves the app over a socket and stops cleanly on SIGTERM', async () => {
+    const { url, child, exited } = await start(script)
+    expect(await (await fetch(`${url}/`)).text()).toBe('hello from the server example')
+    const upload = await fetch(`${url}/upload`, { method: 'POST', body: new Uint8Array(1024 * 1024) })
+    expect(await upload.json()).toEqual({ bytes: 1024 * 1024 })
+
+    // A streamed response in flight when the signal comes still finishes.
+    const countdown = await fetch(`${url}/countdown?from=3`)
+    const reader = countdown.body!.getReader()
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('3\n')
+    child.kill('SIGTERM')
+    let rest = ''
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value)
+    expect(rest).toBe('2\n1\nliftoff\n')
+    expect(await exited).toBe(0)
+  })
+})
+
+describe('docs/examples/server/fetch-host.ts', () => {
+  it('answers requests as a bare fetch handler, with no server component', async () => {
+    const { fetch: handler } = await import('./fetch-host.js')
+    const res = await handler(new Request('http://localhost/countdown?from=1'))
+    expect(await readLines(res)).toEqual(['1', 'liftoff'])
+    expect(await (await handler(new Request('http://localhost/'))).text()).toBe('hello from the server example')
+  })
+
+  it('has no server to listen with: app.listen() says so', async () => {
+    const app = await createApp({ ...config, components: { ...config.components, server: false } })
+    await expect(app.listen({ port: 0 })).rejects.toMatchObject({ code: 'DOVETAIL_ERR_APP_NO_SERVER' })
+    await app.close()
+  })
+})
