@@ -41,4 +41,5 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
 
 export const builtinPresets: Readonly<Record<string, string>> = {
   minimal: 'dovetail/presets/minimal',
+  api: 'dovetail/presets/api',
 }
