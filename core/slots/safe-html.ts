@@ -9,6 +9,9 @@ const brand = Symbol.for('dovetail.safe-html')
  *
  * Only wrap HTML you built yourself or sanitized: this is the one way around
  * autoescaping.
+ *
+ * @example
+ * ctx.render('pages/show', { page, body: new SafeHtml(sanitizeHtml(marked.parse(page.source))) })
  */
 export class SafeHtml {
   readonly [brand] = true
@@ -26,6 +29,12 @@ export class SafeHtml {
  */
 export const safeHtml = (html: string): SafeHtml => new SafeHtml(html)
 
+/**
+ * Whether a value is a {@link SafeHtml}, from this copy of Dovetail or another.
+ *
+ * @example
+ * const print = (v: unknown) => (isSafeHtml(v) ? v.html : escapeHtml(v))
+ */
 export const isSafeHtml = (value: unknown): value is SafeHtml =>
   typeof value === 'object' && value !== null && (value as { [brand]?: unknown })[brand] === true
 

@@ -35,6 +35,11 @@ const inside = (root: string, path: string): boolean => {
  *
  * Caching: with `cache`, each file is read and compiled once. Without it,
  * every render reads the file again and recompiles it only if it changed.
+ *
+ * @example
+ * // Usually built by the component; directly, e.g. in a script:
+ * const engine = new EtaEngine({ ...etaOptions.parse({ views: './views' }), cache: true })
+ * const html = await engine.render('emails/welcome', { name: 'Ada' })
  */
 export class EtaEngine implements TemplateEngine {
   readonly #eta: Eta

@@ -65,6 +65,13 @@ export interface EtaOptions {
   globals?: Record<string, unknown>
 }
 
+/**
+ * The schema `eta(options)` is validated against at startup: views resolved to absolute
+ * paths that must exist, names checked, defaults filled in.
+ *
+ * @example
+ * etaOptions.parse({ views: './views' }) // { views: ['/app/views'], extension: '.eta', helpers: {}, … }
+ */
 export const etaOptions = z.strictObject({
   views: viewsOption,
   cache: z.boolean().optional(),

@@ -37,6 +37,11 @@ function contextOf(values: Record<string, unknown>, into: Record<string, unknown
  * Helpers and globals are nunjucks globals; `url` and
  * `ctx.state.templateGlobals` join the render's context, and the data wins
  * over all of them. Errors keep their cause (nunjucks' `dev` mode is on).
+ *
+ * @example
+ * // Usually built by the component; directly, e.g. in a script:
+ * const engine = new NunjucksEngine({ ...nunjucksOptions.parse({ views: './views' }), cache: true })
+ * const html = await engine.render('emails/welcome', { name: 'Ada' })
  */
 export class NunjucksEngine implements TemplateEngine {
   readonly #env: nunjucks.Environment

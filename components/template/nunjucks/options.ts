@@ -59,6 +59,13 @@ export interface NunjucksOptions {
   lstripBlocks?: boolean
 }
 
+/**
+ * The schema `nunjucks(options)` is validated against at startup: views resolved to absolute
+ * paths that must exist, names checked, defaults filled in.
+ *
+ * @example
+ * nunjucksOptions.parse({ views: './views' }) // { views: ['/app/views'], extension: '.njk', helpers: {}, … }
+ */
 export const nunjucksOptions = z.strictObject({
   views: viewsOption,
   cache: z.boolean().optional(),
