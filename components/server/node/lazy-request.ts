@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { Readable } from 'node:stream'
+import { bodyStream } from './body-stream.js'
 
 /**
  * A `Request` built only as far as it is read.
@@ -60,7 +60,7 @@ function materialize(lazy: LazyRequest): Request {
   const method = req.method ?? 'GET'
   const init: RequestInit & { duplex?: 'half' } = { method, headers: lazy.headers, signal: controller.signal }
   if (method !== 'GET' && method !== 'HEAD') {
-    init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>
+    init.body = bodyStream(req, res)
     init.duplex = 'half'
   }
   lazy[real] = new Request(url, init)

@@ -145,6 +145,83 @@ describe('server/node: request bodies', () => {
   })
 })
 
+/** POST `total` bytes in 16 KiB chunks with backpressure; resolve with the status and body of the answer. */
+function pushBody(url: string, total: number, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers })
+    req.on('response', (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (text += c))
+      res.on('end', () => resolve({ status: res.statusCode!, body: text }))
+    })
+    req.on('error', reject)
+    const chunk = Buffer.alloc(16 * 1024, 0x61)
+    let sent = 0
+    const pump = () => {
+      while (sent < total) {
+        sent += chunk.byteLength
+        if (!req.write(chunk)) return void req.once('drain', pump)
+      }
+      req.end()
+    }
+    pump()
+  })
+}
+
+describe('server/node: answering before the body is read', () => {
+  const refuse = (r: Parameters<NonNullable<DovetailConfig['routes']>>[0]) => {
+    // Reads a little, then refuses: the client is still sending most of its body.
+    r.post('/refuse', async (ctx) => {
+      await ctx.request.body!.getReader().read()
+      return ctx.text('too large', { status: 413 })
+    })
+    r.post('/cancel', async (ctx) => {
+      const reader = ctx.request.body!.getReader()
+      await reader.read()
+      await reader.cancel()
+      return ctx.text('cancelled')
+    })
+    r.post('/ignore', (ctx) => ctx.text(`ignored ${ctx.request.method}`))
+    // Builds the full Request (the signal) but leaves its body alone.
+    r.post('/signal-only', (ctx) => ctx.text(`aborted: ${ctx.request.signal.aborted}`, { status: 413 }))
+  }
+
+  it('delivers an early 413 to a client still sending, chunked or with a length, request after request', async () => {
+    const url = await serve(refuse)
+    for (const headers of [{}, { 'content-length': String(1024 * 1024) }, {}]) {
+      expect(await within(pushBody(`${url}/refuse`, 1024 * 1024, headers), 5000, 'the 413')).toEqual({ status: 413, body: 'too large' })
+    }
+  })
+
+  it('delivers the answer when the handler cancels the body stream, request after request', async () => {
+    const url = await serve(refuse)
+    for (let i = 0; i < 3; i++) {
+      expect(await within(pushBody(`${url}/cancel`, 1024 * 1024), 5000, 'the answer')).toEqual({ status: 200, body: 'cancelled' })
+    }
+  })
+
+  it('delivers the answer when the handler never touches the body', async () => {
+    const url = await serve(refuse)
+    expect(await within(pushBody(`${url}/ignore`, 2 * 1024 * 1024), 5000, 'the answer')).toEqual({ status: 200, body: 'ignored POST' })
+  })
+
+  it('delivers the answer when the handler builds the Request but leaves the body unread, request after request', async () => {
+    const url = await serve(refuse)
+    // One after the other, so the second may reuse the first one's keep-alive connection.
+    for (const headers of [{ 'content-length': String(1024 * 1024) }, {}, {}]) {
+      expect(await within(pushBody(`${url}/signal-only`, 1024 * 1024, headers), 5000, 'the answer')).toEqual({ status: 413, body: 'aborted: false' })
+    }
+  })
+
+  it('keeps the connection usable for the next request after an early answer', async () => {
+    const url = await serve(refuse)
+    await pushBody(`${url}/refuse`, 512 * 1024)
+    const res = await fetch(`${url}/ignore`, { method: 'POST', body: 'small' })
+    expect(await res.text()).toBe('ignored POST')
+  })
+})
+
 describe('server/node: headers', () => {
   it('keeps every Set-Cookie header, from plain and from helper responses', async () => {
     const url = await serve((r) => {

@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+/** Bytes the stream holds before it stops reading from the socket. */
+const highWaterMark = 64 * 1024
+
+/**
+ * A request body as a web stream, read from node with backpressure.
+ *
+ * Why not `Readable.toWeb(req)`: cancelling its stream destroys the socket, so
+ * a handler that refuses a body (a 413) could not deliver its answer; and once
+ * it has started reading, node stops draining a body nobody finishes, so a
+ * client still sending blocks on a full TCP window, never reads the response,
+ * and is reset at the keep-alive timeout. Here both cancelling and answering
+ * before the body is read drain and drop the rest, as node does with a body
+ * nobody touched; `requestTimeout` bounds how long that may take.
+ */
+export function bodyStream(req: IncomingMessage, res: ServerResponse): ReadableStream<Uint8Array> {
+  let settled = false
+  let onData: (chunk: Buffer) => void = () => {}
+  const discardRest = () => {
+    req.off('data', onData)
+    req.resume() // flowing with no listener: node reads and drops
+  }
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const settle = (done: () => void) => {
+          if (settled) return
+          settled = true
+          done()
+        }
+        onData = (chunk) => {
+          if (settled) return
+          controller.enqueue(chunk)
+          if ((controller.desiredSize ?? 0) <= 0) req.pause()
+        }
+        req.on('data', onData)
+        req.once('end', () => settle(() => controller.close()))
+        req.once('error', (error) => settle(() => controller.error(error)))
+        req.once('close', () => {
+          if (!req.complete) settle(() => controller.error(new Error('The client closed the connection before sending the whole body')))
+        })
+        res.once('finish', () => {
+          if (req.complete) return
+          settle(() => controller.error(new Error('The response was sent before the request body was read; the rest of the body was discarded')))
+          discardRest()
+        })
+      },
+      pull() {
+        req.resume()
+      },
+      cancel() {
+        settled = true
+        discardRest()
+      },
+    },
+    { highWaterMark, size: (chunk) => chunk.byteLength },
+  )
+}
