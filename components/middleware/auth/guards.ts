@@ -1,0 +1,94 @@
+import { type Context, type Handler, HttpError, type Middleware, prefersHtml } from '../../../core/index.js'
+import { type AuthUser, currentUser, runtimeOf } from './auth-runtime.js'
+
+/** Answers `undefined` to let the request through, or the response that refuses it. */
+type Check = (ctx: Context) => Promise<Response | undefined>
+
+/**
+ * A guard both wraps a handler (`requireUser(handler)`) and, called without
+ * one, is a middleware (`requireUser()`), for a mounted app or app-wide use.
+ */
+export interface Guard {
+  (): Middleware
+  (handler: Handler): Handler
+}
+
+const guard = (check: Check): Guard =>
+  ((handler?: Handler) => {
+    if (handler) {
+      return async (ctx: Context) => (await check(ctx)) ?? handler(ctx)
+    }
+    const middleware: Middleware = async (ctx, next) => (await check(ctx)) ?? next()
+    return middleware
+  }) as Guard
+
+/**
+ * A visitor who is not signed in: browsers (which prefer HTML) are sent to
+ * the login page with `?next=` set to where they were going; API clients get
+ * a 401 they can act on.
+ */
+function notSignedIn(ctx: Context): Response {
+  const { loginPath } = runtimeOf(ctx, 'requireUser').settings
+  if (prefersHtml(ctx.request.headers.get('accept'))) {
+    const url = new URL(ctx.request.url)
+    const next = encodeURIComponent(url.pathname + url.search)
+    return ctx.redirect(`${loginPath}${loginPath.includes('?') ? '&' : '?'}next=${next}`, 303)
+  }
+  throw new HttpError(401, 'Sign in to use this resource.', { code: 'DOVETAIL_ERR_AUTH_UNAUTHENTICATED' })
+}
+
+const forbidden = (what: string): never => {
+  // Signed in but not allowed: sending them to the login page again would not help, so browsers get the 403 page too.
+  throw new HttpError(403, `You don't have ${what} this page needs.`, { code: 'DOVETAIL_ERR_AUTH_FORBIDDEN' })
+}
+
+const signedIn = async (ctx: Context): Promise<AuthUser | Response> => (await currentUser(ctx)) ?? notSignedIn(ctx)
+
+/**
+ * Let only signed-in users through.
+ *
+ * @example
+ * r.get('/account', requireUser(async (ctx) => ctx.render('account', { user: await currentUser(ctx) })))
+ */
+export const requireUser: Guard = guard(async (ctx) => {
+  const user = await signedIn(ctx)
+  return user instanceof Response ? user : undefined
+})
+
+/**
+ * Let through signed-in users with at least one of `roles` (from `user.roles`,
+ * or the auth option `rolesOf`).
+ *
+ * @example
+ * r.get('/admin', requireRole('admin')(adminHome))
+ * r.delete('/posts/:id', requireRole(['admin', 'editor'])(deletePost))
+ */
+export function requireRole(roles: string | readonly string[]): Guard {
+  const wanted = typeof roles === 'string' ? [roles] : roles
+  return guard(async (ctx) => {
+    const user = await signedIn(ctx)
+    if (user instanceof Response) return user
+    const has = runtimeOf(ctx, 'requireRole').settings.rolesOf(user)
+    if (!wanted.some((role) => has.includes(role))) forbidden(`the ${wanted.length === 1 ? `role '${wanted[0]}'` : `roles (one of ${wanted.join(', ')})`}`)
+    return undefined
+  })
+}
+
+/**
+ * Let through signed-in users with every one of `permissions` (from
+ * `user.permissions`, or the auth option `permissionsOf`).
+ *
+ * @example
+ * r.get('/reports', requirePermission('reports:read')(showReports))
+ */
+export function requirePermission(permissions: string | readonly string[]): Guard {
+  const wanted = typeof permissions === 'string' ? [permissions] : permissions
+  return guard(async (ctx) => {
+    const user = await signedIn(ctx)
+    if (user instanceof Response) return user
+    const has = runtimeOf(ctx, 'requirePermission').settings.permissionsOf(user)
+    const missing = wanted.filter((p) => !has.includes(p))
+    if (missing.length) forbidden(`the permission${missing.length > 1 ? 's' : ''} ${missing.map((p) => `'${p}'`).join(', ')}`)
+    return undefined
+  })
+}
