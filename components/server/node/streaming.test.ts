@@ -189,7 +189,7 @@ describe('server/node: answering before the body is read', () => {
 
   it('delivers an early 413 to a client still sending, chunked or with a length, request after request', async () => {
     const url = await serve(refuse)
-    for (const headers of [{}, { 'content-length': String(1024 * 1024) }, {}]) {
+    for (const headers of [{}, { 'content-length': String(1024 * 1024) }, {}] as Record<string, string>[]) {
       expect(await within(pushBody(`${url}/refuse`, 1024 * 1024, headers), 5000, 'the 413')).toEqual({ status: 413, body: 'too large' })
     }
   })
@@ -209,7 +209,7 @@ describe('server/node: answering before the body is read', () => {
   it('delivers the answer when the handler builds the Request but leaves the body unread, request after request', async () => {
     const url = await serve(refuse)
     // One after the other, so the second may reuse the first one's keep-alive connection.
-    for (const headers of [{ 'content-length': String(1024 * 1024) }, {}, {}]) {
+    for (const headers of [{ 'content-length': String(1024 * 1024) }, {}, {}] as Record<string, string>[]) {
       expect(await within(pushBody(`${url}/signal-only`, 1024 * 1024, headers), 5000, 'the answer')).toEqual({ status: 413, body: 'aborted: false' })
     }
   })
