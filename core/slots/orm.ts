@@ -41,8 +41,12 @@ export type OrmDialect = 'sqlite' | 'postgresql' | 'mysql' | 'mariadb'
  * - `migrate()`: run pending migrations up, returning their names in order;
  * - `isUniqueViolation(error)`: whether an error thrown by `flush`/`commit`
  *   is a unique-constraint violation (the transaction middleware answers 409);
- * - `execute(sql, params)`: a raw query with `?` placeholders, for components
- *   that keep a table of their own (a SQL session store);
+ * - `execute(sql, params, within?)`: a raw query with `?` placeholders, for
+ *   components that keep a table of their own (a SQL session store). It runs
+ *   on its own connection, or in `within` (a request's `Db`) and so in that
+ *   request's transaction. On SQLite, with its single connection, a query not
+ *   `within` waits while a transaction holds the connection: inside a request
+ *   that may have one open, pass its `Db`;
  * - `close()`: release every connection. The component calls it from its
  *   `stop()`, so `app.close()` closes the database.
  *
@@ -63,7 +67,8 @@ export interface Orm<W extends UnitOfWork = UnitOfWork> {
   /** Run every pending migration, in order; returns the names of those that ran. */
   migrate(): Promise<string[]>
   isUniqueViolation(error: unknown): boolean
-  execute<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>
+  /** Rows of a query; an empty list for a statement that returns none. */
+  execute<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], within?: W): Promise<Row[]>
   isConnected(): Promise<boolean>
   close(): Promise<void>
 }

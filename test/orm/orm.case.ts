@@ -138,6 +138,11 @@ export function runOrmCase({ name, url }: OrmCaseOptions): void {
                 await em.flush()
                 return ctx.json({ error: 'not acceptable after all' }, { status: 422 })
               })
+              r.post('/raw/:slug', async (ctx) => {
+                // Raw SQL in the request's transaction: kept or dropped with it (and no wait for SQLite's one connection).
+                await ctx.resolve(Orm).execute('insert into ormcase_page (slug, title) values (?, ?)', [ctx.params.slug, 'raw'], ctx.resolve(Db))
+                return ctx.text('inserted', { status: Number(ctx.query.status ?? 201) })
+              })
               r.put('/forgotten', async (ctx) => {
                 // Begins and never commits: the end of the request must roll it back.
                 const em = ctx.resolve(Db)
@@ -215,12 +220,16 @@ export function runOrmCase({ name, url }: OrmCaseOptions): void {
         expect((await client.get('/pages/other')).status).toBe(200)
       })
 
-      it('rolls back when the handler throws, or answers 400 or above, after it flushed', async () => {
+      it('rolls back when the handler throws, or answers 400 or above, after it flushed or ran raw SQL', async () => {
         expect((await client.post('/fail')).status).toBe(500)
         expect(logger.errors.some(([fields]) => (fields as { err?: Error }).err?.message === 'the handler failed after writing')).toBe(true)
         expect((await client.get('/pages/written-then-thrown')).status).toBe(404)
         expect((await client.post('/reject')).status).toBe(422)
         expect((await client.get('/pages/written-then-rejected')).status).toBe(404)
+        expect((await client.post('/raw/raw-rejected?status=400')).status).toBe(400)
+        expect((await client.get('/pages/raw-rejected')).status).toBe(404)
+        expect((await client.post('/raw/raw-kept')).status).toBe(201)
+        expect(await (await client.get('/pages/raw-kept')).json()).toMatchObject({ title: 'raw', revisions: [] })
       })
 
       it('rolls back a transaction the handler left open, at the end of the request', async () => {

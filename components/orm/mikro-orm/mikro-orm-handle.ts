@@ -85,6 +85,9 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
       migrations: {
         path: s.migrations.path,
         tableName: s.migrations.tableName,
+        snapshot: s.migrations.snapshot,
+        // One name, not MikroORM's one per database name, which leaves a file per test database behind.
+        snapshotName: '.schema-snapshot',
         ...(s.migrations.list ? { migrationsList: [...s.migrations.list] } : {}),
       },
       ...(s.pool ? { pool: s.pool } : {}),
@@ -92,7 +95,16 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
       // knex warns on its own (MySQL's implicit commits after DDL, say); send that to the app's logger too.
       driverOptions: { log: this.#knexLog(), ...(s.mikroOrm.driverOptions as object | undefined) },
     }
-    this.#orm = (await MikroORM.init(options)) as unknown as SqlOrm
+    try {
+      this.#orm = (await MikroORM.init(options)) as unknown as SqlOrm
+    } catch (error) {
+      const { source } = this.#connection
+      throw new Error(
+        `could not open the ${dialect} database at ${this.location} (from ${source}): ${(error as Error)?.message ?? error}. ` +
+          `Check that the server is up and the URL (option 'url' or DATABASE_URL) is right.`,
+        { cause: error },
+      )
+    }
     this.#state = 'open'
   }
 
@@ -150,8 +162,9 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     return false
   }
 
-  async execute<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    const rows = await this.fork().execute(sql, [...params])
+  async execute<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], within?: SqlEntityManager): Promise<Row[]> {
+    const rows = await (within ?? this.fork()).execute(sql, [...params])
+    // MySQL answers a write with a result header, not rows.
     return (Array.isArray(rows) ? rows : []) as Row[]
   }
 

@@ -61,8 +61,15 @@ export const mikroOrmOptions = z.strictObject({
         .default('mikro_orm_migrations'),
       /** Migrations given in code instead of files (bundled apps, tests). */
       list: z.array(migration).optional(),
+      /**
+       * Keep a schema snapshot (`.schema-snapshot.json` in `path`) that
+       * `migration:create` diffs against. Off, it diffs against the database
+       * itself, and running migrations writes nothing into the source tree.
+       * @default false
+       */
+      snapshot: z.boolean().default(false),
     })
-    .default({ path: './migrations', tableName: 'mikro_orm_migrations' }),
+    .default({ path: './migrations', tableName: 'mikro_orm_migrations', snapshot: false }),
   /**
    * What `start()` does to the schema: `manual` nothing (run the command line),
    * `update` create missing tables and columns (never drops), `migrate` run

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { defineEntity } from '@mikro-orm/core'
+import { afterAll, describe, expect, it } from 'vitest'
+import { type App, createApp, defineConfig, DovetailError, Logger, Orm } from 'dovetail'
+import { toHttpConflict, transaction, type TransactionOptions } from 'dovetail/components/middleware/transaction'
+import { Em, mikroOrm } from 'dovetail/components/orm/mikro-orm'
+import { createTestClient } from 'dovetail/testing'
+import { recordingLogger } from '../../../test/support/recording-logger.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'dovetail-tx-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const Tag = defineEntity({
+  name: 'TxTestTag',
+  tableName: 'txtest_tag',
+  properties: (p) => ({ id: p.integer().primary().autoincrement(), name: p.string().unique() }),
+})
+
+let files = 0
+async function appWith(options: TransactionOptions | undefined, middleware = true): Promise<App> {
+  return createApp(
+    defineConfig({
+      environment: 'test',
+      components: {
+        orm: mikroOrm({ url: join(dir, `tx-${++files}.db`), entities: [Tag], schema: 'update' }),
+        middleware: middleware ? [transaction(options)] : [],
+      },
+      register(c) {
+        c.value(Logger, recordingLogger())
+      },
+      routes(r) {
+        // Writes, flushes, then answers with the status asked for: what is kept shows what was committed.
+        r.get('/tags/:name', async (ctx) => {
+          const em = ctx.resolve(Em)
+          em.create(Tag, { name: ctx.params.name! })
+          await em.flush()
+          return ctx.text('made', { status: Number(ctx.query.status ?? 200) })
+        })
+        r.post('/tags/:name', async (ctx) => {
+          const em = ctx.resolve(Em)
+          em.create(Tag, { name: ctx.params.name! })
+          try {
+            await em.flush()
+          } catch (error) {
+            throw toHttpConflict(error, ctx.resolve(Orm))
+          }
+          return ctx.text('made', { status: 201 })
+        })
+        r.get('/count', async (ctx) => ctx.text(String(await ctx.resolve(Em).count(Tag))))
+      },
+    }),
+  )
+}
+
+describe('middleware/transaction', () => {
+  it("wraps every request with methods: 'all', and keeps a redirect's writes", async () => {
+    const app = await appWith({ methods: 'all' })
+    const client = createTestClient(app)
+    expect((await client.get('/tags/kept?status=303')).status).toBe(303)
+    expect((await client.get('/tags/dropped?status=404')).status).toBe(404)
+    expect((await client.get('/tags/dropped-too?status=503')).status).toBe(503)
+    expect(await (await client.get('/count')).text()).toBe('1')
+    await app.close()
+  })
+
+  it('leaves unlisted methods alone: their own flushes stay, whatever the status', async () => {
+    const app = await appWith({ methods: ['post'] })
+    const client = createTestClient(app)
+    expect((await client.get('/tags/kept?status=404')).status).toBe(404)
+    expect(await (await client.get('/count')).text()).toBe('1')
+    await app.close()
+  })
+
+  it('answers 500, not 409, with conflicts: false', async () => {
+    const app = await appWith({ methods: ['GET'], conflicts: false })
+    const client = createTestClient(app)
+    expect((await client.get('/tags/same')).status).toBe(200)
+    expect((await client.get('/tags/same')).status).toBe(500)
+    await app.close()
+  })
+
+  it('maps a conflict by hand with toHttpConflict, without the middleware', async () => {
+    const app = await appWith(undefined, false)
+    const client = createTestClient(app)
+    expect((await client.post('/tags/once')).status).toBe(201)
+    const again = await client.post('/tags/once')
+    expect(again.status).toBe(409)
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('DOVETAIL_ERR_HTTP_CONFLICT')
+    await app.close()
+  })
+
+  it('refuses to start without a component in the orm slot', async () => {
+    const error = await createApp(defineConfig({ components: { middleware: [transaction()] } })).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(DovetailError)
+    expect((error as DovetailError).code).toBe('DOVETAIL_ERR_COMPONENT_MISSING_REQUIREMENT')
+    expect((error as DovetailError).message).toContain('middleware/transaction')
+  })
+
+  it('refuses a method name that is not one, naming the option', async () => {
+    const error = await createApp(defineConfig({ components: { orm: mikroOrm({ url: ':memory:' }), middleware: [transaction({ methods: ['PO ST'] })] } })).catch((e: unknown) => e)
+    expect((error as DovetailError).code).toBe('DOVETAIL_ERR_COMPONENT_OPTIONS')
+    expect((error as DovetailError).message).toContain("option 'methods[0]'")
+  })
+})

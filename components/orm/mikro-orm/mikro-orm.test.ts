@@ -1,0 +1,144 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { defineEntity } from '@mikro-orm/core'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { createApp, defineConfig, DovetailError, Orm } from 'dovetail'
+import { mikroOrm, MikroOrm, resolveConnection } from 'dovetail/components/orm/mikro-orm'
+
+const dir = mkdtempSync(join(tmpdir(), 'dovetail-mikro-'))
+// Generated migrations import @mikro-orm/migrations, so they must sit where node_modules is found.
+const generated = mkdtempSync(join(import.meta.dirname, '.test-migrations-'))
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+  rmSync(generated, { recursive: true, force: true })
+})
+
+const Thing = defineEntity({
+  name: 'MikroTestThing',
+  tableName: 'mikrotest_thing',
+  properties: (p) => ({ id: p.integer().primary().autoincrement(), label: p.string() }),
+})
+
+const bootError = async (config: Parameters<typeof createApp>[0]): Promise<DovetailError> => {
+  const error = await createApp(config).then(
+    async (app) => {
+      await app.close()
+      return undefined
+    },
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(DovetailError)
+  return error as DovetailError
+}
+
+describe('orm/mikro-orm options', () => {
+  it('refuses a non-entity in entities, naming the option', async () => {
+    const error = await bootError(defineConfig({ components: { orm: mikroOrm({ entities: ['Thing' as never] }) } }))
+    expect(error.code).toBe('DOVETAIL_ERR_COMPONENT_OPTIONS')
+    expect(error.message).toContain("option 'entities[0]'")
+    expect(error.message).toContain('orm/mikro-orm')
+  })
+
+  it('refuses an unknown driver and unknown keys', async () => {
+    const driver = await bootError(defineConfig({ components: { orm: mikroOrm({ driver: 'oracle' as never }) } }))
+    expect(driver.message).toContain("option 'driver'")
+    const unknown = await bootError(defineConfig({ components: { orm: mikroOrm({ database: 'x' } as never) } }))
+    expect(unknown.message).toMatch(/database/)
+  })
+
+  it('refuses MikroORM options that this component owns', async () => {
+    const error = await bootError(defineConfig({ components: { orm: mikroOrm({ mikroOrm: { clientUrl: 'postgresql://x/y' } }) } }))
+    expect(error.message).toContain("option 'mikroOrm.clientUrl'")
+    expect(error.message).toContain("'url' option")
+  })
+
+  it('refuses a driver that contradicts the url', async () => {
+    const error = await bootError(defineConfig({ components: { orm: mikroOrm({ driver: 'postgresql', url: join(dir, 'x.db') }) } }))
+    expect(error.code).toBe('DOVETAIL_ERR_ORM_CONFIG')
+    expect(error.message).toContain("option 'driver' is 'postgresql'")
+  })
+
+  it('refuses a server driver without a URL, instead of falling back to SQLite', async () => {
+    const error = await bootError(defineConfig({ components: { orm: mikroOrm({ driver: 'mysql' }) } }))
+    expect(error.code).toBe('DOVETAIL_ERR_ORM_CONFIG')
+    expect(error.message).toContain('DATABASE_URL')
+  })
+
+  it('names a failed connection as a start failure of the component', async () => {
+    const error = await bootError(defineConfig({ components: { orm: mikroOrm({ url: 'postgresql://nobody:secret@127.0.0.1:1/none' }) } }))
+    expect(error.code).toBe('DOVETAIL_ERR_COMPONENT_START')
+    expect(error.message).toContain("'orm/mikro-orm'")
+    expect(error.message).not.toContain('secret')
+  })
+})
+
+describe('orm/mikro-orm connection', () => {
+  const saved = process.env.DATABASE_URL
+  afterEach(() => {
+    if (saved === undefined) delete process.env.DATABASE_URL
+    else process.env.DATABASE_URL = saved
+  })
+
+  it('picks the dialect from the URL scheme, url before DATABASE_URL before the SQLite default', () => {
+    expect(resolveConnection({}, {})).toEqual({ dialect: 'sqlite', target: './data/app.db', source: 'the default' })
+    expect(resolveConnection({}, { DATABASE_URL: 'postgres://u@h/db' })).toMatchObject({ dialect: 'postgresql', source: 'DATABASE_URL' })
+    expect(resolveConnection({ url: 'mysql://u@h/db' }, { DATABASE_URL: 'postgres://u@h/db' })).toMatchObject({ dialect: 'mysql', source: 'options.url' })
+    expect(resolveConnection({}, { DATABASE_URL: 'mariadb://u@h/db' }).dialect).toBe('mariadb')
+    expect(resolveConnection({ driver: 'mariadb', url: 'mysql://u@h/db' }).dialect).toBe('mariadb')
+    expect(resolveConnection({ url: 'file:./var/app.db' }).target).toBe('./var/app.db')
+    expect(resolveConnection({ url: 'sqlite:///srv/app.db' }).target).toBe('/srv/app.db')
+    expect(resolveConnection({ url: ':memory:' })).toMatchObject({ dialect: 'sqlite', target: ':memory:' })
+  })
+
+  it('refuses a DATABASE_URL it cannot read, masking the password', () => {
+    expect(() => resolveConnection({}, { DATABASE_URL: 'mongodb://me:hunter2@h/db' })).toThrow(/DATABASE_URL is 'mongodb:\/\/me:\*\*\*@h\/db'/)
+  })
+
+  it('is a built-in by name, configured by DATABASE_URL, and creates the SQLite folder', async () => {
+    const file = join(dir, 'made', 'by-name.db')
+    process.env.DATABASE_URL = `file:${file}`
+    const app = await createApp(defineConfig({ components: { orm: 'mikro-orm' } }))
+    try {
+      const orm = app.resolve(Orm)
+      expect(orm.name).toBe('mikro-orm')
+      expect(orm.dialect).toBe('sqlite')
+      expect(await orm.execute<{ one: number }>('select 1 as one')).toEqual([{ one: 1 }])
+      expect(existsSync(file)).toBe(true)
+    } finally {
+      await app.close()
+    }
+  })
+
+  it("updates the schema at start with schema: 'update'", async () => {
+    const app = await createApp(defineConfig({ components: { orm: mikroOrm({ url: join(dir, 'auto.db'), entities: [Thing], schema: 'update' }) } }))
+    try {
+      const em = app.resolve(MikroOrm).fork()
+      em.create(Thing, { label: 'made at start' })
+      await em.flush()
+      expect(await app.resolve(MikroOrm).fork().count(Thing)).toBe(1)
+    } finally {
+      await app.close()
+    }
+  })
+})
+
+describe('orm/mikro-orm migrations', () => {
+  it('writes a migration for the entities, then runs it', async () => {
+    const options = { url: join(dir, 'generated.db'), entities: [Thing], migrations: { path: generated } }
+    const app = await createApp(defineConfig({ components: { orm: mikroOrm(options) } }))
+    try {
+      const orm = app.resolve(MikroOrm)
+      const created = await orm.createMigration({ name: 'things' })
+      expect(created.fileName).toMatch(/^Migration\d+_things\.ts$/)
+      expect(readFileSync(join(generated, created.fileName), 'utf8')).toContain('mikrotest_thing')
+      // Snapshots are off by default: the folder holds the migration and nothing else.
+      expect(readdirSync(generated)).toEqual([created.fileName])
+      expect(await orm.migrate()).toEqual([created.fileName.replace(/\.ts$/, '')])
+      expect(await orm.execute('select count(*) as n from mikrotest_thing')).toEqual([{ n: 0 }])
+      expect((await orm.createMigration()).fileName).toBe('')
+    } finally {
+      await app.close()
+    }
+  })
+})

@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp, Orm } from 'dovetail'
+import { runDbCli } from 'dovetail/components/orm/mikro-orm'
+import { createTestClient } from 'dovetail/testing'
+import config from './config.js'
+
+const root = fileURLToPath(new URL('../../..', import.meta.url))
+const dir = mkdtempSync(join(tmpdir(), 'dovetail-orm-example-'))
+const databaseUrl = `file:${join(dir, 'library.db')}`
+const saved = process.env.DATABASE_URL
+
+beforeAll(() => {
+  process.env.DATABASE_URL = databaseUrl
+})
+
+afterAll(() => {
+  if (saved === undefined) delete process.env.DATABASE_URL
+  else process.env.DATABASE_URL = saved
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const cli = async (...args: string[]) => {
+  const lines: string[] = []
+  const code = await runDbCli(args, { out: (l) => lines.push(l), err: (l) => lines.push(l), cwd: root })
+  return { code, output: lines.join('\n') }
+}
+
+describe('the ORM example (docs/orm.md)', () => {
+  it('migrates from the command line, as `npm run db:migrate` would', async () => {
+    // The real entry point, in its own process, the way a project's npm script runs it.
+    const run = promisify(execFile)
+    const { stdout } = await run(
+      process.execPath,
+      [join(root, 'node_modules/tsx/dist/cli.mjs'), 'components/orm/mikro-orm/cli.ts', 'migrate', '--config', 'docs/examples/orm/config.ts'],
+      { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl } },
+    )
+    expect(stdout).toContain('migrated: Migration20250101000000_shelves')
+
+    expect(await cli('migrate', '--config', 'docs/examples/orm/config.ts')).toEqual({ code: 0, output: 'No pending migrations.' })
+    expect(await cli('migration:status', '-c', 'docs/examples/orm/config.ts')).toEqual({ code: 0, output: 'executed  Migration20250101000000_shelves' })
+  })
+
+  it('serves shelves and books, with 409 for a duplicate ISBN', async () => {
+    const app = await createApp({ ...config, environment: 'test' })
+    const client = createTestClient(app)
+    const created = await client.post('/shelves', { json: { name: 'Fiction' } })
+    expect(created.status).toBe(201)
+    const { id } = (await created.json()) as { id: number }
+
+    expect((await client.post(`/shelves/${id}/books`, { json: { isbn: '978-0141439518', title: 'Pride and Prejudice' } })).status).toBe(201)
+    expect((await client.post(`/shelves/${id}/books`, { json: { isbn: '978-0141441146', title: 'Jane Eyre' } })).status).toBe(201)
+    const duplicate = await client.post(`/shelves/${id}/books`, { json: { isbn: '978-0141439518', title: 'Another copy' } })
+    expect(duplicate.status).toBe(409)
+
+    expect(await (await client.get(`/shelves/${id}`)).json()).toEqual({
+      name: 'Fiction',
+      books: [
+        { isbn: '978-0141441146', title: 'Jane Eyre' },
+        { isbn: '978-0141439518', title: 'Pride and Prejudice' },
+      ],
+    })
+    expect((await client.post('/shelves/999/books', { json: { isbn: 'x', title: 'y' } })).status).toBe(404)
+    await app.close()
+  })
+
+  it('explains its command line when called wrong', async () => {
+    const unknown = await cli('migrat', '--config', 'docs/examples/orm/config.ts')
+    expect(unknown.code).toBe(2)
+    expect(unknown.output).toContain("Unknown command 'migrat'")
+    expect(unknown.output).toContain('Usage:')
+    const noConfig = await cli('migrate')
+    expect(noConfig.code).toBe(2)
+    expect(noConfig.output).toContain('needs --config <module>')
+    const drop = await cli('schema:drop', '--config', 'docs/examples/orm/config.ts')
+    expect(drop).toMatchObject({ code: 1 })
+    expect(drop.output).toContain('--yes')
+    // Nothing was dropped: the app still reads its tables.
+    const app = await createApp({ ...config, environment: 'test' })
+    expect(await app.resolve(Orm).execute('select count(*) as n from shelf')).toEqual([{ n: 1 }])
+    await app.close()
+  })
+})
