@@ -74,6 +74,9 @@ function jsonError(d: ErrorDetails, requestId: string | undefined, debug: boolea
  * 404 and 405, inner middleware) into responses here, so middleware further
  * out (request-log, security headers, CORS) sees and decorates them. Logs
  * 5xx errors as the core does, with the request id.
+ *
+ * @example
+ * const mw = createErrorPages('production', logger, createErrorPageRenderer(errorPagesOptions.parse({}), 'production'))
  */
 export function createErrorPages(environment: string, logger: Logger, render: ErrorRenderer): Middleware {
   return async function errorPages(ctx, next) {

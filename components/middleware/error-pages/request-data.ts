@@ -34,6 +34,9 @@ const acceptableId = /^[A-Za-z0-9._:@/+=-]{1,128}$/
 /**
  * The request id to show: the one the request-log middleware put in
  * `ctx.state.requestId`, else a well-formed `x-request-id` request header.
+ *
+ * @example
+ * requestIdOf(ctx.state, ctx.request) // '3f2c…' from request-log, else the header's, else undefined
  */
 export function requestIdOf(state: Record<string, unknown> | undefined, request: Request): string | undefined {
   const fromState = state?.requestId

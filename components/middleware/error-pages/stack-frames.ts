@@ -74,6 +74,10 @@ const maxSourceBytes = 2 * 1024 * 1024
  * The lines around `line` in an app file, or `undefined` when the file cannot
  * be read (deleted, too large, not a file). Only called for app frames, and
  * only in development.
+ *
+ * @example
+ * const [frame] = parseStack(error.stack, process.cwd())
+ * sourceContext(frame, 3, new Map()) // { start: 9, lines: [ …7 lines, the 4th threw ] }
  */
 export function sourceContext(frame: StackFrame, around: number, cache: Map<string, string[] | undefined>): SourceContext | undefined {
   if (!frame.app || around < 0) return undefined

@@ -27,8 +27,8 @@ export interface RequestLogLine {
  */
 export function createRequestLog(logger: Logger, options: z.output<typeof requestLogOptions>): Middleware {
   const { trustHeader, responseHeader, level } = options
-  const write = logger[level].bind(logger)
-  const log = (line: RequestLogLine) => write(line, `${line.method} ${line.path} ${line.status}`)
+  // Looked up on each call: pino swaps its level methods when the level changes at run time.
+  const log = (line: RequestLogLine) => logger[level](line, `${line.method} ${line.path} ${line.status}`)
   return async function requestLog(ctx, next) {
     const started = performance.now()
     const requestId = requestIdFor(ctx.request, trustHeader)

@@ -5,7 +5,13 @@ import type { securityHeadersOptions } from './options.js'
 
 type Resolved = z.output<typeof securityHeadersOptions>
 
-/** The header lines the options ask for, computed once: [always, https only]. */
+/**
+ * The header lines the options ask for, computed once: those for every
+ * response, and those for https requests only (HSTS).
+ *
+ * @example
+ * securityHeaderLines(securityHeadersOptions.parse({})).always // [['content-security-policy', "default-src 'self'; …"], …]
+ */
 export function securityHeaderLines(o: Resolved): { always: Array<[string, string]>; httpsOnly: Array<[string, string]> } {
   const always: Array<[string, string]> = []
   if (o.contentSecurityPolicy) {
