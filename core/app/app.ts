@@ -75,7 +75,8 @@ export class App implements ContextKernel {
       response = this.renderError(error, request)
     }
     try {
-      await ctx.dispose()
+      const disposing = ctx.dispose()
+      if (disposing) await disposing
     } catch (error) {
       this.logger.error({ err: error, method: request.method, path: ctx.path }, 'disposing the request scope failed')
     }

@@ -117,17 +117,26 @@ export interface ScopeCost {
   withDisposeMicros: number
 }
 
-/** Time `fn` in batches for about `ms` milliseconds; microseconds per call, median of the batches. */
+/**
+ * CPU time per call of `fn`, in microseconds: the median over batches of about
+ * 20 ms each, for about `ms` in all. CPU time (this process, all its threads,
+ * so GC helpers count) rather than wall time: on a shared machine a process
+ * that is descheduled loses wall time but no CPU time.
+ */
 async function time(fn: () => unknown, ms: number, awaitEach: boolean): Promise<number> {
+  const runBatch = async (n: number): Promise<number> => {
+    const start = process.cpuUsage()
+    if (awaitEach) for (let i = 0; i < n; i++) await fn()
+    else for (let i = 0; i < n; i++) fn()
+    const used = process.cpuUsage(start)
+    return used.user + used.system
+  }
+  // Calibrate the batch size to about 20 ms of CPU.
+  let batch = 100
+  for (let used = await runBatch(batch); used < 20_000; used = await runBatch(batch)) batch *= 2
   const perCall: number[] = []
   const end = performance.now() + ms
-  const batch = 2_000
-  while (performance.now() < end || perCall.length < 5) {
-    const start = performance.now()
-    if (awaitEach) for (let i = 0; i < batch; i++) await fn()
-    else for (let i = 0; i < batch; i++) fn()
-    perCall.push(((performance.now() - start) * 1000) / batch)
-  }
+  while (performance.now() < end || perCall.length < 5) perCall.push((await runBatch(batch)) / batch)
   return median(perCall)
 }
 

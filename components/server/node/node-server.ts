@@ -37,9 +37,17 @@ export function toRequestListener(handler: FetchHandler, options: { trustProxy?:
     } catch (error) {
       return fail(res, error, options.logger)
     }
-    Promise.resolve(response)
-      .then((r) => writeResponse(r, res))
-      .catch((error) => fail(res, error, options.logger))
+    // A promise chain only where one is needed: most responses are written synchronously.
+    if (response instanceof Promise) response.then((r) => send(r, res, options.logger), (error) => fail(res, error, options.logger))
+    else send(response, res, options.logger)
+  }
+}
+
+function send(response: Response, res: ServerResponse, logger: Logger | undefined): void {
+  try {
+    writeResponse(response, res)?.catch((error) => fail(res, error, logger))
+  } catch (error) {
+    fail(res, error, logger)
   }
 }
 

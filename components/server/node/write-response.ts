@@ -1,8 +1,12 @@
 import type { ServerResponse } from 'node:http'
 import { lightResponseParts } from '../../../core/index.js'
 
-/** Write a fetch `Response` to a node response, streaming its body with backpressure. */
-export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
+/**
+ * Write a fetch `Response` to a node response, streaming its body with
+ * backpressure. A body already in memory is written synchronously and nothing
+ * is returned; a streamed one returns the promise of the stream's end.
+ */
+export function writeResponse(response: Response, res: ServerResponse): Promise<void> | undefined {
   const light = lightResponseParts(response)
   if (light) {
     const headers = flatHeaders(light.headers)
@@ -10,8 +14,12 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
     if (body !== null) headers.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength))
     res.writeHead(light.status, headers)
     res.end(body ?? undefined)
-    return
+    return undefined
   }
+  return writeStreamed(response, res)
+}
+
+async function writeStreamed(response: Response, res: ServerResponse): Promise<void> {
   res.writeHead(response.status, response.statusText || undefined, flatHeaders(response.headers))
   const body = response.body
   if (!body) {
