@@ -1,0 +1,7 @@
+export { body, body as default } from './component.js'
+export { createBodyParser } from './body-parser.js'
+export { readBody, readForm, readJson, type ParsedBody } from './read-body.js'
+export { FormBody } from './form-body.js'
+export { UploadedFile } from './uploaded-file.js'
+export { parseJson } from './parse-json.js'
+export { bodyOptions, bodyTypes, type BodyOptions, type BodyType, type ResolvedBodyOptions } from './options.js'
