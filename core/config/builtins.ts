@@ -27,6 +27,7 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
     sql: 'dovetail/components/session-store/sql',
   },
   middleware: {
+    body: 'dovetail/components/middleware/body',
     auth: 'dovetail/components/middleware/auth',
     csrf: 'dovetail/components/middleware/csrf',
     session: 'dovetail/components/middleware/session',
