@@ -36,6 +36,11 @@ const sameFamily = (a: OrmDialect, b: OrmDialect): boolean =>
  * `options.driver`, when given, must agree with the URL; nothing falls back
  * silently, so a typo in `DATABASE_URL` stops the app instead of writing to a
  * local file.
+ *
+ * @example
+ * resolveConnection({}, { DATABASE_URL: 'postgres://app@db:5432/app' })
+ * // { dialect: 'postgresql', target: 'postgres://app@db:5432/app', source: 'DATABASE_URL' }
+ * resolveConnection({ url: 'file:./var/app.db' }) // { dialect: 'sqlite', target: './var/app.db', source: 'options.url' }
  */
 export function resolveConnection(
   options: { driver?: OrmDialect | undefined; url?: string | undefined },
