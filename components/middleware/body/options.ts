@@ -8,6 +8,12 @@ const bytes = (what: string) => z.number({ error: `${what} is a number of bytes`
 export const bodyTypes = ['json', 'urlencoded', 'multipart'] as const
 export type BodyType = (typeof bodyTypes)[number]
 
+/**
+ * The body middleware's options schema (zod), with defaults.
+ *
+ * @example
+ * bodyOptions.parse({ limits: { body: 65536 } }).limits.fileSize // 10485760
+ */
 export const bodyOptions = z
   .strictObject({
     /** The kinds of body the app reads; any other Content-Type gets a 415 from readBody. */

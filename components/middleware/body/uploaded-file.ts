@@ -7,6 +7,10 @@ import { Readable } from 'node:stream'
  * file that is deleted when the response is ready: call `moveTo` to keep it.
  * `filename` is what the client sent (without any folder part): show it, but
  * never use it as a path.
+ *
+ * @example
+ * const photo = (await readForm(ctx)).file('photo')
+ * if (photo && photo.size > 0) await photo.moveTo(join(photosDir, `${randomUUID()}.jpg`))
  */
 export class UploadedFile {
   /** The form field the file came in. */

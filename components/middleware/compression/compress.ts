@@ -1,9 +1,9 @@
-import { lightResponse, lightResponseParts, type Middleware } from '../../../core/index.js'
+import { editHeaders, lightResponse, lightResponseParts, type Middleware } from '../../../core/index.js'
 import { negotiateEncoding } from './accept-encoding.js'
 import { compressBytes, compressStream } from './compress-stream.js'
 import { isCompressible } from './compressible.js'
 import type { ResolvedCompressionOptions } from './options.js'
-import { appendVary, withHeaders } from './vary.js'
+import { appendVary } from './vary.js'
 
 /** Statuses whose responses have no body to compress, or one that must not change (206: its byte ranges refer to the identity body). */
 const untouchedStatuses = new Set([204, 206, 304])
@@ -29,11 +29,11 @@ export function createCompression(options: ResolvedCompressionOptions): Middlewa
     // From here the response could be encoded, so caches must key it by Accept-Encoding
     // even when this client (or this small body) gets it as is.
     const light = lightResponseParts(response)
-    if (ctx.request.method === 'HEAD') return withHeaders(response, (h) => appendVary(h, 'Accept-Encoding'))
+    if (ctx.request.method === 'HEAD') return editHeaders(response, (h) => appendVary(h, 'Accept-Encoding'))
     const size = light ? byteLength(light.body) : lengthHeader(headers)
     const coding = negotiateEncoding(ctx.request.headers.get('accept-encoding'), options.encodings)
     if (size === 0 || (size !== undefined && size < options.threshold) || !coding || (!light && !response.body)) {
-      return withHeaders(response, (h) => appendVary(h, 'Accept-Encoding'))
+      return editHeaders(response, (h) => appendVary(h, 'Accept-Encoding'))
     }
 
     const encoded = new Headers(light ? light.headers : headers)

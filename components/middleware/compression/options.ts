@@ -1,5 +1,11 @@
 import { z } from 'zod'
 
+/**
+ * The compression middleware's options schema (zod), with defaults.
+ *
+ * @example
+ * compressionOptions.parse({ threshold: 2048 }) // { threshold: 2048, encodings: ['br', 'gzip'], gzipLevel: 6, brotliQuality: 4 }
+ */
 export const compressionOptions = z.strictObject({
   /** Bodies smaller than this many bytes (when their size is known) are sent as is: compressing them costs more than it saves. */
   threshold: z.number().int().nonnegative().default(1024),

@@ -1,5 +1,11 @@
 import { z } from 'zod'
 
+/**
+ * The static middleware's options schema (zod), with defaults.
+ *
+ * @example
+ * staticOptions.parse({ root: 'public', prefix: '/static' }).index // 'index.html'
+ */
 export const staticOptions = z
   .strictObject({
     /** The folder to serve. A relative path is resolved against the working directory at startup. */
