@@ -29,3 +29,5 @@ if (await serviceAvailable('redis')) {
     close: (store) => (store as RedisSessionStore).client.quit(),
   })
 }
+
+// The SQL store (SQLite, PostgreSQL, MariaDB) runs in session-store-sql.test.ts, in a worker of its own.

@@ -91,7 +91,8 @@ export function runSessionStoreConformance(options: SessionStoreConformanceOptio
       })
     })
 
-    describe('expiry', () => {
+    // Concurrent: these wait on the clock, and need not wait one after another.
+    describe.concurrent('expiry', () => {
       it('forgets a session once its ttl has passed, and not before', async () => {
         const short = await put(freshId(), { v: 'short' }, 600)
         const long = await put(freshId(), { v: 'long' }, 30_000)
