@@ -81,7 +81,7 @@ export function createCsrfMiddleware(settings: CsrfSettings, logger: Logger): Mi
     const mime = (ctx.request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
     if (settings.tokenRequired === 'forms' && !SIMPLE_TYPES.has(mime)) return next()
 
-    const token = ctx.request.headers.get(settings.headerName) ?? (await formToken(ctx.request, field, settings.maxScanBytes))
+    const token = ctx.request.headers.get(settings.headerName) ?? (await formToken(ctx, field, settings.maxScanBytes))
     if (!token) {
       throw refuse(
         ctx,

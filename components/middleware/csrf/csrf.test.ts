@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createApp, defineConfig, Logger, type Component } from 'dovetail'
 import { createTestClient } from 'dovetail/testing'
 import { csrf, csrfToken, type CsrfOptions } from 'dovetail/components/middleware/csrf'
+import { body, readForm } from 'dovetail/components/middleware/body'
 import { sessionMiddleware } from 'dovetail/components/middleware/session'
 import { memoryStore } from 'dovetail/components/session-store/memory'
 import { eta } from 'dovetail/components/template/eta'
@@ -135,6 +136,36 @@ describe('middleware/csrf', () => {
     expect(res.status).toBe(403)
     expect(await res.text()).toContain('before any file input')
     expect(notes).toEqual([])
+  })
+
+  it('reads the token from the body middleware parse when it runs first, anywhere in a multipart form', async () => {
+    const notes: string[] = []
+    const app = await createApp(
+      defineConfig({
+        environment: 'test',
+        components: { template: eta({ views: views('eta') }), 'session-store': memoryStore(), middleware: [sessionMiddleware({ secrets }), body(), csrf()] },
+        register: (c) => void c.value(Logger, quiet),
+        routes(r) {
+          r.get('/form', (ctx) => ctx.render('form'))
+          r.post('/notes', async (ctx) => {
+            const form = await readForm(ctx)
+            notes.push(`${form.fields.text} (${form.files.length} file)`)
+            return ctx.text('saved')
+          })
+        },
+      }),
+    )
+    const client = createTestClient(app)
+    const { cookie, token } = await visitForm(client)
+    const late = new FormData()
+    late.set('upload', new Blob(['x'.repeat(200_000)]), 'big.txt')
+    late.set('text', 'token last')
+    late.set('_csrf', token)
+    expect((await client.post('/notes', { body: late, headers: { cookie } })).status).toBe(200)
+    const none = new FormData()
+    none.set('text', 'no token')
+    expect((await client.post('/notes', { body: none, headers: { cookie } })).status).toBe(403)
+    expect(notes).toEqual(['token last (1 file)'])
   })
 
   describe('origin check', () => {

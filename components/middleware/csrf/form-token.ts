@@ -1,16 +1,37 @@
+import { type Context, DovetailError } from '../../../core/index.js'
+import { readBody } from '../body/index.js'
+
 /**
- * The CSRF token from a form body, read from a clone of the request so the
- * handler still gets the whole body. Only the first `maxBytes` are read:
- * browsers send fields in page order and `csrfField()` goes at the top of a
- * form, so the token is near the start even of a large upload.
+ * The CSRF token from a form body. With the body middleware in the list
+ * (before csrf), the form is parsed once by it, within its limits, and the
+ * handler reads the same parse with `readForm(ctx)`. Without it, only the
+ * first `maxBytes` of a clone of the request are read, so the handler still
+ * gets the whole body: browsers send fields in page order and `csrfField()`
+ * goes at the top of a form, so the token is near the start even of an upload.
  */
-export async function formToken(request: Request, field: string, maxBytes: number): Promise<string | undefined> {
+export async function formToken(ctx: Context, field: string, maxBytes: number): Promise<string | undefined> {
+  const request = ctx.request
   const type = request.headers.get('content-type') ?? ''
   const mime = type.split(';')[0]!.trim().toLowerCase()
   if (mime !== 'application/x-www-form-urlencoded' && mime !== 'multipart/form-data') return undefined
+  const parsed = parsedByBodyMiddleware(ctx)
+  if (parsed) {
+    const body = await parsed
+    return body.type === 'form' ? body.form.fields[field] : undefined
+  }
   if (!request.body || request.bodyUsed) return undefined
   const { text, complete } = await readPrefix(request.clone(), maxBytes)
   return mime === 'multipart/form-data' ? multipartField(text, boundaryOf(type), field) : urlencodedField(text, complete, field)
+}
+
+/** The body middleware's (memoized) parse of this request, or `undefined` when it is not in the list. */
+function parsedByBodyMiddleware(ctx: Context): ReturnType<typeof readBody> | undefined {
+  try {
+    return readBody(ctx)
+  } catch (error) {
+    if (error instanceof DovetailError && error.code === 'DOVETAIL_ERR_BODY_NO_MIDDLEWARE') return undefined
+    throw error
+  }
 }
 
 async function readPrefix(request: Request, maxBytes: number): Promise<{ text: string; complete: boolean }> {

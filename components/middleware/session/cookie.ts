@@ -44,18 +44,3 @@ export function serializeCookie(value: string, attributes: CookieAttributes, sec
 /** Whether the Secure attribute applies: the node server puts the scheme (or a trusted X-Forwarded-Proto) in the URL. */
 export const isSecure = (attributes: CookieAttributes, request: Request): boolean =>
   attributes.secure === 'auto' ? request.url.startsWith('https:') : attributes.secure
-
-/**
- * The response with one more header. Headers of some responses are immutable
- * (`Response.redirect()`, a proxied `fetch()`); those are copied first.
- */
-export function appendHeader(response: Response, name: string, value: string): Response {
-  try {
-    response.headers.append(name, value)
-    return response
-  } catch {
-    const copy = new Response(response.body, response)
-    copy.headers.append(name, value)
-    return copy
-  }
-}

@@ -2,4 +2,4 @@ export { sessionMiddleware, sessionMiddleware as default, sessionOptions, type S
 export { createSessionMiddleware, hasSession, session, type SessionSettings } from './session-middleware.js'
 export { newSessionId, type Session } from './request-session.js'
 export { sign, unsign, type Verified } from './signing.js'
-export { appendHeader, readCookies, serializeCookie, type CookieAttributes } from './cookie.js'
+export { readCookies, serializeCookie, type CookieAttributes } from './cookie.js'

@@ -1,5 +1,5 @@
-import { type Context, DovetailError, type Middleware, type SessionData, type SessionRecord, type SessionStore } from '../../../core/index.js'
-import { appendHeader, type CookieAttributes, isSecure, readCookies, serializeCookie } from './cookie.js'
+import { type Context, DovetailError, editHeaders, type Middleware, type SessionData, type SessionRecord, type SessionStore } from '../../../core/index.js'
+import { type CookieAttributes, isSecure, readCookies, serializeCookie } from './cookie.js'
 import { newSessionId, RequestSession, type Session } from './request-session.js'
 import { sign, unsign } from './signing.js'
 
@@ -79,7 +79,7 @@ export function createSessionMiddleware(store: SessionStore, settings: SessionSe
     const secure = isSecure(settings.cookie, ctx.request)
     const write = s.changed || s.force
     if (!write) {
-      return s.clearCookie ? appendHeader(response, 'set-cookie', serializeCookie('', settings.cookie, secure, 0)) : response
+      return s.clearCookie ? withCookie(response, serializeCookie('', settings.cookie, secure, 0)) : response
     }
     const now = Date.now()
     let record: SessionRecord = { data: s.data, created: s.created, active: now }
@@ -90,7 +90,7 @@ export function createSessionMiddleware(store: SessionStore, settings: SessionSe
       const stored = asRecord(await store.get(id))
       if (!stored) {
         // Destroyed meanwhile (a logout in another tab): don't bring it back.
-        return appendHeader(response, 'set-cookie', serializeCookie('', settings.cookie, secure, 0))
+        return withCookie(response, serializeCookie('', settings.cookie, secure, 0))
       }
       record = { data: applyChanges(stored.data, s.original, s.data), created: stored.created, active: now }
     }
@@ -101,7 +101,7 @@ export function createSessionMiddleware(store: SessionStore, settings: SessionSe
     const cookieChanged = stateless || !s.continued || s.reissue
     if (!cookieChanged) return response
     const maxAge = settings.cookie.persistent ? Math.ceil(remaining / 1000) : undefined
-    return appendHeader(response, 'set-cookie', serializeCookie(sign(value, settings.secrets[0]!), settings.cookie, secure, maxAge))
+    return withCookie(response, serializeCookie(sign(value, settings.secrets[0]!), settings.cookie, secure, maxAge))
   }
 
   return async function sessionMiddleware(ctx, next) {
@@ -112,6 +112,9 @@ export function createSessionMiddleware(store: SessionStore, settings: SessionSe
     return commit(ctx, await loaded, response)
   }
 }
+
+/** The response with a Set-Cookie added (copied first if its headers are immutable, as after Response.redirect). */
+const withCookie = (response: Response, cookie: string): Response => editHeaders(response, (headers) => headers.append('set-cookie', cookie))
 
 function asRecord(value: SessionData | undefined): SessionRecord | undefined {
   if (!value) return undefined
