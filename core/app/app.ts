@@ -96,7 +96,9 @@ export class App implements ContextKernel {
   renderError(error: unknown, request: Request): Response {
     const details = errorDetails(error, request, this.environment)
     if (details.status >= 500) {
-      this.logger.error({ err: error, method: request.method, url: request.url }, 'uncaught error while handling a request')
+      // A client that hung up makes body reads fail; that is the client's doing, not a bug to page anyone about.
+      if (request.signal.aborted) this.logger.info({ method: request.method, url: request.url }, 'the client closed the connection before the response')
+      else this.logger.error({ err: error, method: request.method, url: request.url }, 'uncaught error while handling a request')
     }
     return this.#renderError(details)
   }
