@@ -27,16 +27,16 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
     sql: 'dovetail/components/session-store/sql',
   },
   middleware: {
-    body: 'dovetail/components/middleware/body',
-    auth: 'dovetail/components/middleware/auth',
-    csrf: 'dovetail/components/middleware/csrf',
-    session: 'dovetail/components/middleware/session',
-    static: 'dovetail/components/middleware/static',
     'request-log': 'dovetail/components/middleware/request-log',
     'security-headers': 'dovetail/components/middleware/security-headers',
+    session: 'dovetail/components/middleware/session',
+    csrf: 'dovetail/components/middleware/csrf',
+    auth: 'dovetail/components/middleware/auth',
     'error-pages': 'dovetail/components/middleware/error-pages',
     cors: 'dovetail/components/middleware/cors',
     compression: 'dovetail/components/middleware/compression',
+    body: 'dovetail/components/middleware/body',
+    static: 'dovetail/components/middleware/static',
     transaction: 'dovetail/components/middleware/transaction',
   },
 }
@@ -44,4 +44,5 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
 export const builtinPresets: Readonly<Record<string, string>> = {
   minimal: 'dovetail/presets/minimal',
   api: 'dovetail/presets/api',
+  fullstack: 'dovetail/presets/fullstack',
 }
