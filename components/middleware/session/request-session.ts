@@ -13,7 +13,7 @@ import { encodeSession, type SessionData, type SessionRecord } from '../../../co
  * const s = await session<{ visits: number }>(ctx)
  * s.set('visits', (s.get('visits') ?? 0) + 1)
  */
-export interface Session<D extends SessionData = SessionData> {
+export interface Session<D extends object = SessionData> {
   /**
    * The store's id for this session; a new one is made on first read. Always
    * `undefined` with a stateless store (the cookie store), where there is none.

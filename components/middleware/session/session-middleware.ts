@@ -31,7 +31,7 @@ const handles = new WeakMap<Context, Handle>()
  *   return ctx.redirect('/cart', 303)
  * })
  */
-export function session<D extends SessionData = SessionData>(ctx: Context): Promise<Session<D>> {
+export function session<D extends object = SessionData>(ctx: Context): Promise<Session<D>> {
   const handle = handles.get(ctx)
   if (!handle) {
     throw new DovetailError(
