@@ -67,6 +67,9 @@ export const SessionStore = token<SessionStore>('SessionStore')
  * The session middleware's signing secrets, newest first. Registered by the
  * session middleware so a stateless store can derive its encryption keys from
  * the same list instead of being configured twice.
+ *
+ * @example
+ * c.singleton(SessionStore, (resolve) => new CookieSessionStore({ secrets: resolve(SessionSecrets) }))
  */
 export const SessionSecrets = token<readonly string[]>('SessionSecrets')
 
@@ -107,7 +110,12 @@ function unserializablePath(value: unknown, path: string, seen: Set<object>): st
   return undefined
 }
 
-/** The inverse of {@link encodeSession}; `undefined` for anything that is not a stored session. */
+/**
+ * The inverse of {@link encodeSession}; `undefined` for anything that is not a stored session.
+ *
+ * @example
+ * return decodeSession(await redis.get(key))
+ */
 export function decodeSession(text: string | null | undefined): SessionData | undefined {
   if (typeof text !== 'string') return undefined
   try {

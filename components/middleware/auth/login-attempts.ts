@@ -3,6 +3,10 @@ import { token } from '../../../core/index.js'
 /**
  * Where failed logins are counted for rate limiting: a sliding window of
  * failure times per key (`account:<name>`, `address:<ip>`).
+ *
+ * @example
+ * // auth({ rateLimit: { store: 'container' } }) and:
+ * register(c) { c.singleton(LoginAttempts, () => new MyAttemptsOnMemcached()) }
  */
 export interface LoginAttempts {
   /** The times (ms) of the failures under `key` in the last `window` ms, oldest first. */
@@ -23,6 +27,11 @@ export const LoginAttempts = token<LoginAttempts>('LoginAttempts')
  * Failed logins in this process's memory: the default. Counts are per
  * process; with several processes, use the Redis one so a limit holds across
  * all of them.
+ *
+ * @example
+ * const attempts = new MemoryLoginAttempts()
+ * await attempts.fail('account:ada', 60_000)
+ * (await attempts.failures('account:ada', 60_000)).length // 1
  */
 export class MemoryLoginAttempts implements LoginAttempts {
   readonly #times = new Map<string, number[]>()
@@ -79,6 +88,9 @@ export interface RedisLike {
  * Failed logins in Redis, one sorted set per key, shared by every process.
  * Reuses the client of the Redis session store (auth option
  * `rateLimit.store: 'redis'`).
+ *
+ * @example
+ * register(c) { c.singleton(LoginAttempts, () => new RedisLoginAttempts(new Redis(process.env.REDIS_URL!), 'shop:login:')) }
  */
 export class RedisLoginAttempts implements LoginAttempts {
   readonly #client: RedisLike

@@ -46,6 +46,10 @@ export async function csrfToken(ctx: Context): Promise<string> {
  * `csrfToken` and `csrfField()` to `ctx.state.templateGlobals`; on unsafe
  * methods it checks the Origin (or Referer) against the request's own origin
  * and, for requests a cross-site form could send, the synchronizer token.
+ * The component builds it from its options.
+ *
+ * @example
+ * const middleware = createCsrfMiddleware(csrfOptions.parse({}), logger)
  */
 export function createCsrfMiddleware(settings: CsrfSettings, logger: Logger): Middleware {
   const field = settings.fieldName
@@ -119,6 +123,10 @@ function claimedOrigin(request: Request): string | undefined {
  * The token as templates see it: prints as the token, but is made only when
  * printed, so a rendered page without a form puts nothing in the session (and
  * sends no session cookie to an anonymous visitor).
+ *
+ * @example
+ * // eta: <meta name="csrf-token" content="<%= csrfToken %>">
+ * String(new LazyCsrfToken(() => 'token')) // 'token'
  */
 export class LazyCsrfToken {
   readonly #make: () => string

@@ -13,6 +13,9 @@ export interface CookieAttributes {
  * Every value the `Cookie` header carries under `name`, in order. A browser may
  * send several (one per matching path or domain); the caller keeps the first
  * that verifies rather than trusting the first one sent.
+ *
+ * @example
+ * readCookies('theme=dark; sid=abc.def', 'sid') // ['abc.def']
  */
 export function readCookies(header: string | null, name: string): string[] {
   if (!header) return []
@@ -27,7 +30,13 @@ export function readCookies(header: string | null, name: string): string[] {
   return values
 }
 
-/** A `Set-Cookie` value. `maxAge` in seconds; `undefined` makes a browser-session cookie, 0 deletes it. */
+/**
+ * A `Set-Cookie` value. `maxAge` in seconds; `undefined` makes a browser-session cookie, 0 deletes it.
+ *
+ * @example
+ * serializeCookie('abc', { name: 'sid', path: '/', sameSite: 'lax', secure: 'auto', httpOnly: true }, true, 3600)
+ * // 'sid=abc; Path=/; Max-Age=3600; Expires=…; HttpOnly; Secure; SameSite=Lax'
+ */
 export function serializeCookie(value: string, attributes: CookieAttributes, secure: boolean, maxAge?: number): string {
   const parts = [`${attributes.name}=${value}`, `Path=${attributes.path}`]
   if (attributes.domain) parts.push(`Domain=${attributes.domain}`)

@@ -39,7 +39,12 @@ export interface Session<D extends object = SessionData> {
   destroy(): void
 }
 
-/** A fresh, unguessable session id: 256 random bits. */
+/**
+ * A fresh, unguessable session id: 256 random bits, base64url.
+ *
+ * @example
+ * await store.set(newSessionId(), { data: {}, created: Date.now(), active: Date.now() }, ttl)
+ */
 export const newSessionId = (): string => randomBytes(32).toString('base64url')
 
 /**

@@ -43,14 +43,23 @@ export function session<D extends object = SessionData>(ctx: Context): Promise<S
   return handle.load() as unknown as Promise<Session<D>>
 }
 
-/** Whether the session middleware handles this request (for middleware that works with or without one). */
+/**
+ * Whether the session middleware handles this request (for middleware that works with or without one).
+ *
+ * @example
+ * const user = hasSession(ctx) ? (await session(ctx)).get('user') : undefined
+ */
 export const hasSession = (ctx: Context): boolean => handles.has(ctx)
 
 /**
  * The middleware behind the `middleware/session` component: loads the session
  * lazily, and after the handler has answered saves it (awaiting the store, so
  * the response never promises a session that was not written) and sets the
- * cookie, but only when there is something to write.
+ * cookie, but only when there is something to write. The component builds it;
+ * call it yourself only to use a store outside the container.
+ *
+ * @example
+ * const middleware = createSessionMiddleware(new MemorySessionStore(), { secrets, cookie, idleTimeout, absoluteTimeout })
  */
 export function createSessionMiddleware(store: SessionStore, settings: SessionSettings): Middleware {
   const stateless = store.stateless === true

@@ -4,6 +4,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
  * HMAC-SHA256 cookie signing with key rotation: the first secret signs, every
  * secret verifies, so a deploy that adds a new secret in front keeps every
  * session signed with the old one alive until it is re-signed.
+ *
+ * @example
+ * const cookieValue = sign(id, secrets[0])
+ * unsign(cookieValue, secrets) // { value: id, index: 0 }
  */
 export function sign(value: string, secret: string): string {
   return `${value}.${mac(value, secret)}`
@@ -15,7 +19,13 @@ export interface Verified {
   index: number
 }
 
-/** The value inside a signed string, or `undefined` for a missing, malformed or forged signature. */
+/**
+ * The value inside a signed string, or `undefined` for a missing, malformed or forged signature.
+ *
+ * @example
+ * const verified = unsign(raw, [newSecret, oldSecret])
+ * if (verified?.index) reissue(verified.value) // signed with an older secret
+ */
 export function unsign(signed: string, secrets: readonly string[]): Verified | undefined {
   const dot = signed.lastIndexOf('.')
   if (dot <= 0) return undefined
