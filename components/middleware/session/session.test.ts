@@ -3,7 +3,8 @@ import { createApp, defineComponent, defineConfig, DovetailError, Logger, Sessio
 import { createTestClient } from 'dovetail/testing'
 import { session, sessionMiddleware, unsign, type SessionOptions } from 'dovetail/components/middleware/session'
 import { cookieStore } from 'dovetail/components/session-store/cookie'
-import { MemorySessionStore } from 'dovetail/components/session-store/memory'
+import { memoryStore, MemorySessionStore } from 'dovetail/components/session-store/memory'
+import { node } from 'dovetail/components/server/node'
 
 const OLD = 'old-secret-0123456789-0123456789-abcdef'
 const NEW = 'new-secret-9876543210-9876543210-fedcba'
@@ -103,6 +104,30 @@ describe('middleware/session', () => {
       const client = createTestClient(await makeApp(new MemorySessionStore()), 'https://shop.example')
       const [header] = (await client.post('/set/a/1')).headers.getSetCookie()
       expect(header).toContain('; Secure')
+    })
+
+    it('is Secure behind a TLS proxy when the node server trusts X-Forwarded-Proto', async () => {
+      const app = await createApp(
+        defineConfig({
+          environment: 'test',
+          components: { server: node({ trustProxy: true }), 'session-store': memoryStore(), middleware: [sessionMiddleware({ secrets: [OLD] })] },
+          register: (c) => void c.value(Logger, quietLogger),
+          routes: (r) =>
+            r.post('/set', async (ctx) => {
+              ;(await session(ctx)).set('a', 1)
+              return ctx.text('ok')
+            }),
+        }),
+      )
+      const server = await app.listen({ port: 0 })
+      try {
+        const proxied = await fetch(`${server.url}/set`, { method: 'POST', headers: { 'x-forwarded-proto': 'https' } })
+        expect(proxied.headers.getSetCookie()[0]).toContain('; Secure')
+        const direct = await fetch(`${server.url}/set`, { method: 'POST' })
+        expect(direct.headers.getSetCookie()[0]).not.toContain('Secure')
+      } finally {
+        await app.close()
+      }
     })
 
     it('takes its name, path, domain and SameSite from the options', async () => {
