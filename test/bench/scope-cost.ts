@@ -31,10 +31,15 @@ class Greeter {
   readonly name = 'greeter'
 }
 
-/** One request's worth of scope work, with and without disposal. */
+/** One request's worth of scope work, with and without disposal, on a container `setup()` builds. */
 interface ScopeCase {
   name: string
-  setup(): { resolveThree(): unknown; resolveThreeAndDispose(): Promise<unknown> }
+  setup(): ScopeWork
+}
+
+interface ScopeWork {
+  resolveThree(): unknown
+  resolveThreeAndDispose(): Promise<unknown>
 }
 
 const rawAwilix: ScopeCase = {
@@ -115,6 +120,11 @@ export interface ScopeCost {
   resolveMicros: number
   /** Microseconds per request: the same, then an awaited dispose. */
   withDisposeMicros: number
+  /**
+   * Bytes still reachable per request after disposal and a full GC: above zero,
+   * the container keeps something of every request, and a long-running server grows.
+   */
+  retainedBytes: number
 }
 
 /**
@@ -123,8 +133,11 @@ export interface ScopeCost {
  * so GC helpers count) rather than wall time: on a shared machine a process
  * that is descheduled loses wall time but no CPU time.
  */
-async function time(fn: () => unknown, ms: number, awaitEach: boolean): Promise<number> {
+async function time(c: ScopeCase, pick: (work: ScopeWork) => () => unknown, ms: number, awaitEach: boolean): Promise<number> {
   const runBatch = async (n: number): Promise<number> => {
+    // A fresh container per batch: a container that keeps every request (see retainedBytes)
+    // would otherwise be timed on an ever larger heap, and the figure would depend on how long it ran.
+    const fn = pick(c.setup())
     const start = process.cpuUsage()
     if (awaitEach) for (let i = 0; i < n; i++) await fn()
     else for (let i = 0; i < n; i++) fn()
@@ -140,15 +153,29 @@ async function time(fn: () => unknown, ms: number, awaitEach: boolean): Promise<
   return median(perCall)
 }
 
+/** Heap still in use per request after `n` requests with disposal, each side of a full GC. Needs --expose-gc. */
+async function retained(c: ScopeCase, n: number): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (!gc) throw new Error('scope-cost.ts --case needs node --expose-gc to measure retained memory.')
+  const work = c.setup()
+  gc()
+  const before = process.memoryUsage().heapUsed
+  for (let i = 0; i < n; i++) await work.resolveThreeAndDispose()
+  gc()
+  return Math.max(0, (process.memoryUsage().heapUsed - before) / n)
+}
+
 async function measure(c: ScopeCase, ms: number): Promise<ScopeCost> {
-  const { resolveThree, resolveThreeAndDispose } = c.setup()
+  const three = (w: ScopeWork) => w.resolveThree
+  const threeAndDispose = (w: ScopeWork) => w.resolveThreeAndDispose
   // Warm up both paths so the JIT has compiled them before anything counts.
-  await time(resolveThree, ms / 3, false)
-  await time(resolveThreeAndDispose, ms / 3, true)
+  await time(c, three, ms / 3, false)
+  await time(c, threeAndDispose, ms / 3, true)
   return {
     name: c.name,
-    resolveMicros: await time(resolveThree, ms, false),
-    withDisposeMicros: await time(resolveThreeAndDispose, ms, true),
+    resolveMicros: await time(c, three, ms, false),
+    withDisposeMicros: await time(c, threeAndDispose, ms, true),
+    retainedBytes: await retained(c, 5_000),
   }
 }
 
@@ -162,7 +189,7 @@ export async function runScopeCost(compiled: CompiledBench, options: { rounds?: 
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? [...scopeCases].reverse() : scopeCases
     for (const c of order) {
-      const { stdout } = await promisify(execFile)(process.execPath, [compiled.script('scope-cost.ts'), '--case', c.name, '--ms', String(ms)], {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', compiled.script('scope-cost.ts'), '--case', c.name, '--ms', String(ms)], {
         cwd: compiled.dir,
       })
       const result = JSON.parse(stdout) as ScopeCost
@@ -175,15 +202,16 @@ export async function runScopeCost(compiled: CompiledBench, options: { rounds?: 
       name: c.name,
       resolveMicros: median(mine.map((s) => s.resolveMicros)),
       withDisposeMicros: median(mine.map((s) => s.withDisposeMicros)),
+      retainedBytes: median(mine.map((s) => s.retainedBytes)),
     }
   })
 }
 
 export function formatScopeCost(results: readonly ScopeCost[]): string {
   return formatTable(
-    ['per request', 'scope + 3 resolves µs', '+ dispose µs'],
-    results.map((r) => [r.name, r.resolveMicros.toFixed(2), r.withDisposeMicros.toFixed(2)]),
-    new Set([1, 2]),
+    ['per request', 'scope + 3 resolves µs', '+ dispose µs', 'bytes kept after dispose'],
+    results.map((r) => [r.name, r.resolveMicros.toFixed(2), r.withDisposeMicros.toFixed(2), Math.round(r.retainedBytes).toLocaleString('en-US')]),
+    new Set([1, 2, 3]),
   )
 }
 
