@@ -25,7 +25,7 @@ type Line = { kind: 'add' | 'del' | 'same'; text: string }
  *
  * @example
  * diffRevisions('one\ntwo\n', 'one\n2\n').html.html
- * // '<span class="same">  one</span>\n<del>- two</del>\n<ins>+ 2</ins>'
+ * // '<pre class="diff"><span class="same">  one</span><del>- two</del><ins>+ 2</ins></pre>'
  */
 export function diffRevisions(before: string, after: string): RevisionDiff {
   const lines: Line[] = []
@@ -54,7 +54,8 @@ export function diffRevisions(before: string, after: string): RevisionDiff {
     const escaped = escapeHtml(text)
     out.push(kind === 'add' ? `<ins>+ ${escaped}</ins>` : kind === 'del' ? `<del>- ${escaped}</del>` : `<span class="same">  ${escaped}</span>`)
   }
-  return { html: safeHtml(`<pre class="diff">${out.join('\n')}</pre>`), stats }
+  // Each line is a block of its own (see wiki.css), so no newline between them: it would show as an empty line.
+  return { html: safeHtml(`<pre class="diff">${out.join('')}</pre>`), stats }
 }
 
 /** Browsers send form text with CRLF; compare lines, not line endings, and make the last line end like the others. */

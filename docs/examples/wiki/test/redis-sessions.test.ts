@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { serviceAvailable, services } from '../../../../test/support/services.js'
+import { ADMIN_PASSWORD, SESSION_SECRET } from './wiki.case.js'
+import { WikiBrowser } from './wiki-browser.js'
+import { startWiki, type WikiProcess } from './wiki-process.js'
+
+const hasRedis = await serviceAvailable('redis')
+
+describe.skipIf(!hasRedis)('two wiki processes sharing the Redis session store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dovetail-wiki-redis-'))
+  const processes: WikiProcess[] = []
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop()))
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('logged in on one is logged in on the other; logged out on one is logged out on both', async () => {
+    const env = {
+      WIKI_SESSION_STORE: 'redis',
+      REDIS_URL: services.redis.url,
+      // Both processes sign cookies with the same secret, as every process of one site must.
+      WIKI_SESSION_SECRET: SESSION_SECRET,
+      WIKI_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      DATABASE_URL: join(dir, 'shared.db'),
+    }
+    // One after the other: the first creates the schema, the second finds it done.
+    const one = await startWiki(env)
+    processes.push(one)
+    const two = await startWiki(env)
+    processes.push(two)
+    expect(new URL(one.url).port).not.toBe(new URL(two.url).port)
+
+    const onOne = WikiBrowser.at(one.url)
+    await onOne.get('/login')
+    expect((await onOne.submit('/login', { username: 'admin', password: ADMIN_PASSWORD, next: '/' })).status).toBe(303)
+
+    // The same browser (its cookie) on the other process.
+    const onTwo = WikiBrowser.at(two.url)
+    for (const [name, value] of onOne.cookies) onTwo.cookies.set(name, value)
+    const form = await onTwo.get('/pages/SandBox/edit')
+    expect(form.status).toBe(200)
+    expect(form.html).toContain('Logged in as <strong>admin</strong>')
+    // The CSRF secret lives in the shared session too: a form from one process posts to the other.
+    const saved = await onOne.submit('/pages/SandBox', { base: '1', body: 'Saved through process one with a form from process two.', comment: '' }, { csrf: onTwo.csrfToken! })
+    expect(saved.status).toBe(303)
+    expect((await onTwo.get('/pages/SandBox')).html).toContain('Saved through process one with a form from process two.')
+
+    expect((await onTwo.submit('/logout', {})).status).toBe(303)
+    const afterLogout = await onOne.get('/pages/SandBox/edit')
+    expect(afterLogout.status).toBe(303)
+    expect(afterLogout.location).toMatch(/^\/login/)
+  })
+})
