@@ -3,6 +3,7 @@ import type { Token } from '../container/token.js'
 import { DovetailError } from '../errors/dovetail-error.js'
 import { NotFoundError } from '../errors/http-error.js'
 import { lightResponse } from '../gateway/light-response.js'
+import { clientAddress } from '../gateway/client-address.js'
 import { pathOf, queryOf } from '../gateway/path.js'
 import type { UrlParams } from '../slots/router.js'
 import { TemplateEngine, type TemplateGlobals } from '../slots/template.js'
@@ -54,6 +55,11 @@ export class Context {
   /** `development`, `production` or `test`. */
   get environment(): string {
     return this.#kernel.environment
+  }
+
+  /** The peer's network address as the server adapter saw it (a proxy's, behind one), or `undefined`. */
+  get clientAddress(): string | undefined {
+    return clientAddress(this.request)
   }
 
   /** The request path, still percent-encoded. */

@@ -260,9 +260,20 @@ describe('middleware/auth', () => {
       await signIn(client, 'ada@example.com', 'analytical', from('198.51.100.8'))
     })
 
-    it('warns at startup when it has no way to know client addresses', async () => {
-      const { logger } = await makeApp({ trustProxy: false })
-      expect(logger.warnings.join('\n')).toMatch(/per client address is off.*trustProxy: true.*clientAddress\(ctx\)/)
+    it('without trustProxy, limits by the peer address the server adapter saw', async () => {
+      const { app } = await makeApp({ trustProxy: false, rateLimit: { perAddress: { max: 3, window: 60_000 } } })
+      const server = await app.listen({ port: 0 })
+      const post = (email: string, password: string, forwardedFor: string) =>
+        fetch(`${server.url}/login`, {
+          method: 'POST',
+          redirect: 'manual',
+          // A spoofed X-Forwarded-For must not help an attacker: it is ignored without trustProxy.
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor },
+          body: new URLSearchParams({ email, password }),
+        })
+      for (let i = 0; i < 3; i++) expect((await post(`user${i}@example.com`, 'x', `198.51.100.${i}`)).status).toBe(401)
+      expect((await post('ada@example.com', 'analytical', '198.51.100.99')).status).toBe(429)
+      await app.close()
     })
   })
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { type Context, defineComponent, DovetailError, Logger, SessionStore, type Token } from '../../../core/index.js'
+import { type Context, defineComponent, DovetailError, SessionStore, type Token } from '../../../core/index.js'
 import { type AuthSettings, type AuthUser, createAuthMiddleware, UserLoader } from './auth-runtime.js'
 import { LoginAttempts, MemoryLoginAttempts, type RedisLike, RedisLoginAttempts } from './login-attempts.js'
 
@@ -44,7 +44,7 @@ const settingsOf = (o: Parsed): AuthSettings => ({
   loginPath: o.loginPath,
   sessionKey: o.sessionKey,
   rateLimit: { perAccount: o.rateLimit.perAccount, perAddress: o.rateLimit.perAddress },
-  clientAddress: o.clientAddress ?? (o.trustProxy ? forwardedFor : undefined),
+  clientAddress: o.clientAddress ?? (o.trustProxy ? forwardedFor : (ctx) => ctx.clientAddress),
   rolesOf: o.rolesOf ?? ((user) => user.roles ?? []),
   permissionsOf: o.permissionsOf ?? ((user) => user.permissions ?? []),
 })
@@ -93,12 +93,6 @@ export const auth = defineComponent({
           'middleware/auth has no way to load the signed-in user: give auth({ loadUser: (id, ctx) => ... }) or register UserLoader in the container.',
         )
       })
-    }
-    if (!options.clientAddress && !options.trustProxy) {
-      app.resolve(Logger).warn(
-        { component: 'middleware/auth' },
-        'Login limiting per client address is off: a fetch Request does not carry the client address. Behind a proxy that sets X-Forwarded-For, set the auth option trustProxy: true; otherwise give clientAddress(ctx). The per-account limit still applies.',
-      )
     }
   },
 })

@@ -1,4 +1,4 @@
-import { type Context, type Handler, HttpError, type Middleware, prefersHtml } from '../../../core/index.js'
+import { type Context, type Handler, HttpError, isResponse, type Middleware, prefersHtml } from '../../../core/index.js'
 import { type AuthUser, currentUser, runtimeOf } from './auth-runtime.js'
 
 /** Answers `undefined` to let the request through, or the response that refuses it. */
@@ -52,7 +52,7 @@ const signedIn = async (ctx: Context): Promise<AuthUser | Response> => (await cu
  */
 export const requireUser: Guard = guard(async (ctx) => {
   const user = await signedIn(ctx)
-  return user instanceof Response ? user : undefined
+  return isResponse(user) ? user : undefined
 })
 
 /**
@@ -67,7 +67,7 @@ export function requireRole(roles: string | readonly string[]): Guard {
   const wanted = typeof roles === 'string' ? [roles] : roles
   return guard(async (ctx) => {
     const user = await signedIn(ctx)
-    if (user instanceof Response) return user
+    if (isResponse(user)) return user
     const has = runtimeOf(ctx, 'requireRole').settings.rolesOf(user)
     if (!wanted.some((role) => has.includes(role))) forbidden(`the ${wanted.length === 1 ? `role '${wanted[0]}'` : `roles (one of ${wanted.join(', ')})`}`)
     return undefined
@@ -85,7 +85,7 @@ export function requirePermission(permissions: string | readonly string[]): Guar
   const wanted = typeof permissions === 'string' ? [permissions] : permissions
   return guard(async (ctx) => {
     const user = await signedIn(ctx)
-    if (user instanceof Response) return user
+    if (isResponse(user)) return user
     const has = runtimeOf(ctx, 'requirePermission').settings.permissionsOf(user)
     const missing = wanted.filter((p) => !has.includes(p))
     if (missing.length) forbidden(`the permission${missing.length > 1 ? 's' : ''} ${missing.map((p) => `'${p}'`).join(', ')}`)
