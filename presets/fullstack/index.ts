@@ -44,7 +44,7 @@ export const fullstack = definePreset({
     logger: 'pino',
     template: eta({ views: './views' }),
     orm: 'mikro-orm',
-    'session-store': 'memory',
+    'session-store': 'sql',
     middleware: [
       'request-log',
       'security-headers',

@@ -5,7 +5,9 @@ import { UserLoader } from 'dovetail/components/middleware/auth'
 import { sessionMiddleware } from 'dovetail/components/middleware/session'
 import { serveStatic } from 'dovetail/components/middleware/static'
 import { Em, mikroOrm } from 'dovetail/components/orm/mikro-orm'
+import { memoryStore } from 'dovetail/components/session-store/memory'
 import { redisStore } from 'dovetail/components/session-store/redis'
+import { sqlStore } from 'dovetail/components/session-store/sql'
 import { eta } from 'dovetail/components/template/eta'
 import { nunjucks } from 'dovetail/components/template/nunjucks'
 import { AccountController } from './controllers/account-controller.js'
@@ -23,8 +25,13 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 export interface WikiSettings {
   /** `eta` (the preset's) or `nunjucks`: the same pages in the other syntax. */
   template?: 'eta' | 'nunjucks'
-  /** `memory` (one process, lost on restart) or `redis` (shared by every process, kept across restarts). */
-  sessionStore?: 'memory' | 'redis'
+  /**
+   * Where sessions live: `sql` (the preset's: a `wiki_sessions` table in the
+   * wiki's database), `redis` (shared by every process, nothing in the
+   * database) or `memory` (this process only, lost on restart).
+   * @default 'sql'
+   */
+  sessionStore?: 'sql' | 'redis' | 'memory'
   /** For `sessionStore: 'redis'`. @default 'redis://127.0.0.1:6379' */
   redisUrl?: string
   /** Where the pages live: a SQLite file path or a PostgreSQL/MySQL URL. @default DATABASE_URL, else ./data/app.db */
@@ -55,7 +62,7 @@ export function wikiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WikiS
   }
   return {
     template: pick('WIKI_TEMPLATE', ['eta', 'nunjucks']),
-    sessionStore: pick('WIKI_SESSION_STORE', ['memory', 'redis']),
+    sessionStore: pick('WIKI_SESSION_STORE', ['sql', 'redis', 'memory']),
     redisUrl: env.REDIS_URL || undefined,
     sessionSecret: env.WIKI_SESSION_SECRET || undefined,
     databaseSchema: env.WIKI_DB_SCHEMA || undefined,
@@ -87,6 +94,17 @@ function sessionSecrets(settings: WikiSettings): string[] {
   }
   // Logins then last as long as this process; fine for trying the wiki, not for running it.
   return [randomBytes(32).toString('base64url')]
+}
+
+function sessionStore(settings: WikiSettings) {
+  switch (settings.sessionStore ?? 'sql') {
+    case 'redis':
+      return redisStore({ url: settings.redisUrl ?? 'redis://127.0.0.1:6379', prefix: 'wiki:sess:' })
+    case 'memory':
+      return memoryStore()
+    default:
+      return sqlStore({ table: 'wiki_sessions' })
+  }
 }
 
 /**
@@ -132,7 +150,7 @@ export function createWikiConfig(settings: WikiSettings = wikiSettingsFromEnv())
         migrations: { path: here('./migrations'), tableName: 'wiki_migrations' },
         ...inSchema(settings.databaseSchema),
       }),
-      'session-store': settings.sessionStore === 'redis' ? redisStore({ url: settings.redisUrl ?? 'redis://127.0.0.1:6379', prefix: 'wiki:sess:' }) : 'memory',
+      'session-store': sessionStore(settings),
       middleware: {
         replace: {
           static: serveStatic({ root: here('./static'), prefix: '/static', maxAge: 3600 }),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type App, createApp, type DovetailConfig, Orm } from 'dovetail'
 import { pinoLogger } from 'dovetail/components/logger/pino'
-import { MikroOrm } from 'dovetail/components/orm/mikro-orm'
+import { MikroOrm, mikroOrm } from 'dovetail/components/orm/mikro-orm'
 import { createWikiConfig, type WikiSettings } from '../app.js'
 import { seedWiki } from '../seed.js'
 import { visibleText, WikiBrowser } from './wiki-browser.js'
@@ -27,6 +27,16 @@ export interface WikiCaseOptions {
    * configuration runs it.
    */
   throttling?: boolean
+}
+
+/** Make the PostgreSQL schema before the wiki starts: its session store creates a table there at startup. */
+async function createSchema(settings: WikiSettings): Promise<void> {
+  const admin = await createApp({ environment: 'test', components: { orm: mikroOrm({ url: settings.databaseUrl! }) } })
+  try {
+    await admin.resolve(Orm).execute(`create schema ${settings.databaseSchema}`)
+  } finally {
+    await admin.close()
+  }
 }
 
 /** The wiki's config for a test: quiet logs (errors only), a known session secret. */
@@ -59,8 +69,8 @@ export function runWikiCase({ name, settings, edit = (c) => c, ownSchema = false
     }
 
     beforeAll(async () => {
+      if (ownSchema) await createSchema(settings)
       app = await createApp(edit(testWikiConfig(settings)))
-      if (ownSchema) await app.resolve(Orm).execute(`create schema ${settings.databaseSchema}`)
       await app.resolve(MikroOrm).migrate()
       await seedWiki(app, { adminPassword: ADMIN_PASSWORD })
       admin = WikiBrowser.of(app)
