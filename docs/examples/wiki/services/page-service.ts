@@ -55,7 +55,7 @@ export class PageService {
 
   /** The newest revision of every page, by title. */
   async allPages(): Promise<Revision[]> {
-    const rows = await this.#em.execute<Array<{ id: number }>>(`${latestIds}`)
+    const rows = await this.#em.execute<Array<Record<string, unknown>>>(latestIds)
     const ids = rows.map((r) => Number(Object.values(r)[0]))
     if (!ids.length) return []
     const revisions = await this.#em.find(Revision, { id: { $in: ids } }, { populate: ['page', 'author'] })
@@ -117,10 +117,8 @@ export class PageService {
     )
     const ids = rows.map((r) => Number(Object.values(r)[0]))
     if (!ids.length) return []
-    const revisions = await this.#em.find(Revision, { id: { $in: ids } }, { populate: ['page'], limit })
-    return revisions
-      .sort((a, b) => a.page.title.localeCompare(b.page.title))
-      .map((revision) => ({ revision, excerpt: excerptOf(revision.body, needle) }))
+    const revisions = await this.#em.find(Revision, { id: { $in: ids } }, { populate: ['page'], orderBy: { page: { title: 'asc' } }, limit })
+    return revisions.map((revision) => ({ revision, excerpt: excerptOf(revision.body, needle) }))
   }
 }
 
