@@ -10,7 +10,9 @@ const minute = 60_000
 export const sessionOptions = z
   .strictObject({
     /** Newest first: the first signs, every one verifies. Rotate by putting a new secret in front. */
-    secrets: z.array(z.string().min(32, secretMessage)).min(1, 'give at least one secret (secrets: [process.env.SESSION_SECRET])'),
+    secrets: z
+      .array(z.string().min(32, secretMessage), { error: 'give at least one secret of 32 or more characters (secrets: [process.env.SESSION_SECRET])' })
+      .min(1, 'give at least one secret (secrets: [process.env.SESSION_SECRET])'),
     cookie: z
       .strictObject({
         name: z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'a cookie name is letters, digits and !#$%&\'*+-.^_`|~').default('sid'),
