@@ -1,0 +1,73 @@
+import { dbCommand } from './command-db.js'
+import { infoCommand } from './command-info.js'
+import { newCommand } from './command-new.js'
+import { type CliIo, processIo } from './io.js'
+import { ownPackage } from './own-package.js'
+import { exitCodes, UsageError } from './usage-error.js'
+
+export const usage = `Usage: dovetail <command> [options]
+
+Commands:
+  new <dir>       start a project from a preset (minimal, api, fullstack)
+  info            show the component in each slot of a config
+  db <command>    run a database command (migrate, migration:create, …) with the config's orm component
+
+Options:
+  -h, --help      show this help; "dovetail <command> --help" shows a command's
+  -v, --version   print Dovetail's version
+
+Exit codes: 0 done, 1 failed, 2 called wrong.`
+
+const commands: Readonly<Record<string, (args: readonly string[], io: CliIo) => Promise<number>>> = {
+  new: newCommand,
+  info: infoCommand,
+  db: dbCommand,
+}
+
+/**
+ * The `dovetail` command line, as a function: run one command with `argv`
+ * (without `node` and the script) and return the exit code: 0 done, 1
+ * failed, 2 called wrong. Output goes to `io`, the process's streams unless
+ * given.
+ *
+ * The first word picks the command and the command parses the rest (with
+ * node:util's parseArgs), so `db` can hand its arguments on untouched.
+ *
+ * @example
+ * const code = await main(['new', 'my-app', '--preset', 'api'])
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [first, ...rest] = argv
+  if (first === '--help' || first === '-h' || first === 'help') {
+    io.out(usage)
+    return exitCodes.ok
+  }
+  if (first === '--version' || first === '-v') {
+    io.out(ownPackage().version)
+    return exitCodes.ok
+  }
+  if (first === undefined) {
+    io.err(usage)
+    return exitCodes.usage
+  }
+  const command = commands[first]
+  if (!command) {
+    io.err(first.startsWith('-') ? `Unknown option '${first}'. Options before a command: --help, --version.` : `Unknown command '${first}'. Commands: ${Object.keys(commands).join(', ')}.`)
+    io.err(`Run "dovetail --help" for usage.`)
+    return exitCodes.usage
+  }
+  try {
+    return await command(rest, io)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(error.message)
+      io.err(`Run "dovetail ${first} --help" for usage.`)
+      return exitCodes.usage
+    }
+    io.err(error instanceof Error ? error.message : String(error))
+    return exitCodes.failed
+  }
+}
+
+export type { CliIo } from './io.js'
+export { processIo } from './io.js'
