@@ -30,7 +30,7 @@ export function projectComponents(choices: ProjectChoices): string[] {
   return [`container/${choices.container}`, ...names, ...(choices.template ? [`template/${choices.template}`] : [])]
 }
 
-/** What the generated code branches on. */
+/** What the generated code branches on, read off the preset's components. */
 export interface ProjectTraits {
   /** The container differs from the preset's, so app.ts names it. */
   containerOverride: boolean
@@ -40,6 +40,10 @@ export interface ProjectTraits {
   fullstack: boolean
 }
 
+/**
+ * @example
+ * traitsOf({ preset: 'api', container: 'inversify', ... }) // { containerOverride: true, hasOrm: true, hasPino: true, fullstack: false }
+ */
 export function traitsOf(choices: ProjectChoices): ProjectTraits {
   const components: readonly string[] = presetComponents[choices.preset]
   return {
