@@ -35,6 +35,9 @@ export const errorCodes = {
   // app lifecycle
   DOVETAIL_ERR_APP_NO_SERVER: 'app.listen() was called but no component fills the server slot.',
   DOVETAIL_ERR_APP_CLOSED: 'The app was used after app.close().',
+  // server adapters
+  DOVETAIL_ERR_SERVER_CGI_ENVIRONMENT: 'server/cgi was asked to answer a request, but no CGI web server started this process (GATEWAY_INTERFACE and REQUEST_METHOD are unset), or it was asked twice.',
+  DOVETAIL_ERR_SERVER_PROTOCOL: 'A web server sent bytes that break the FastCGI or SCGI protocol (often: proxy_pass pointed at a FastCGI/SCGI port); the connection was closed and the failure logged.',
   // templates
   DOVETAIL_ERR_TEMPLATE_NO_ENGINE: 'ctx.render() was called but no component fills the template slot (set components.template).',
   DOVETAIL_ERR_TEMPLATE_NOT_FOUND: 'A template (or a layout or partial it uses) is in none of the views directories.',

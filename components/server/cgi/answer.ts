@@ -1,0 +1,66 @@
+import type { FetchHandler } from '../../../core/index.js'
+import { cgiResponseParts } from './cgi-response.js'
+
+/** Where a CGI-style response goes: stdout, STDOUT records, an SCGI socket. */
+export interface CgiOutput {
+  /** Write bytes; a returned promise means "wait before writing more". */
+  write(bytes: Uint8Array): void | Promise<void>
+  /** Aborts when the web server is gone and nothing more can be written. */
+  readonly signal: AbortSignal
+}
+
+const internalError = Buffer.from('Status: 500 Internal Server Error\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 21\r\n\r\nInternal Server Error', 'latin1')
+
+/**
+ * Call the fetch handler and write its response as a CGI response, streaming
+ * the body with backpressure. A handler that throws gets a bare 500 (Dovetail
+ * apps never throw; a bare fetch handler might) and `onError` hears about it.
+ * Rejects when the body stream fails after the head went out: the caller must
+ * then cut the connection, so the web server sees a truncated response rather
+ * than a complete-looking one.
+ */
+export async function answer(
+  handler: FetchHandler,
+  request: Request,
+  out: CgiOutput,
+  onError: (error: unknown, message: string) => void,
+): Promise<void> {
+  let response: Response
+  try {
+    response = await handler(request)
+  } catch (error) {
+    onError(error, 'the fetch handler failed')
+    if (!out.signal.aborted) await out.write(internalError)
+    return
+  }
+  const { head, body, stream } = cgiResponseParts(response, request.method)
+  if (out.signal.aborted) {
+    void stream?.cancel().catch(() => {})
+    return
+  }
+  if (body !== null && body.byteLength > 0) {
+    await out.write(Buffer.concat([head, body]))
+    return
+  }
+  const writing = out.write(head)
+  if (writing) await writing
+  if (stream) await pipe(stream, out)
+}
+
+async function pipe(stream: ReadableStream<Uint8Array>, out: CgiOutput): Promise<void> {
+  const reader = stream.getReader()
+  const cancel = () => void reader.cancel(out.signal.reason).catch(() => {})
+  if (out.signal.aborted) return cancel()
+  out.signal.addEventListener('abort', cancel, { once: true })
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done || out.signal.aborted) return
+      if (value.byteLength === 0) continue
+      const writing = out.write(value)
+      if (writing) await writing
+    }
+  } finally {
+    out.signal.removeEventListener('abort', cancel)
+  }
+}

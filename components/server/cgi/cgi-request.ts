@@ -1,0 +1,152 @@
+import { setClientAddress } from '../../../core/index.js'
+
+/**
+ * CGI meta-variables as name/value pairs, in the order the web server sent
+ * them. A list rather than a record because nginx before 1.23 sends a request
+ * header that occurs twice as two `HTTP_*` parameters.
+ */
+export type CgiParams = ReadonlyArray<readonly [name: string, value: string]>
+
+export interface CgiRequestInit {
+  /** The request body, or null when there is none (GET, HEAD, CONTENT_LENGTH 0). */
+  body: ReadableStream<Uint8Array> | null
+  /** Aborts when the web server gives up on the request. */
+  signal?: AbortSignal
+  /** Route on PATH_INFO: remove SCRIPT_NAME from the front of the path. @default false */
+  stripScriptName?: boolean
+}
+
+/** The meta-variables that are not request headers, by name. */
+export interface CgiVariables {
+  readonly [name: string]: string | undefined
+}
+
+/**
+ * Split CGI meta-variables into request headers and the other variables.
+ * `HTTP_ACCEPT_LANGUAGE` becomes the header `accept-language`; `CONTENT_TYPE`
+ * and `CONTENT_LENGTH` become headers too (RFC 3875 keeps them apart).
+ */
+export function splitParams(params: CgiParams): { headers: Headers; variables: CgiVariables } {
+  const headers = new Headers()
+  const variables: Record<string, string> = {}
+  for (const [name, value] of params) {
+    if (name.startsWith('HTTP_')) {
+      // CONTENT_TYPE and CONTENT_LENGTH below are the authoritative ones (RFC 3875 §4.1.18).
+      if (name !== 'HTTP_CONTENT_TYPE' && name !== 'HTTP_CONTENT_LENGTH') appendHeader(headers, name.slice(5).toLowerCase().replaceAll('_', '-'), value)
+    } else if (name === 'CONTENT_TYPE') {
+      if (value !== '') headers.set('content-type', value)
+    } else if (name === 'CONTENT_LENGTH') {
+      if (value !== '') headers.set('content-length', value)
+    } else variables[name] = value
+  }
+  return { headers, variables }
+}
+
+function appendHeader(headers: Headers, name: string, value: string): void {
+  try {
+    // Host is single-valued: a config that redefines HTTP_HOST after `include fastcgi_params` means to replace it.
+    if (name === 'host') headers.set('host', value)
+    // Two Cookie headers mean one cookie list; Headers would join them with ", ".
+    else if (name === 'cookie' && headers.has('cookie')) headers.set('cookie', `${headers.get('cookie')}; ${value}`)
+    else headers.append(name, value)
+  } catch {
+    // A name no HTTP client can send (HTTP_ plus characters outside a token) came
+    // from the environment, not from the client: it is not a request header.
+  }
+}
+
+/**
+ * The absolute URL of a CGI request, rebuilt as PEP 3333 does for WSGI:
+ * scheme from HTTPS / REQUEST_SCHEME, host from the Host header or else
+ * SERVER_NAME and SERVER_PORT, path from REQUEST_URI (the target exactly as the
+ * client sent it) or else SCRIPT_NAME + PATH_INFO + QUERY_STRING.
+ *
+ * @example
+ * cgiUrl({ REQUEST_URI: '/a?b=1', SERVER_NAME: 'example.com', SERVER_PORT: '80' }, new Headers())
+ * // 'http://example.com/a?b=1'
+ */
+export function cgiUrl(variables: CgiVariables, headers: Headers, stripScriptName = false): string {
+  const https = /^(on|1)$/i.test(variables.HTTPS ?? '') || variables.REQUEST_SCHEME === 'https'
+  const scheme = https ? 'https' : 'http'
+  let host = headers.get('host')
+  if (!host) {
+    const name = variables.SERVER_NAME || variables.SERVER_ADDR || 'localhost'
+    const port = variables.SERVER_PORT
+    host = port && port !== (https ? '443' : '80') ? `${name.includes(':') ? `[${name}]` : name}:${port}` : name
+  }
+  return `${scheme}://${host}${cgiPath(variables, stripScriptName)}`
+}
+
+function cgiPath(variables: CgiVariables, stripScriptName: boolean): string {
+  const script = variables.SCRIPT_NAME ?? ''
+  const target = variables.REQUEST_URI
+  if (target?.startsWith('/')) {
+    if (!stripScriptName || script === '') return target
+    for (const prefix of [script, encodePath(script)]) {
+      const next = target.charAt(prefix.length)
+      if (target.startsWith(prefix) && (next === '' || next === '/' || next === '?')) {
+        const rest = target.slice(prefix.length)
+        return rest.startsWith('/') ? rest : `/${rest}`
+      }
+    }
+  }
+  // No usable REQUEST_URI (the CGI spec does not require it): rebuild the target
+  // from the decoded parts, encoding them again.
+  const path = `${stripScriptName ? '' : script}${variables.PATH_INFO ?? ''}`
+  const query = variables.QUERY_STRING ? `?${variables.QUERY_STRING}` : ''
+  return `${encodePath(path.startsWith('/') ? path : `/${path}`)}${query}`
+}
+
+const encodePath = (path: string): string => encodeURI(path).replaceAll('?', '%3F').replaceAll('#', '%23')
+
+/**
+ * Build the fetch `Request` a CGI, FastCGI or SCGI request stands for, and
+ * record REMOTE_ADDR as its `ctx.clientAddress`. Throws a TypeError when the variables make no valid URL or method; the
+ * adapters answer that with 400.
+ *
+ * @example
+ * const request = cgiRequest(Object.entries(process.env) as [string, string][], { body: null })
+ */
+export function cgiRequest(params: CgiParams, init: CgiRequestInit): Request {
+  const { headers, variables } = splitParams(params)
+  const method = variables.REQUEST_METHOD || 'GET'
+  const request: RequestInit & { duplex?: 'half' } = { method, headers }
+  if (init.signal) request.signal = init.signal
+  if (init.body && method !== 'GET' && method !== 'HEAD') {
+    request.body = init.body
+    request.duplex = 'half'
+  }
+  const built = new Request(cgiUrl(variables, headers, init.stripScriptName), request)
+  // The web server answered the client itself, so REMOTE_ADDR is the client's address.
+  setClientAddress(built, variables.REMOTE_ADDR)
+  return built
+}
+
+/** The declared body length, or undefined when CONTENT_LENGTH is absent or empty. Throws on a malformed one. */
+export function contentLength(params: CgiParams): number | undefined {
+  let value: string | undefined
+  for (const [name, v] of params) if (name === 'CONTENT_LENGTH') value = v
+  if (value === undefined || value === '') return undefined
+  if (!/^\d{1,15}$/.test(value)) throw new TypeError(`CONTENT_LENGTH is not a byte count: ${JSON.stringify(value)}`)
+  return Number(value)
+}
+
+/** The value of one meta-variable (the last one of that name). */
+export function paramValue(params: CgiParams, name: string): string | undefined {
+  let value: string | undefined
+  for (const [n, v] of params) if (n === name) value = v
+  return value
+}
+
+const utf8Variables = new Set(['REQUEST_URI', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING', 'PATH_TRANSLATED', 'DOCUMENT_URI'])
+
+/**
+ * How to turn a meta-variable's bytes into a string, for the FastCGI and SCGI
+ * parsers. Header values are latin1, as node:http reads them; the path
+ * variables are UTF-8, so a raw non-ASCII path keeps its characters (the URL
+ * parser then percent-encodes them as a browser would).
+ *
+ * @example
+ * buffer.toString(paramEncoding(name), start, end)
+ */
+export const paramEncoding = (name: string): BufferEncoding => (utf8Variables.has(name) ? 'utf8' : 'latin1')

@@ -1,0 +1,58 @@
+import { STATUS_CODES } from 'node:http'
+import { lightResponseParts } from '../../../core/index.js'
+
+/** A response as a CGI program writes it: a header block, then the body. */
+export interface CgiResponseParts {
+  /** `Status:`, the header lines and the blank line, as bytes. */
+  head: Buffer
+  /** A body already in memory (the light responses of `ctx.text/json/html`), else null. */
+  body: Uint8Array | null
+  /** A body to stream, else null. */
+  stream: ReadableStream<Uint8Array> | null
+}
+
+/**
+ * Split a fetch `Response` into a CGI header block and its body (RFC 3875 §6).
+ * The block always starts with `Status:`, so no web server mistakes a
+ * `Location` for a local redirect; every `Set-Cookie` gets its own line; a body
+ * in memory gets its `Content-Length`. A HEAD request gets no body, as node's
+ * http server would do, and an unread body stream is cancelled.
+ *
+ * @example
+ * const { head, body, stream } = cgiResponseParts(await app.fetch(request), request.method)
+ */
+export function cgiResponseParts(response: Response, method: string): CgiResponseParts {
+  const light = lightResponseParts(response)
+  if (light) {
+    const body = light.body === null ? null : typeof light.body === 'string' ? Buffer.from(light.body) : light.body
+    let head = statusLine(light.status, '')
+    if (light.headers instanceof Headers) head += headerLines(light.headers)
+    else for (const name in light.headers) if (name.toLowerCase() !== 'status') head += `${name}: ${light.headers[name]}\r\n`
+    const hasLength = light.headers instanceof Headers ? light.headers.has('content-length') : hasKey(light.headers, 'content-length')
+    if (body !== null && !hasLength) head += `content-length: ${body.byteLength}\r\n`
+    return { head: Buffer.from(`${head}\r\n`, 'latin1'), body: method === 'HEAD' ? null : body, stream: null }
+  }
+  const head = Buffer.from(`${statusLine(response.status, response.statusText)}${headerLines(response.headers)}\r\n`, 'latin1')
+  if (method === 'HEAD' && response.body) {
+    void response.body.cancel().catch(() => {})
+    return { head, body: null, stream: null }
+  }
+  return { head, body: null, stream: response.body }
+}
+
+const statusLine = (status: number, text: string): string => `Status: ${status} ${text || STATUS_CODES[status] || 'Unknown'}\r\n`
+
+function headerLines(headers: Headers): string {
+  let lines = ''
+  headers.forEach((value, name) => {
+    // A header named Status would compete with the status line above.
+    if (name !== 'set-cookie' && name !== 'status') lines += `${name}: ${value}\r\n`
+  })
+  for (const cookie of headers.getSetCookie()) lines += `set-cookie: ${cookie}\r\n`
+  return lines
+}
+
+function hasKey(record: Record<string, string>, lowerName: string): boolean {
+  for (const name in record) if (name.toLowerCase() === lowerName) return true
+  return false
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod'
+
+const MiB = 1024 * 1024
+
+/** Options every CGI-family adapter (CGI, FastCGI, SCGI) takes: how a request is mapped and bounded. */
+export const cgiMappingShape = {
+  /** Largest request body in bytes; a larger CONTENT_LENGTH is answered 413 without calling the app. @default 16 MiB */
+  maxBodySize: z.number().int().nonnegative().default(16 * MiB),
+  /** Route on PATH_INFO: take SCRIPT_NAME off the front of the path (for an app mounted under a script's URL). @default false */
+  stripScriptName: z.boolean().default(false),
+}
+
+/**
+ * Options of the adapters that listen on a socket (FastCGI, SCGI).
+ *
+ * @example
+ * fastcgi({ socketPath: '/run/dovetail/app.sock', socketMode: 0o660, maxBodySize: 50 * 1024 * 1024 })
+ */
+export const socketServerOptions = z
+  .strictObject({
+    ...cgiMappingShape,
+    /** Largest block of request headers plus server variables, in bytes; larger is answered 431. @default 32768 */
+    maxHeaderSize: z.number().int().min(1024).default(32 * 1024),
+    /** On close, how long requests in flight may run before their connections are cut, in ms. @default 10000 */
+    shutdownTimeout: z.number().int().nonnegative().default(10_000),
+    /** Listen on this unix socket instead of app.listen()'s host and port. */
+    socketPath: z.string().min(1).optional(),
+    /** File mode of the unix socket (e.g. 0o660 so a web server in the same group can connect). Needs socketPath. */
+    socketMode: z.number().int().min(0).max(0o777).optional(),
+  })
+  .refine((o) => o.socketMode === undefined || o.socketPath !== undefined, {
+    path: ['socketMode'],
+    message: 'applies to a unix socket only; set socketPath too, or leave socketMode out',
+  })
+
+export type SocketServerOptions = z.output<typeof socketServerOptions>

@@ -1,0 +1,80 @@
+import { HttpError } from '../../../core/index.js'
+
+/** Bytes a body holds before it asks its source to pause. */
+const highWaterMark = 64 * 1024
+
+export interface PushedBodyOptions {
+  /** Largest body accepted; more fails the stream with a 413 `HttpError`. */
+  maxBodySize: number
+  /** Which option sets that limit, for the error message (`server/fastcgi option maxBodySize`). */
+  limitName: string
+  /** The consumer wants more after a push returned false: resume the source. */
+  resume(): void
+}
+
+/**
+ * A request body that a protocol parser pushes bytes into (FastCGI STDIN
+ * records, the rest of an SCGI request, a CGI program's stdin), read by the
+ * app as a web stream with backpressure.
+ *
+ * Why not a plain ReadableStream: the parser must keep reading the connection
+ * when nobody reads the body any more (the app answered first, cancelled it, or
+ * it went over the limit), or the web server, still sending, would never read
+ * the response. Such bytes are dropped, as node:http drops a body nobody reads.
+ */
+export class PushedBody {
+  readonly stream: ReadableStream<Uint8Array>
+  #controller!: ReadableStreamDefaultController<Uint8Array>
+  readonly #options: PushedBodyOptions
+  #received = 0
+  #settled = false
+
+  constructor(options: PushedBodyOptions) {
+    this.#options = options
+    this.stream = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.#controller = controller
+        },
+        pull: () => options.resume(),
+        cancel: () => {
+          this.#settled = true
+          options.resume()
+        },
+      },
+      { highWaterMark, size: (chunk) => chunk.byteLength },
+    )
+  }
+
+  /** No longer delivering bytes: they are dropped. */
+  get discarding(): boolean {
+    return this.#settled
+  }
+
+  /** Deliver bytes. False means "pause the source until resume()". */
+  push(chunk: Uint8Array): boolean {
+    if (this.#settled) return true
+    this.#received += chunk.byteLength
+    if (this.#received > this.#options.maxBodySize) {
+      this.fail(
+        new HttpError(413, `The request body is larger than ${this.#options.maxBodySize} bytes (${this.#options.limitName}).`),
+      )
+      return true
+    }
+    this.#controller.enqueue(chunk)
+    return (this.#controller.desiredSize ?? 0) > 0
+  }
+
+  end(): void {
+    if (this.#settled) return
+    this.#settled = true
+    this.#controller.close()
+  }
+
+  fail(error: Error): void {
+    if (this.#settled) return
+    this.#settled = true
+    this.#controller.error(error)
+    this.#options.resume()
+  }
+}

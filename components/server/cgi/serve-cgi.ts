@@ -1,0 +1,175 @@
+import type { Readable, Writable } from 'node:stream'
+import { DovetailError, type FetchHandler, type HasFetch, type Logger } from '../../../core/index.js'
+import { answer } from './answer.js'
+import { type CgiParams, cgiRequest, contentLength, paramValue } from './cgi-request.js'
+import { PushedBody } from './pushed-body.js'
+
+export interface ServeCgiOptions {
+  /** Largest request body in bytes; a larger CONTENT_LENGTH is answered 413 without calling the app. @default 16 MiB */
+  maxBodySize?: number
+  /** Route on PATH_INFO: take SCRIPT_NAME off the front of the path. @default false */
+  stripScriptName?: boolean
+  /** Where failures the app could not answer are logged. @default the app's logger, else stderr */
+  logger?: Logger
+  /** The CGI variables. @default process.env */
+  env?: NodeJS.ProcessEnv
+  /** The request body. @default process.stdin */
+  stdin?: Readable
+  /** Where the response goes. @default process.stdout, which is then reserved for it (see below) */
+  stdout?: Writable
+}
+
+const MiB = 1024 * 1024
+
+/**
+ * Answer the one request a CGI web server (lighttpd mod_cgi, Apache mod_cgi,
+ * any RFC 3875 server) started this process for: read the request from the
+ * environment and stdin, call the app, write `Status:`, the headers and the
+ * body to stdout. Resolves once the response is written; the process may then
+ * exit (close the app first if it holds connections).
+ *
+ * While it serves process.stdout, stdout belongs to the response: anything
+ * else written there (console.log, the fallback logger's info lines) is sent
+ * to stderr instead, which the web server puts in its error log.
+ *
+ * @example
+ * #!/usr/bin/env node
+ * import { serveCgi } from 'dovetail/components/server/cgi'
+ * const app = await createApp(config)
+ * await serveCgi(app)
+ * await app.close()
+ */
+export async function serveCgi(target: HasFetch | FetchHandler, options: ServeCgiOptions = {}): Promise<void> {
+  const handler = typeof target === 'function' ? target : target.fetch
+  const logger = options.logger ?? (target as { logger?: Logger }).logger
+  const served = startCgi(handler, { ...options, logger })
+  await served.done
+}
+
+/** @internal What the cgi component and serveCgi share: the request is read and the answer is under way. */
+export function startCgi(handler: FetchHandler, options: ServeCgiOptions): { request: Request | undefined; params: CgiParams; done: Promise<void> } {
+  const env = options.env ?? process.env
+  if (!/^CGI\/1\.\d$/.test(env.GATEWAY_INTERFACE ?? '') || !env.REQUEST_METHOD) {
+    throw new DovetailError(
+      'DOVETAIL_ERR_SERVER_CGI_ENVIRONMENT',
+      'server/cgi: this process was not started by a CGI web server: GATEWAY_INTERFACE (CGI/1.1) and REQUEST_METHOD are not in the environment. ' +
+        'Run the script through lighttpd mod_cgi or Apache mod_cgi (see docs/deployment.md), or use the node, fastcgi or scgi server to listen on a port.',
+    )
+  }
+  const params: CgiParams = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)
+  // httpoxy: a client's "Proxy:" header arrives as HTTP_PROXY, which HTTP clients in
+  // this process would take as their proxy. It stays in the request's headers only.
+  if (env === process.env) delete process.env.HTTP_PROXY
+  const out = options.stdout ?? claimStdout()
+  const write = writer(out)
+  const controller = new AbortController()
+  out.once('error', (error) => controller.abort(error))
+  let body: PushedBody | undefined
+  const finish = async () => {
+    // Stop reading a body the app left unread, or the process would wait for it.
+    if (body && !options.stdin) process.stdin.destroy()
+    if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve))
+    else await new Promise<void>((resolve) => out.write('', () => resolve()))
+  }
+  const onError = (error: unknown, message: string) => {
+    if (options.logger) options.logger.error({ err: error }, `server/cgi: ${message}`)
+    else process.stderr.write(`dovetail/server/cgi: ${message}: ${(error as Error)?.stack ?? error}\n`)
+  }
+
+  const maxBodySize = options.maxBodySize ?? 16 * MiB
+  let length: number | undefined
+  let request: Request
+  try {
+    length = contentLength(params)
+    if (length !== undefined && length > maxBodySize) {
+      const done = reply(write, 413, `The request body is larger than ${maxBodySize} bytes (server/cgi option maxBodySize).`).then(finish)
+      return { request: undefined, params, done }
+    }
+    const method = paramValue(params, 'REQUEST_METHOD')!
+    if (method !== 'GET' && method !== 'HEAD' && length !== 0) {
+      body = readStdin(options.stdin ?? process.stdin, length, maxBodySize)
+    }
+    request = cgiRequest(params, { body: body?.stream ?? null, signal: controller.signal, stripScriptName: options.stripScriptName ?? false })
+  } catch (error) {
+    const done = reply(write, 400, `The web server sent variables that make no valid request: ${(error as Error).message}`).then(finish)
+    return { request: undefined, params, done }
+  }
+  const done = answer(handler, request, { write, signal: controller.signal }, onError).then(finish, (error: unknown) => {
+    onError(error, 'the response body failed after its head was sent; the response is cut short')
+    return finish()
+  })
+  return { request, params, done }
+}
+
+function reply(write: (bytes: Uint8Array) => void | Promise<void>, status: number, message: string): Promise<void> {
+  const text = Buffer.from(message)
+  return Promise.resolve(write(Buffer.concat([Buffer.from(`Status: ${status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length}\r\n\r\n`), text])))
+}
+
+function writer(out: Writable): (bytes: Uint8Array) => void | Promise<void> {
+  return (bytes) => {
+    if (out.destroyed) return
+    if (out.write(bytes)) return
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done)
+        out.off('close', done)
+        resolve()
+      }
+      out.once('drain', done)
+      out.once('close', done)
+    })
+  }
+}
+
+/**
+ * Reserve process.stdout for the response. Returns a writable that writes to
+ * it; from now on every other write to process.stdout goes to stderr, since a
+ * stray line there would corrupt the response (or be sent to the client).
+ */
+function claimStdout(): Writable {
+  const stdout = process.stdout
+  const write = stdout.write.bind(stdout)
+  stdout.write = process.stderr.write.bind(process.stderr) as typeof stdout.write
+  return new Proxy(stdout, {
+    get(target, key) {
+      if (key === 'write') return write
+      const value = Reflect.get(target, key, target) as unknown
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+/** The body from stdin: exactly CONTENT_LENGTH bytes (RFC 3875 forbids reading more), or to the end when it is absent. */
+function readStdin(stdin: Readable, length: number | undefined, maxBodySize: number): PushedBody {
+  let remaining = length ?? Infinity
+  const body = new PushedBody({ maxBodySize, limitName: 'server/cgi option maxBodySize', resume: () => stdin.resume() })
+  const stop = () => {
+    stdin.off('data', onData)
+    stdin.off('end', onEnd)
+    stdin.pause()
+    // A paused stdin would keep a finished CGI process alive.
+    if (stdin === process.stdin) stdin.destroy()
+  }
+  const onData = (chunk: Buffer) => {
+    const part = chunk.byteLength > remaining ? chunk.subarray(0, remaining) : chunk
+    remaining -= part.byteLength
+    const more = body.push(part)
+    if (remaining === 0) {
+      stop()
+      body.end()
+    } else if (!more && !body.discarding) stdin.pause()
+  }
+  const onEnd = () => {
+    stop()
+    if (remaining !== Infinity) body.fail(new Error(`stdin ended ${remaining} bytes before the CONTENT_LENGTH the web server announced`))
+    else body.end()
+  }
+  stdin.on('data', onData)
+  stdin.once('end', onEnd)
+  stdin.once('error', (error) => {
+    stop()
+    body.fail(error)
+  })
+  return body
+}

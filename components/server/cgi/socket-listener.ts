@@ -1,0 +1,135 @@
+import { chmod, unlink } from 'node:fs/promises'
+import { type AddressInfo, connect, createServer, type Server as NetServer, type Socket } from 'node:net'
+import type { ListeningServer, ListenOptions } from '../../../core/index.js'
+
+/** One connection from the web server, as the listener tracks it for a graceful close. */
+export class Connection {
+  readonly socket: Socket
+  #requests = 0
+  #closing = false
+
+  constructor(socket: Socket) {
+    this.socket = socket
+  }
+
+  /** True once the server is closing: the protocol must take no new request. */
+  get closing(): boolean {
+    return this.#closing
+  }
+
+  /** A request started arriving on this connection. */
+  begin(): void {
+    this.#requests++
+  }
+
+  /** A request is answered; a closing server lets the connection go once it is idle. */
+  finish(): void {
+    this.#requests--
+    if (this.#requests === 0 && this.#closing) this.socket.end()
+  }
+
+  /** @internal The server is closing. */
+  shutdown(): void {
+    this.#closing = true
+    if (this.#requests === 0) this.socket.end()
+  }
+}
+
+export interface SocketListenerOptions {
+  /** `fastcgi` or `scgi`: the scheme of the listening server's `url`. */
+  scheme: string
+  /** How long requests in flight may run after close() before their connections are cut, in ms. */
+  shutdownTimeout: number
+  /** Listen on this unix socket instead of host and port. */
+  socketPath?: string | undefined
+  /** File mode of the unix socket, e.g. 0o660 for a web server in the same group. */
+  socketMode?: number | undefined
+}
+
+/**
+ * Listen on TCP or a unix socket, hand each connection to the protocol, and
+ * close gracefully: stop accepting, let each connection finish its requests
+ * in flight and end it once idle, cut what is left after shutdownTimeout.
+ * Shared by the FastCGI and SCGI servers, whose protocols differ only once a
+ * connection is open.
+ */
+export async function listenSockets(
+  onConnection: (connection: Connection) => void,
+  { port, host }: ListenOptions,
+  options: SocketListenerOptions,
+): Promise<ListeningServer> {
+  const connections = new Set<Connection>()
+  const server = createServer({ noDelay: true }, (socket) => {
+    const connection = new Connection(socket)
+    connections.add(connection)
+    socket.once('close', () => connections.delete(connection))
+    // A peer that resets the connection is the web server's business; the protocol hears of it through 'close'.
+    socket.on('error', () => {})
+    onConnection(connection)
+  })
+  if (options.socketPath) await listenPath(server, options.socketPath, options.socketMode)
+  else await listenOn(server, () => server.listen(port, host))
+
+  const address = server.address()
+  const where =
+    typeof address === 'string' || address === null
+      ? { port: 0, host: options.socketPath!, url: `unix:${options.socketPath}` }
+      : tcpAddress(address, options.scheme)
+  let closed: Promise<void> | undefined
+  return {
+    ...where,
+    close: () => {
+      closed ??= new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          for (const c of connections) c.socket.destroy()
+        }, options.shutdownTimeout)
+        force.unref()
+        server.close(() => {
+          clearTimeout(force)
+          resolve()
+        })
+        for (const c of connections) c.shutdown()
+      })
+      return closed
+    },
+  }
+}
+
+function tcpAddress(address: AddressInfo, scheme: string) {
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return { port: address.port, host: address.address, url: `${scheme}://${shown}:${address.port}` }
+}
+
+function listenOn(server: NetServer, start: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.once('listening', () => {
+      server.off('error', reject)
+      resolve()
+    })
+    start()
+  })
+}
+
+/** Listen on a unix socket, replacing a stale socket file that nothing listens on any more (left by a crash). */
+async function listenPath(server: NetServer, path: string, mode: number | undefined): Promise<void> {
+  try {
+    await listenOn(server, () => server.listen(path))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || (await answers(path))) throw error
+    await unlink(path)
+    await listenOn(server, () => server.listen(path))
+  }
+  if (mode !== undefined) await chmod(path, mode)
+}
+
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(path)
+    probe.once('connect', () => {
+      probe.destroy()
+      resolve(true)
+    })
+    probe.once('error', () => resolve(false))
+  })
+}

@@ -1,0 +1,280 @@
+import type { FetchHandler, Logger } from '../../../core/index.js'
+import { answer, type CgiOutput } from '../cgi/answer.js'
+import { cgiRequest, contentLength, paramValue } from '../cgi/cgi-request.js'
+import { PushedBody } from '../cgi/pushed-body.js'
+import type { Connection } from '../cgi/socket-listener.js'
+import {
+  decodePairs,
+  encodeEndRequest,
+  encodePairs,
+  encodeRecord,
+  encodeStream,
+  encodeUnknownType,
+  headerLength,
+  keepConnFlag,
+  ProtocolStatus,
+  readHeader,
+  RecordType,
+  Role,
+} from './records.js'
+
+export interface FastCgiConnectionOptions {
+  maxHeaderSize: number
+  maxBodySize: number
+  stripScriptName: boolean
+}
+
+/** One request on a connection, from BEGIN_REQUEST to END_REQUEST and the end of its STDIN. */
+interface Pending {
+  id: number
+  keepConn: boolean
+  params: Buffer[]
+  paramsSize: number
+  started: boolean
+  /** END_REQUEST went out; STDIN may still be arriving, and is dropped. */
+  answered: boolean
+  stdinDone: boolean
+  body: PushedBody
+  controller: AbortController
+}
+
+/** The variables a web server may ask about with FCGI_GET_VALUES, and ours. */
+const values: Record<string, string> = {
+  // Requests on one connection are answered concurrently, each under its own id.
+  FCGI_MPXS_CONNS: '1',
+}
+
+/**
+ * The responder side of one FastCGI connection: parses records, turns each
+ * request into a fetch `Request`, and writes the `Response` back as STDOUT
+ * records and END_REQUEST.
+ *
+ * Why not the npm package node-fastcgi (the one maintained FastCGI responder
+ * there): it imitates node's http.IncomingMessage and ServerResponse, so a
+ * fetch handler would sit behind two translations instead of one, and it brings
+ * a dependency for what is a few hundred lines of a small, frozen protocol.
+ */
+export class FastCgiConnection {
+  readonly #connection: Connection
+  readonly #handler: FetchHandler
+  readonly #options: FastCgiConnectionOptions
+  readonly #logger: Logger | undefined
+  readonly #requests = new Map<number, Pending>()
+  #pending: Buffer | undefined
+  #closed = false
+
+  constructor(connection: Connection, handler: FetchHandler, options: FastCgiConnectionOptions, logger?: Logger) {
+    this.#connection = connection
+    this.#handler = handler
+    this.#options = options
+    this.#logger = logger
+    const socket = connection.socket
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk))
+    socket.once('close', () => this.#onClose())
+  }
+
+  #receive(chunk: Buffer): void {
+    const buffer = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk
+    let at = 0
+    let paused = false
+    while (buffer.length - at >= headerLength && !this.#closed) {
+      const header = readHeader(buffer, at)
+      if ('version' in header) return this.#protocolError(`a record of FastCGI version ${header.version} (only version 1 exists)`)
+      const end = at + headerLength + header.contentLength + header.paddingLength
+      if (end > buffer.length) break
+      const content = buffer.subarray(at + headerLength, at + headerLength + header.contentLength)
+      at = end
+      if (this.#record(header.type, header.requestId, content) === false) paused = true
+    }
+    // At most one partial record (under 64 KiB, as lengths are 16 bits) waits for its rest.
+    this.#pending = at < buffer.length ? buffer.subarray(at) : undefined
+    if (paused) this.#connection.socket.pause()
+  }
+
+  /** Handle one record; false asks to pause reading (a request body is full). */
+  #record(type: number, id: number, content: Buffer): boolean | void {
+    if (id === 0) return this.#management(type, content)
+    if (type === RecordType.beginRequest) return this.#begin(id, content)
+    const request = this.#requests.get(id)
+    if (!request) return // a record for a request that ended: the spec says to ignore it
+    switch (type) {
+      case RecordType.params:
+        return this.#params(request, content)
+      case RecordType.stdin:
+        if (content.length === 0) {
+          request.stdinDone = true
+          request.body.end()
+          if (request.answered) this.#requests.delete(id)
+          return
+        }
+        return request.body.push(content)
+      case RecordType.abortRequest:
+        return this.#abort(request)
+      default:
+        // DATA belongs to the filter role, which is refused at BEGIN_REQUEST; others are not for us.
+        return
+    }
+  }
+
+  #management(type: number, content: Buffer): void {
+    if (type !== RecordType.getValues) return void this.#write(encodeUnknownType(type))
+    const asked = decodePairs(content)
+    if (!asked) return this.#protocolError('a malformed FCGI_GET_VALUES record')
+    const known = asked.filter(([name]) => name in values).map(([name]) => [name, values[name]!] as const)
+    this.#write(encodeRecord(RecordType.getValuesResult, 0, encodePairs(known)))
+  }
+
+  #begin(id: number, content: Buffer): void {
+    if (content.length < 8) return this.#protocolError('a BEGIN_REQUEST record shorter than 8 bytes')
+    const role = content.readUInt16BE(0)
+    const keepConn = (content[2]! & keepConnFlag) !== 0
+    if (role !== Role.responder) return this.#refuse(id, ProtocolStatus.unknownRole, keepConn)
+    // A closing server takes no new request; the web server may retry it elsewhere.
+    if (this.#connection.closing) return this.#refuse(id, ProtocolStatus.overloaded, keepConn)
+    if (this.#requests.has(id)) this.#requests.get(id)!.body.fail(new Error('The web server reused this FastCGI request id'))
+    const controller = new AbortController()
+    const body = new PushedBody({
+      maxBodySize: this.#options.maxBodySize,
+      limitName: 'server/fastcgi option maxBodySize',
+      resume: () => this.#connection.socket.resume(),
+    })
+    this.#requests.set(id, { id, keepConn, params: [], paramsSize: 0, started: false, answered: false, stdinDone: false, body, controller })
+    this.#connection.begin()
+  }
+
+  #refuse(id: number, status: number, keepConn: boolean): void {
+    this.#write(encodeEndRequest(id, 0, status))
+    if (!keepConn) this.#connection.socket.end()
+  }
+
+  #params(request: Pending, content: Buffer): void {
+    if (request.started) return
+    if (content.length > 0) {
+      request.paramsSize += content.length
+      // Past the limit, keep counting but stop holding bytes; the request is answered 431 at the end of PARAMS.
+      if (request.paramsSize <= this.#options.maxHeaderSize) request.params.push(content)
+      return
+    }
+    request.started = true
+    if (request.paramsSize > this.#options.maxHeaderSize) {
+      return this.#reply(request, 431, `The request headers and server variables are larger than ${this.#options.maxHeaderSize} bytes (server/fastcgi option maxHeaderSize).`)
+    }
+    const params = decodePairs(Buffer.concat(request.params))
+    request.params = []
+    if (!params) return this.#protocolError('malformed name-value pairs in PARAMS')
+    this.#start(request, params)
+  }
+
+  #start(request: Pending, params: Array<[string, string]>): void {
+    let length: number | undefined
+    let fetchRequest: Request
+    try {
+      length = contentLength(params)
+      if (length !== undefined && length > this.#options.maxBodySize) {
+        return this.#reply(request, 413, `The request body is larger than ${this.#options.maxBodySize} bytes (server/fastcgi option maxBodySize).`)
+      }
+      const method = paramValue(params, 'REQUEST_METHOD') ?? 'GET'
+      const hasBody = method !== 'GET' && method !== 'HEAD' && length !== 0
+      // A body nobody will read is dropped as it arrives, so the web server can finish sending it.
+      if (!hasBody) void request.body.stream.cancel()
+      fetchRequest = cgiRequest(params, {
+        body: hasBody ? request.body.stream : null,
+        signal: request.controller.signal,
+        stripScriptName: this.#options.stripScriptName,
+      })
+    } catch (error) {
+      return this.#reply(request, 400, `The web server sent variables that make no valid request: ${(error as Error).message}`)
+    }
+    const out: CgiOutput = { write: (bytes) => this.#stdout(request, bytes), signal: request.controller.signal }
+    answer(this.#handler, fetchRequest, out, (error, message) => this.#log(error, message)).then(
+      () => this.#end(request),
+      (error: unknown) => {
+        this.#log(error, 'the response body failed after its head was sent; cutting the connection')
+        this.#connection.socket.destroy()
+      },
+    )
+  }
+
+  /** Answer without calling the app (a limit or a malformed request). */
+  #reply(request: Pending, status: number, message: string): void {
+    const text = Buffer.from(message)
+    const head = `Status: ${status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length}\r\n\r\n`
+    void request.body.stream.cancel()
+    this.#write(encodeStream(RecordType.stdout, request.id, Buffer.concat([Buffer.from(head, 'latin1'), text])))
+    this.#end(request)
+  }
+
+  #stdout(request: Pending, bytes: Uint8Array): void | Promise<void> {
+    if (this.#closed) return
+    return this.#write(encodeStream(RecordType.stdout, request.id, bytes))
+  }
+
+  #end(request: Pending): void {
+    if (request.answered) return
+    request.answered = true
+    if (!this.#closed) {
+      const socket = this.#connection.socket
+      socket.cork()
+      socket.write(encodeRecord(RecordType.stdout, request.id))
+      socket.write(encodeEndRequest(request.id, 0, ProtocolStatus.requestComplete))
+      socket.uncork()
+    }
+    request.body.fail(new Error('The response was sent before the request body was read; the rest of the body was discarded'))
+    if (request.stdinDone) this.#requests.delete(request.id)
+    this.#connection.finish()
+    if (!request.keepConn) this.#connection.socket.end()
+  }
+
+  #abort(request: Pending): void {
+    request.controller.abort(new Error('The web server aborted the request (FCGI_ABORT_REQUEST)'))
+    request.body.fail(new Error('The web server aborted the request (FCGI_ABORT_REQUEST)'))
+    request.stdinDone = true
+    // Not started: nothing will call #end, so answer the abort here. Started: the app's answer ends it.
+    if (!request.started) {
+      request.started = true
+      this.#end(request)
+    }
+  }
+
+  #write(bytes: Uint8Array): void | Promise<void> {
+    const socket = this.#connection.socket
+    if (this.#closed || socket.destroyed) return
+    if (socket.write(bytes)) return
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off('drain', done)
+        socket.off('close', done)
+        resolve()
+      }
+      socket.once('drain', done)
+      socket.once('close', done)
+    })
+  }
+
+  #onClose(): void {
+    this.#closed = true
+    for (const request of this.#requests.values()) {
+      const gone = new Error('The web server closed the FastCGI connection')
+      if (!request.answered) request.controller.abort(gone)
+      request.body.fail(gone)
+      if (!request.answered) {
+        request.answered = true
+        this.#connection.finish()
+      }
+    }
+    this.#requests.clear()
+  }
+
+  #protocolError(what: string): void {
+    const message = `server/fastcgi: the web server sent ${what}, which breaks the FastCGI protocol; the connection was closed. Is the web server speaking FastCGI to this port (fastcgi_pass, not proxy_pass or scgi_pass)?`
+    if (this.#logger) this.#logger.error({ code: 'DOVETAIL_ERR_SERVER_PROTOCOL' }, message)
+    else process.stderr.write(`dovetail/${message}\n`)
+    this.#connection.socket.destroy()
+    this.#closed = true
+  }
+
+  #log(error: unknown, message: string): void {
+    if (this.#logger) this.#logger.error({ err: error }, `server/fastcgi: ${message}`)
+    else process.stderr.write(`dovetail/server/fastcgi: ${message}: ${(error as Error)?.stack ?? error}\n`)
+  }
+}

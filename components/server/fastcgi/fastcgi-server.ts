@@ -1,0 +1,38 @@
+import type { FetchHandler, ListeningServer, ListenOptions, Logger, Server } from '../../../core/index.js'
+import type { SocketServerOptions } from '../cgi/options.js'
+import { listenSockets } from '../cgi/socket-listener.js'
+import { FastCgiConnection } from './fastcgi-connection.js'
+
+/** Options of {@link FastCgiServer}; defaults in `socketServerOptions`. */
+export type FastCgiServerOptions = SocketServerOptions
+
+/**
+ * The server slot as a FastCGI responder: a web server (nginx `fastcgi_pass`,
+ * Apache mod_proxy_fcgi, lighttpd mod_fastcgi) speaks HTTP to the client and
+ * FastCGI to this process. Connections may be kept (FCGI_KEEP_CONN) and
+ * multiplexed; FCGI_GET_VALUES is answered.
+ *
+ * @example
+ * const server = new FastCgiServer(fastcgiServerOptions.parse({}))
+ * const listening = await server.listen(app.fetch, { port: 9000, host: '127.0.0.1' })
+ * // nginx: location / { include fastcgi_params; fastcgi_pass 127.0.0.1:9000; }
+ */
+export class FastCgiServer implements Server {
+  readonly #options: FastCgiServerOptions
+  readonly #logger: Logger | undefined
+
+  constructor(options: FastCgiServerOptions, logger?: Logger) {
+    this.#options = options
+    this.#logger = logger
+  }
+
+  listen(handler: FetchHandler, where: ListenOptions): Promise<ListeningServer> {
+    const o = this.#options
+    return listenSockets((connection) => new FastCgiConnection(connection, handler, o, this.#logger), where, {
+      scheme: 'fastcgi',
+      shutdownTimeout: o.shutdownTimeout,
+      socketPath: o.socketPath,
+      socketMode: o.socketMode,
+    })
+  }
+}
