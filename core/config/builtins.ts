@@ -13,7 +13,12 @@ export const builtinComponents: { readonly [S in SlotName]: Readonly<Record<stri
     inversify: 'dovetail/components/container/inversify',
   },
   router: { radix: 'dovetail/components/router/radix' },
-  server: { node: 'dovetail/components/server/node' },
+  server: {
+    node: 'dovetail/components/server/node',
+    cgi: 'dovetail/components/server/cgi',
+    fastcgi: 'dovetail/components/server/fastcgi',
+    scgi: 'dovetail/components/server/scgi',
+  },
   logger: { pino: 'dovetail/components/logger/pino' },
   template: {
     eta: 'dovetail/components/template/eta',

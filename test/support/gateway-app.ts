@@ -60,7 +60,9 @@ export function gatewayRoutes(release: () => Promise<void>): NonNullable<Dovetai
           controller.close()
         },
       })
-      return new Response(body, { headers: { 'content-type': 'text/plain; charset=utf-8' } })
+      // nginx holds an SCGI response (headers too) in its buffers until they fill or the response ends;
+      // X-Accel-Buffering: no makes it pass each chunk on (docs/deployment.md, "Streaming").
+      return new Response(body, { headers: { 'content-type': 'text/plain; charset=utf-8', 'x-accel-buffering': 'no' } })
     })
     r.get('/large', (ctx) => new Response(patternBytes(Number(ctx.query.bytes)), { headers: { 'content-type': 'application/octet-stream' } }))
     r.get('/large-text', (ctx) => ctx.text('x'.repeat(Number(ctx.query.bytes))))

@@ -1,0 +1,30 @@
+import { defineComponent, Logger, Server } from '../../../core/index.js'
+import { socketServerOptions } from '../cgi/options.js'
+import { ScgiServer } from './scgi-server.js'
+
+/**
+ * The options of the `server/scgi` component, with their defaults.
+ *
+ * @example
+ * scgiServerOptions.parse({}).maxBodySize // 16777216
+ */
+export const scgiServerOptions = socketServerOptions
+
+/**
+ * The server slot as an SCGI server, for a web server in front (nginx
+ * `scgi_pass`, Apache mod_proxy_scgi, lighttpd mod_scgi).
+ *
+ * @example
+ * import scgi from 'dovetail/components/server/scgi'
+ * defineConfig({ components: { server: scgi() } })
+ * // then: await app.listen({ port: 4000 })  (or scgi({ socketPath: '/run/app.sock' }))
+ */
+export const scgi = defineComponent({
+  name: 'server/scgi',
+  slot: 'server',
+  api: 1,
+  options: scgiServerOptions,
+  register(c, options) {
+    c.singleton(Server, (resolve) => new ScgiServer(options, resolve(Logger)))
+  },
+})

@@ -1,0 +1,2 @@
+export { scgi, scgi as default, scgiServerOptions } from './component.js'
+export { ScgiServer, type ScgiServerOptions } from './scgi-server.js'

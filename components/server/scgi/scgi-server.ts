@@ -1,0 +1,37 @@
+import type { FetchHandler, ListeningServer, ListenOptions, Logger, Server } from '../../../core/index.js'
+import type { SocketServerOptions } from '../cgi/options.js'
+import { listenSockets } from '../cgi/socket-listener.js'
+import { ScgiConnection } from './scgi-connection.js'
+
+/** Options of {@link ScgiServer}; defaults in `socketServerOptions`. */
+export type ScgiServerOptions = SocketServerOptions
+
+/**
+ * The server slot as an SCGI server: a web server (nginx `scgi_pass`, Apache
+ * mod_proxy_scgi, lighttpd mod_scgi) speaks HTTP to the client and SCGI to
+ * this process, one request per connection.
+ *
+ * @example
+ * const server = new ScgiServer(scgiServerOptions.parse({}))
+ * const listening = await server.listen(app.fetch, { port: 4000, host: '127.0.0.1' })
+ * // nginx: location / { include scgi_params; scgi_pass 127.0.0.1:4000; }
+ */
+export class ScgiServer implements Server {
+  readonly #options: ScgiServerOptions
+  readonly #logger: Logger | undefined
+
+  constructor(options: ScgiServerOptions, logger?: Logger) {
+    this.#options = options
+    this.#logger = logger
+  }
+
+  listen(handler: FetchHandler, where: ListenOptions): Promise<ListeningServer> {
+    const o = this.#options
+    return listenSockets((connection) => new ScgiConnection(connection, handler, o, this.#logger), where, {
+      scheme: 'scgi',
+      shutdownTimeout: o.shutdownTimeout,
+      socketPath: o.socketPath,
+      socketMode: o.socketMode,
+    })
+  }
+}
