@@ -1,5 +1,6 @@
 export { Container, type ScopeHolder } from './container.js'
 export { lifetimes, type Lifetime } from './lifetime.js'
+export { MapScope, type MapScopeHost } from './map-scope.js'
 export type { AdapterRegistration, AdapterScope, ContainerAdapter } from './port.js'
 export type { Provider, RegisterOptions, Resolve } from './provider.js'
 export type { Registry } from './registry.js'

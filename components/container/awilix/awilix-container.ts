@@ -1,27 +1,32 @@
 import { type AwilixContainer, asFunction, createContainer, InjectionMode, Lifetime } from 'awilix'
-import type { AdapterRegistration, AdapterScope, ContainerAdapter } from '../../../core/index.js'
-
-const awilixLifetime = {
-  singleton: Lifetime.SINGLETON,
-  scoped: Lifetime.SCOPED,
-  transient: Lifetime.TRANSIENT,
-} as const
+import { type AdapterRegistration, type AdapterScope, type ContainerAdapter, MapScope, type MapScopeHost } from '../../../core/index.js'
 
 /**
- * The core's container port on awilix. awilix keeps the instances: singletons
- * in the root's cache, scoped ones in each `createScope()` child, and runs the
- * disposers. The core builds instances and checks lifetimes, so awilix's own
- * injection (the cradle) and strict mode are not used.
+ * The core's container port on awilix. awilix keeps singletons (in the root's
+ * cache) and transients, and runs the singletons' disposers. The core builds
+ * instances and checks lifetimes, so awilix's own injection (the cradle) and
+ * strict mode are not used.
+ *
+ * Scoped instances live in the core's {@link MapScope} rather than an awilix
+ * `createScope()` child container: a child per request costs about 5 µs with
+ * its disposal and garbage (test/bench/scope-cost.ts), which took the
+ * three-scoped-services route to about half of raw node:http's throughput; the
+ * Map costs a fraction of a microsecond.
  */
-export class AwilixAdapter implements ContainerAdapter {
+export class AwilixAdapter implements ContainerAdapter, MapScopeHost {
   readonly native: AwilixContainer
+  readonly #scoped = new Map<string, AdapterRegistration>()
 
   constructor() {
     this.native = createContainer({ injectionMode: InjectionMode.CLASSIC, strict: false })
   }
 
   register(entry: AdapterRegistration): void {
-    let resolver = asFunction(entry.create).setLifetime(awilixLifetime[entry.lifetime])
+    if (entry.lifetime === 'scoped') {
+      this.#scoped.set(entry.key, entry)
+      return
+    }
+    let resolver = asFunction(entry.create).setLifetime(entry.lifetime === 'singleton' ? Lifetime.SINGLETON : Lifetime.TRANSIENT)
     if (entry.dispose) resolver = resolver.disposer(entry.dispose)
     this.native.register(entry.key, resolver)
   }
@@ -30,9 +35,12 @@ export class AwilixAdapter implements ContainerAdapter {
     return this.native.resolve(key)
   }
 
+  scopedEntry(key: string): AdapterRegistration | undefined {
+    return this.#scoped.get(key)
+  }
+
   createScope(): AdapterScope {
-    const scope = this.native.createScope()
-    return { resolve: (key) => scope.resolve(key), dispose: () => scope.dispose() }
+    return new MapScope(this)
   }
 
   dispose(): Promise<void> {

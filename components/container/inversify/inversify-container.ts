@@ -1,18 +1,17 @@
 import { Container } from 'inversify'
-import type { AdapterRegistration, AdapterScope, ContainerAdapter } from '../../../core/index.js'
+import { type AdapterRegistration, type AdapterScope, type ContainerAdapter, MapScope, type MapScopeHost } from '../../../core/index.js'
 
 /**
  * The core's container port on inversify. inversify keeps singletons and
  * transients and runs singleton deactivation on dispose.
  *
- * Scoped instances live in a Map per request instead of an inversify child
+ * Scoped instances live in the core's {@link MapScope}, not an inversify child
  * container: inversify's own `inRequestScope` lasts one `get()` call, not one
  * HTTP request, and a child container with three bindings and three `get()`s
- * costs about 70 µs per request on Node 20 (test/bench/scope-cost.ts), against
- * a budget of about 28 µs for a whole request. A Map costs well under a
- * microsecond.
+ * costs about 50 µs per request on Node 20 and is never freed by inversify 8
+ * (test/bench/scope-cost.ts), against a budget of about 28 µs for a whole request.
  */
-export class InversifyAdapter implements ContainerAdapter {
+export class InversifyAdapter implements ContainerAdapter, MapScopeHost {
   readonly native = new Container()
   readonly #scoped = new Map<string, AdapterRegistration>()
 
@@ -42,7 +41,6 @@ export class InversifyAdapter implements ContainerAdapter {
     return new MapScope(this)
   }
 
-  /** @internal */
   scopedEntry(key: string): AdapterRegistration | undefined {
     return this.#scoped.get(key)
   }
@@ -55,36 +53,4 @@ export class InversifyAdapter implements ContainerAdapter {
 
 interface Box {
   value: unknown
-}
-
-class MapScope implements AdapterScope {
-  readonly #adapter: InversifyAdapter
-  readonly #instances = new Map<string, unknown>()
-
-  constructor(adapter: InversifyAdapter) {
-    this.#adapter = adapter
-  }
-
-  resolve(key: string): unknown {
-    const entry = this.#adapter.scopedEntry(key)
-    if (!entry) return this.#adapter.resolve(key)
-    if (this.#instances.has(key)) return this.#instances.get(key)
-    const instance = entry.create()
-    this.#instances.set(key, instance)
-    return instance
-  }
-
-  async dispose(): Promise<void> {
-    const failures: unknown[] = []
-    // Reverse creation order: what was built last may use what was built first.
-    for (const [key, instance] of [...this.#instances].reverse()) {
-      try {
-        await this.#adapter.scopedEntry(key)?.dispose?.(instance)
-      } catch (error) {
-        failures.push(error)
-      }
-    }
-    this.#instances.clear()
-    if (failures.length) throw new AggregateError(failures, 'Disposing scoped services failed')
-  }
 }
