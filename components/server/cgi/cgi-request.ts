@@ -89,6 +89,8 @@ function cgiPath(variables: CgiVariables, stripScriptName: boolean): string {
         return rest.startsWith('/') ? rest : `/${rest}`
       }
     }
+    // The client's target does not name the script (a rewrite sent it there): nothing to strip.
+    return target
   }
   // No usable REQUEST_URI (the CGI spec does not require it): rebuild the target
   // from the decoded parts, encoding them again.

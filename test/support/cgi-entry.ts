@@ -1,0 +1,28 @@
+// The CGI program of the lighttpd tests (components/server/cgi/lighttpd.test.ts): the routes every
+// adapter is checked with, served by the cgi component, one process per request.
+import { existsSync } from 'node:fs'
+import { createApp } from 'dovetail'
+import cgi from 'dovetail/components/server/cgi'
+import { gatewayRoutes } from './gateway-app.js'
+
+// The test creates this file once it has seen the first chunk of /stream (the app runs in another process).
+const gateFile = process.env.DOVETAIL_TEST_GATE_FILE
+const release = async () => {
+  while (gateFile && !existsSync(gateFile)) await new Promise((resolve) => setTimeout(resolve, 10))
+}
+
+const app = await createApp({
+  environment: 'test',
+  components: { server: cgi({ stripScriptName: process.env.DOVETAIL_TEST_STRIP_SCRIPT_NAME === '1' }) },
+  routes: (r) => {
+    gatewayRoutes(release)(r)
+    // Output on stdout from anything but the adapter must not reach the response.
+    r.get('/noisy', (ctx) => {
+      console.log('console.log output')
+      process.stdout.write('a direct write to stdout\n')
+      return ctx.text('clean')
+    })
+  },
+})
+await app.listen()
+await app.close()
