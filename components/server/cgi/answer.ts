@@ -5,8 +5,10 @@ import { cgiResponseParts } from './cgi-response.js'
 export interface CgiOutput {
   /** Write bytes; a returned promise means "wait before writing more". */
   write(bytes: Uint8Array): void | Promise<void>
-  /** Aborts when the web server is gone and nothing more can be written. */
-  readonly signal: AbortSignal
+  /** True once the web server is gone and nothing more can be written. */
+  readonly gone: boolean
+  /** Call `listener` when the web server goes; returns a function that stops listening. */
+  onGone(listener: () => void): () => void
 }
 
 const internalError = Buffer.from('Status: 500 Internal Server Error\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 21\r\n\r\nInternal Server Error', 'latin1')
@@ -30,11 +32,11 @@ export async function answer(
     response = await handler(request)
   } catch (error) {
     onError(error, 'the fetch handler failed')
-    if (!out.signal.aborted) await out.write(internalError)
+    if (!out.gone) await out.write(internalError)
     return
   }
   const { head, body, stream } = cgiResponseParts(response, request.method)
-  if (out.signal.aborted) {
+  if (out.gone) {
     void stream?.cancel().catch(() => {})
     return
   }
@@ -49,18 +51,18 @@ export async function answer(
 
 async function pipe(stream: ReadableStream<Uint8Array>, out: CgiOutput): Promise<void> {
   const reader = stream.getReader()
-  const cancel = () => void reader.cancel(out.signal.reason).catch(() => {})
-  if (out.signal.aborted) return cancel()
-  out.signal.addEventListener('abort', cancel, { once: true })
+  const cancel = () => void reader.cancel(new Error('The web server closed the connection')).catch(() => {})
+  if (out.gone) return cancel()
+  const stopListening = out.onGone(cancel)
   try {
     for (;;) {
       const { done, value } = await reader.read()
-      if (done || out.signal.aborted) return
+      if (done || out.gone) return
       if (value.byteLength === 0) continue
       const writing = out.write(value)
       if (writing) await writing
     }
   } finally {
-    out.signal.removeEventListener('abort', cancel)
+    stopListening()
   }
 }

@@ -115,3 +115,49 @@ describe('cgiResponseParts', () => {
     expect(cancelled).toBe(true)
   })
 })
+
+describe('cgiRequest: a full Request, built as far as it is read', () => {
+  const params: CgiParams = [['REQUEST_METHOD', 'PUT'], ['REQUEST_URI', '/copy?x=1'], ['HTTP_X_A', 'alpha'], ['CONTENT_TYPE', 'text/plain']]
+  const body = () => new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new TextEncoder().encode('payload')), c.close()) })
+
+  it('is instanceof Request and can be copied with new Request(request, init), body included', async () => {
+    const req = request(params, { body: body() })
+    expect(req).toBeInstanceOf(Request)
+    const copy = new Request(req, { headers: { 'x-added': 'yes' } })
+    expect({ method: copy.method, url: copy.url, added: copy.headers.get('x-added'), body: await copy.text() }).toEqual({
+      method: 'PUT',
+      url: 'http://example.test/copy?x=1',
+      added: 'yes',
+      body: 'payload',
+    })
+  })
+
+  it('answers method, url and headers before the rest, and the same after', async () => {
+    const req = request(params, { body: body() })
+    expect([req.method, req.url, req.headers.get('x-a')]).toEqual(['PUT', 'http://example.test/copy?x=1', 'alpha'])
+    expect(await req.text()).toBe('payload')
+    expect([req.method, req.url, req.headers.get('content-type'), req.bodyUsed]).toEqual(['PUT', 'http://example.test/copy?x=1', 'text/plain', true])
+  })
+
+  it('has the url a real Request would have: normalized and percent-encoded', () => {
+    expect(request([['REQUEST_URI', '/a/../b/ü c'], ['HTTP_HOST', 'Example.TEST:80']]).url).toBe('http://example.test/b/%C3%BC%20c')
+  })
+
+  it('aborts request.signal when the adapter hears the web server go, before or after the signal is read', () => {
+    const hangups: Array<(reason: unknown) => void> = []
+    const onAbort = (listener: (reason: unknown) => void) => void hangups.push(listener)
+    const early = request([['REQUEST_URI', '/']], { onAbort })
+    const signal = early.signal
+    expect(signal.aborted).toBe(false)
+    for (const hangup of hangups.splice(0)) hangup(new Error('gone'))
+    expect(signal.aborted).toBe(true)
+
+    const controller = new AbortController()
+    controller.abort(new Error('already gone'))
+    expect(request([['REQUEST_URI', '/']], { signal: controller.signal }).signal.aborted).toBe(true)
+  })
+
+  it('refuses a method that is no HTTP token', () => {
+    expect(() => request([['REQUEST_METHOD', 'GET /x'], ['REQUEST_URI', '/']])).toThrow(TypeError)
+  })
+})

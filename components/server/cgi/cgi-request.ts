@@ -1,20 +1,9 @@
-import { setClientAddress } from '../../../core/index.js'
-
 /**
  * CGI meta-variables as name/value pairs, in the order the web server sent
  * them. A list rather than a record because nginx before 1.23 sends a request
  * header that occurs twice as two `HTTP_*` parameters.
  */
 export type CgiParams = ReadonlyArray<readonly [name: string, value: string]>
-
-export interface CgiRequestInit {
-  /** The request body, or null when there is none (GET, HEAD, CONTENT_LENGTH 0). */
-  body: ReadableStream<Uint8Array> | null
-  /** Aborts when the web server gives up on the request. */
-  signal?: AbortSignal
-  /** Route on PATH_INFO: remove SCRIPT_NAME from the front of the path. @default false */
-  stripScriptName?: boolean
-}
 
 /** The meta-variables that are not request headers, by name. */
 export interface CgiVariables {
@@ -34,9 +23,9 @@ export function splitParams(params: CgiParams): { headers: Headers; variables: C
       // CONTENT_TYPE and CONTENT_LENGTH below are the authoritative ones (RFC 3875 §4.1.18).
       if (name !== 'HTTP_CONTENT_TYPE' && name !== 'HTTP_CONTENT_LENGTH') appendHeader(headers, name.slice(5).toLowerCase().replaceAll('_', '-'), value)
     } else if (name === 'CONTENT_TYPE') {
-      if (value !== '') headers.set('content-type', value)
+      if (value !== '') appendHeader(headers, 'content-type', value)
     } else if (name === 'CONTENT_LENGTH') {
-      if (value !== '') headers.set('content-length', value)
+      if (value !== '') appendHeader(headers, 'content-length', value)
     } else variables[name] = value
   }
   return { headers, variables }
@@ -62,13 +51,13 @@ function appendHeader(headers: Headers, name: string, value: string): void {
  * client sent it) or else SCRIPT_NAME + PATH_INFO + QUERY_STRING.
  *
  * @example
- * cgiUrl({ REQUEST_URI: '/a?b=1', SERVER_NAME: 'example.com', SERVER_PORT: '80' }, new Headers())
+ * cgiUrl({ REQUEST_URI: '/a?b=1', SERVER_NAME: 'example.com', SERVER_PORT: '80' }, undefined)
  * // 'http://example.com/a?b=1'
  */
-export function cgiUrl(variables: CgiVariables, headers: Headers, stripScriptName = false): string {
+export function cgiUrl(variables: CgiVariables, hostHeader: string | null | undefined, stripScriptName = false): string {
   const https = /^(on|1)$/i.test(variables.HTTPS ?? '') || variables.REQUEST_SCHEME === 'https'
   const scheme = https ? 'https' : 'http'
-  let host = headers.get('host')
+  let host = hostHeader
   if (!host) {
     const name = variables.SERVER_NAME || variables.SERVER_ADDR || 'localhost'
     const port = variables.SERVER_PORT
@@ -100,29 +89,6 @@ function cgiPath(variables: CgiVariables, stripScriptName: boolean): string {
 }
 
 const encodePath = (path: string): string => encodeURI(path).replaceAll('?', '%3F').replaceAll('#', '%23')
-
-/**
- * Build the fetch `Request` a CGI, FastCGI or SCGI request stands for, and
- * record REMOTE_ADDR as its `ctx.clientAddress`. Throws a TypeError when the variables make no valid URL or method; the
- * adapters answer that with 400.
- *
- * @example
- * const request = cgiRequest(Object.entries(process.env) as [string, string][], { body: null })
- */
-export function cgiRequest(params: CgiParams, init: CgiRequestInit): Request {
-  const { headers, variables } = splitParams(params)
-  const method = variables.REQUEST_METHOD || 'GET'
-  const request: RequestInit & { duplex?: 'half' } = { method, headers }
-  if (init.signal) request.signal = init.signal
-  if (init.body && method !== 'GET' && method !== 'HEAD') {
-    request.body = init.body
-    request.duplex = 'half'
-  }
-  const built = new Request(cgiUrl(variables, headers, init.stripScriptName), request)
-  // The web server answered the client itself, so REMOTE_ADDR is the client's address.
-  setClientAddress(built, variables.REMOTE_ADDR)
-  return built
-}
 
 /** The declared body length, or undefined when CONTENT_LENGTH is absent or empty. Throws on a malformed one. */
 export function contentLength(params: CgiParams): number | undefined {

@@ -1,4 +1,5 @@
 export { cgi, cgi as default, cgiServerOptions, CgiServer, type CgiServerOptions } from './component.js'
 export { serveCgi, type ServeCgiOptions } from './serve-cgi.js'
-export { cgiRequest, cgiUrl, type CgiParams, type CgiRequestInit, type CgiVariables } from './cgi-request.js'
+export { cgiUrl, type CgiParams, type CgiVariables } from './cgi-request.js'
+export { cgiRequest, type CgiRequestInit } from './lazy-request.js'
 export { cgiResponseParts, type CgiResponseParts } from './cgi-response.js'

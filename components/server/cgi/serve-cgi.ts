@@ -1,7 +1,9 @@
 import type { Readable, Writable } from 'node:stream'
 import { DovetailError, type FetchHandler, type HasFetch, type Logger } from '../../../core/index.js'
 import { answer } from './answer.js'
-import { type CgiParams, cgiRequest, contentLength, paramValue } from './cgi-request.js'
+import { type CgiParams, contentLength, paramValue } from './cgi-request.js'
+import { Hangup } from './hangup.js'
+import { cgiRequest } from './lazy-request.js'
 import { PushedBody } from './pushed-body.js'
 
 export interface ServeCgiOptions {
@@ -62,8 +64,9 @@ export function startCgi(handler: FetchHandler, options: ServeCgiOptions): { req
   if (env === process.env) delete process.env.HTTP_PROXY
   const out = options.stdout ?? claimStdout()
   const write = writer(out)
-  const controller = new AbortController()
-  out.once('error', (error) => controller.abort(error))
+  // The web server stopped reading (it closed the pipe): nothing more can be written.
+  const hangup = new Hangup()
+  out.once('error', (error) => hangup.fire(error))
   let body: PushedBody | undefined
   const finish = async () => {
     // Stop reading a body the app left unread, or the process would wait for it.
@@ -89,12 +92,17 @@ export function startCgi(handler: FetchHandler, options: ServeCgiOptions): { req
     if (method !== 'GET' && method !== 'HEAD' && length !== 0) {
       body = readStdin(options.stdin ?? process.stdin, length, maxBodySize)
     }
-    request = cgiRequest(params, { body: body?.stream ?? null, signal: controller.signal, stripScriptName: options.stripScriptName ?? false })
+    request = cgiRequest(params, {
+      body: body?.stream ?? null,
+      stripScriptName: options.stripScriptName ?? false,
+      onAbort: (listener) => void hangup.on(listener),
+    })
   } catch (error) {
     const done = reply(write, 400, `The web server sent variables that make no valid request: ${(error as Error).message}`).then(finish)
     return { request: undefined, params, done }
   }
-  const done = answer(handler, request, { write, signal: controller.signal }, onError).then(finish, (error: unknown) => {
+  const output = { write, get gone() { return hangup.happened }, onGone: (listener: () => void) => hangup.on(listener) }
+  const done = answer(handler, request, output, onError).then(finish, (error: unknown) => {
     onError(error, 'the response body failed after its head was sent; the response is cut short')
     return finish()
   })

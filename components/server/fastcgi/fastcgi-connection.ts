@@ -1,6 +1,8 @@
 import type { FetchHandler, Logger } from '../../../core/index.js'
 import { answer, type CgiOutput } from '../cgi/answer.js'
-import { cgiRequest, contentLength, paramValue } from '../cgi/cgi-request.js'
+import { contentLength, paramValue } from '../cgi/cgi-request.js'
+import { Hangup } from '../cgi/hangup.js'
+import { cgiRequest } from '../cgi/lazy-request.js'
 import { PushedBody } from '../cgi/pushed-body.js'
 import type { Connection } from '../cgi/socket-listener.js'
 import {
@@ -34,8 +36,9 @@ interface Pending {
   /** END_REQUEST went out; STDIN may still be arriving, and is dropped. */
   answered: boolean
   stdinDone: boolean
-  body: PushedBody
-  controller: AbortController
+  /** Made once PARAMS say a body comes; STDIN for a request without one is dropped. */
+  body: PushedBody | undefined
+  hangup: Hangup
 }
 
 /** The variables a web server may ask about with FCGI_GET_VALUES, and ours. */
@@ -62,6 +65,7 @@ export class FastCgiConnection {
   readonly #requests = new Map<number, Pending>()
   #pending: Buffer | undefined
   #closed = false
+  #corked = false
 
   constructor(connection: Connection, handler: FetchHandler, options: FastCgiConnectionOptions, logger?: Logger) {
     this.#connection = connection
@@ -103,11 +107,11 @@ export class FastCgiConnection {
       case RecordType.stdin:
         if (content.length === 0) {
           request.stdinDone = true
-          request.body.end()
+          request.body?.end()
           if (request.answered) this.#requests.delete(id)
           return
         }
-        return request.body.push(content)
+        return request.body ? request.body.push(content) : true
       case RecordType.abortRequest:
         return this.#abort(request)
       default:
@@ -131,14 +135,8 @@ export class FastCgiConnection {
     if (role !== Role.responder) return this.#refuse(id, ProtocolStatus.unknownRole, keepConn)
     // A closing server takes no new request; the web server may retry it elsewhere.
     if (this.#connection.closing) return this.#refuse(id, ProtocolStatus.overloaded, keepConn)
-    if (this.#requests.has(id)) this.#requests.get(id)!.body.fail(new Error('The web server reused this FastCGI request id'))
-    const controller = new AbortController()
-    const body = new PushedBody({
-      maxBodySize: this.#options.maxBodySize,
-      limitName: 'server/fastcgi option maxBodySize',
-      resume: () => this.#connection.socket.resume(),
-    })
-    this.#requests.set(id, { id, keepConn, params: [], paramsSize: 0, started: false, answered: false, stdinDone: false, body, controller })
+    this.#requests.get(id)?.body?.fail(new Error('The web server reused this FastCGI request id'))
+    this.#requests.set(id, { id, keepConn, params: [], paramsSize: 0, started: false, answered: false, stdinDone: false, body: undefined, hangup: new Hangup() })
     this.#connection.begin()
   }
 
@@ -174,18 +172,30 @@ export class FastCgiConnection {
         return this.#reply(request, 413, `The request body is larger than ${this.#options.maxBodySize} bytes (server/fastcgi option maxBodySize).`)
       }
       const method = paramValue(params, 'REQUEST_METHOD') ?? 'GET'
-      const hasBody = method !== 'GET' && method !== 'HEAD' && length !== 0
-      // A body nobody will read is dropped as it arrives, so the web server can finish sending it.
-      if (!hasBody) void request.body.stream.cancel()
+      // Without a body, STDIN bytes (there should be none) are dropped as they arrive.
+      if (method !== 'GET' && method !== 'HEAD' && length !== 0) {
+        request.body = new PushedBody({
+          maxBodySize: this.#options.maxBodySize,
+          limitName: 'server/fastcgi option maxBodySize',
+          resume: () => this.#connection.socket.resume(),
+        })
+      }
       fetchRequest = cgiRequest(params, {
-        body: hasBody ? request.body.stream : null,
-        signal: request.controller.signal,
+        body: request.body?.stream ?? null,
         stripScriptName: this.#options.stripScriptName,
+        onAbort: (listener) => void request.hangup.on(listener),
       })
     } catch (error) {
       return this.#reply(request, 400, `The web server sent variables that make no valid request: ${(error as Error).message}`)
     }
-    const out: CgiOutput = { write: (bytes) => this.#stdout(request, bytes), signal: request.controller.signal }
+    const closed = () => this.#closed
+    const out: CgiOutput = {
+      write: (bytes) => this.#stdout(request, bytes),
+      get gone() {
+        return request.hangup.happened || closed()
+      },
+      onGone: (listener) => request.hangup.on(listener),
+    }
     answer(this.#handler, fetchRequest, out, (error, message) => this.#log(error, message)).then(
       () => this.#end(request),
       (error: unknown) => {
@@ -199,7 +209,6 @@ export class FastCgiConnection {
   #reply(request: Pending, status: number, message: string): void {
     const text = Buffer.from(message)
     const head = `Status: ${status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length}\r\n\r\n`
-    void request.body.stream.cancel()
     this.#write(encodeStream(RecordType.stdout, request.id, Buffer.concat([Buffer.from(head, 'latin1'), text])))
     this.#end(request)
   }
@@ -213,21 +222,19 @@ export class FastCgiConnection {
     if (request.answered) return
     request.answered = true
     if (!this.#closed) {
-      const socket = this.#connection.socket
-      socket.cork()
-      socket.write(encodeRecord(RecordType.stdout, request.id))
-      socket.write(encodeEndRequest(request.id, 0, ProtocolStatus.requestComplete))
-      socket.uncork()
+      void this.#write(encodeRecord(RecordType.stdout, request.id))
+      void this.#write(encodeEndRequest(request.id, 0, ProtocolStatus.requestComplete))
     }
-    request.body.fail(new Error('The response was sent before the request body was read; the rest of the body was discarded'))
+    request.body?.fail(new Error('The response was sent before the request body was read; the rest of the body was discarded'))
     if (request.stdinDone) this.#requests.delete(request.id)
     this.#connection.finish()
     if (!request.keepConn) this.#connection.socket.end()
   }
 
   #abort(request: Pending): void {
-    request.controller.abort(new Error('The web server aborted the request (FCGI_ABORT_REQUEST)'))
-    request.body.fail(new Error('The web server aborted the request (FCGI_ABORT_REQUEST)'))
+    const reason = new Error('The web server aborted the request (FCGI_ABORT_REQUEST)')
+    request.hangup.fire(reason)
+    request.body?.fail(reason)
     request.stdinDone = true
     // Not started: nothing will call #end, so answer the abort here. Started: the app's answer ends it.
     if (!request.started) {
@@ -239,6 +246,16 @@ export class FastCgiConnection {
   #write(bytes: Uint8Array): void | Promise<void> {
     const socket = this.#connection.socket
     if (this.#closed || socket.destroyed) return
+    // Everything written in one turn of the event loop (a response's STDOUT,
+    // its closing records, other requests' answers) leaves in one system call.
+    if (!this.#corked) {
+      this.#corked = true
+      socket.cork()
+      process.nextTick(() => {
+        this.#corked = false
+        socket.uncork()
+      })
+    }
     if (socket.write(bytes)) return
     return new Promise<void>((resolve) => {
       const done = () => {
@@ -255,8 +272,8 @@ export class FastCgiConnection {
     this.#closed = true
     for (const request of this.#requests.values()) {
       const gone = new Error('The web server closed the FastCGI connection')
-      if (!request.answered) request.controller.abort(gone)
-      request.body.fail(gone)
+      if (!request.answered) request.hangup.fire(gone)
+      request.body?.fail(gone)
       if (!request.answered) {
         request.answered = true
         this.#connection.finish()

@@ -1,6 +1,8 @@
 import type { FetchHandler, Logger } from '../../../core/index.js'
 import { answer } from '../cgi/answer.js'
-import { type CgiParams, cgiRequest, contentLength, paramEncoding, paramValue } from '../cgi/cgi-request.js'
+import { type CgiParams, contentLength, paramEncoding, paramValue } from '../cgi/cgi-request.js'
+import { Hangup } from '../cgi/hangup.js'
+import { cgiRequest } from '../cgi/lazy-request.js'
 import { PushedBody } from '../cgi/pushed-body.js'
 import type { Connection } from '../cgi/socket-listener.js'
 
@@ -29,8 +31,9 @@ export class ScgiConnection {
   #headerLength = 0
   #remaining = 0
   #body: PushedBody | undefined
-  readonly #controller = new AbortController()
+  readonly #hangup = new Hangup()
   #answered = false
+  #corked = false
 
   constructor(connection: Connection, handler: FetchHandler, options: ScgiConnectionOptions, logger?: Logger) {
     this.#connection = connection
@@ -92,11 +95,16 @@ export class ScgiConnection {
         })
       }
       if (length === 0) this.#state = 'done'
-      request = cgiRequest(params, { body: this.#body?.stream ?? null, signal: this.#controller.signal, stripScriptName: this.#options.stripScriptName })
+      request = cgiRequest(params, {
+        body: this.#body?.stream ?? null,
+        stripScriptName: this.#options.stripScriptName,
+        onAbort: (listener) => void this.#hangup.on(listener),
+      })
     } catch (error) {
       return this.#refuse(400, `The web server sent variables that make no valid request: ${(error as Error).message}`)
     }
-    const out = { write: (bytes: Uint8Array) => this.#write(bytes), signal: this.#controller.signal }
+    const hangup = this.#hangup
+    const out = { write: (bytes: Uint8Array) => this.#write(bytes), get gone() { return hangup.happened }, onGone: (listener: () => void) => hangup.on(listener) }
     answer(this.#handler, request, out, (error, message) => this.#log(error, message)).then(
       () => this.#finish(),
       (error: unknown) => {
@@ -138,6 +146,15 @@ export class ScgiConnection {
   #write(bytes: Uint8Array): void | Promise<void> {
     const socket = this.#connection.socket
     if (socket.destroyed || socket.writableEnded) return
+    // A response written in one turn of the event loop leaves in one system call (with the end of the connection).
+    if (!this.#corked) {
+      this.#corked = true
+      socket.cork()
+      process.nextTick(() => {
+        this.#corked = false
+        if (!socket.writableEnded) socket.uncork()
+      })
+    }
     if (socket.write(bytes)) return
     return new Promise<void>((resolve) => {
       const done = () => {
@@ -155,7 +172,7 @@ export class ScgiConnection {
     this.#body?.fail(gone)
     if (this.#state !== 'length' || this.#buffered.length > 0) {
       if (!this.#answered) {
-        this.#controller.abort(gone)
+        this.#hangup.fire(gone)
         this.#answered = true
         this.#connection.finish()
       }
