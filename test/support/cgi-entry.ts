@@ -7,8 +7,9 @@ import { gatewayRoutes } from './gateway-app.js'
 
 // The test creates this file once it has seen the first chunk of /stream (the app runs in another process).
 const gateFile = process.env.DOVETAIL_TEST_GATE_FILE
+// Waits at most 30 s, so a failed test leaves no process behind.
 const release = async () => {
-  while (gateFile && !existsSync(gateFile)) await new Promise((resolve) => setTimeout(resolve, 10))
+  for (let waited = 0; gateFile && !existsSync(gateFile) && waited < 30_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10))
 }
 
 const app = await createApp({

@@ -71,7 +71,8 @@ export function startCgi(handler: FetchHandler, options: ServeCgiOptions): { req
   const finish = async () => {
     // Stop reading a body the app left unread, or the process would wait for it.
     if (body && !options.stdin) process.stdin.destroy()
-    if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve))
+    // A given stream is ours to end; process.stdout cannot be closed, only flushed.
+    if (options.stdout) await new Promise<void>((resolve) => out.end(resolve))
     else await new Promise<void>((resolve) => out.write('', () => resolve()))
   }
   const onError = (error: unknown, message: string) => {
