@@ -29,7 +29,7 @@ export { defaultErrorRenderer, ErrorRenderer, errorDetails, type ErrorDetails } 
 export { attributeErrors, errorOrigin } from './errors/error-origin.js'
 export { HttpError, MethodNotAllowedError, NotFoundError, statusText, type HttpErrorOptions } from './errors/http-error.js'
 export { prefersHtml } from './errors/negotiate.js'
-export { clientAddress, setClientAddress } from './gateway/client-address.js'
+export { clientAddress, clientAddressKey, setClientAddress } from './gateway/client-address.js'
 export type { FetchHandler, HasFetch } from './gateway/fetch-handler.js'
 export { editHeaders } from './gateway/edit-headers.js'
 export { isResponse } from './gateway/is-response.js'

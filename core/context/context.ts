@@ -38,8 +38,7 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 export class Context {
   /** Route parameters, decoded. */
   params: Record<string, string> = {}
-  /** Per-request storage for middleware and handlers. */
-  readonly state: Record<string, unknown> = {}
+  #state: Record<string, unknown> | undefined
   readonly #kernel: ContextKernel
   #path: string | undefined
   #query: Record<string, string> | undefined
@@ -50,6 +49,12 @@ export class Context {
     kernel: ContextKernel,
   ) {
     this.#kernel = kernel
+  }
+
+  /** Per-request storage for middleware and handlers (made on first use). */
+  get state(): Record<string, unknown> {
+    this.#state ??= {}
+    return this.#state
   }
 
   /** `development`, `production` or `test`. */

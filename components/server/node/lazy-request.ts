@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { bodyStream } from './body-stream.js'
+import { clientAddressKey } from '../../../core/index.js'
 
 /**
  * A `Request` built only as far as it is read.
@@ -23,11 +24,14 @@ interface Source {
 
 class LazyRequest {
   [source]: Source;
-  [real]: Request | undefined
+  [real]: Request | undefined;
+  [clientAddressKey]: string | undefined
 
   constructor(req: IncomingMessage, res: ServerResponse, url: string) {
     this[source] = { req, res, url, headers: undefined }
     this[real] = undefined
+    // Set here, not added later, so every lazy request keeps one hidden class.
+    this[clientAddressKey] = req.socket.remoteAddress
   }
 
   get method(): string {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type FetchHandler, type ListeningServer, type ListenOptions, type Logger, type Server, setClientAddress } from '../../../core/index.js'
+import { type FetchHandler, type ListeningServer, type ListenOptions, type Logger, type Server } from '../../../core/index.js'
 import { lazyRequest } from './lazy-request.js'
 import { writeResponse } from './write-response.js'
 
@@ -31,7 +31,6 @@ export function toRequestListener(handler: FetchHandler, options: { trustProxy?:
   const trustProxy = options.trustProxy ?? false
   return (req: IncomingMessage, res: ServerResponse) => {
     const request = lazyRequest(req, res, absoluteUrl(req, trustProxy))
-    setClientAddress(request, req.socket.remoteAddress)
     let response: Response | Promise<Response>
     try {
       response = handler(request)
