@@ -23,6 +23,8 @@ export const socketServerOptions = z
     maxHeaderSize: z.number().int().min(1024).default(32 * 1024),
     /** On close, how long requests in flight may run before their connections are cut, in ms. @default 10000 */
     shutdownTimeout: z.number().int().nonnegative().default(10_000),
+    /** A connection with no request in flight that stays silent this long is closed, in ms. @default 60000 */
+    idleTimeout: z.number().int().positive().default(60_000),
     /** Listen on this unix socket instead of app.listen()'s host and port. */
     socketPath: z.string().min(1).optional(),
     /** File mode of the unix socket (e.g. 0o660 so a web server in the same group can connect). Needs socketPath. */

@@ -12,6 +12,11 @@ export class Connection {
     this.socket = socket
   }
 
+  /** True while no request is in flight on this connection. */
+  get idle(): boolean {
+    return this.#requests === 0
+  }
+
   /** True once the server is closing: the protocol must take no new request. */
   get closing(): boolean {
     return this.#closing
@@ -40,6 +45,8 @@ export interface SocketListenerOptions {
   scheme: string
   /** How long requests in flight may run after close() before their connections are cut, in ms. */
   shutdownTimeout: number
+  /** A connection with no request in flight and no bytes either way for this long is closed, in ms. */
+  idleTimeout: number
   /** Listen on this unix socket instead of host and port. */
   socketPath?: string | undefined
   /** File mode of the unix socket, e.g. 0o660 for a web server in the same group. */
@@ -65,6 +72,10 @@ export async function listenSockets(
     socket.once('close', () => connections.delete(connection))
     // A peer that resets the connection is the web server's business; the protocol hears of it through 'close'.
     socket.on('error', () => {})
+    // A peer that opens a connection and goes quiet must not hold it forever; one busy with a request is left alone.
+    socket.setTimeout(options.idleTimeout, () => {
+      if (connection.idle) socket.destroy()
+    })
     onConnection(connection)
   })
   if (options.socketPath) await listenPath(server, options.socketPath, options.socketMode)

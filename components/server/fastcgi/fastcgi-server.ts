@@ -31,6 +31,7 @@ export class FastCgiServer implements Server {
     return listenSockets((connection) => new FastCgiConnection(connection, handler, o, this.#logger), where, {
       scheme: 'fastcgi',
       shutdownTimeout: o.shutdownTimeout,
+      idleTimeout: o.idleTimeout,
       socketPath: o.socketPath,
       socketMode: o.socketMode,
     })

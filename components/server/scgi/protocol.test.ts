@@ -97,6 +97,23 @@ describe('server/scgi: limits', () => {
   })
 })
 
+describe('server/scgi: idle connections', () => {
+  it('closes a connection that sends nothing for idleTimeout, but not one whose request is in flight', async () => {
+    const release = gate()
+    const port = await serve((r) => r.get('/slow', async (ctx) => (await release.promise, ctx.text('done'))), { idleTimeout: 200 })
+    const silent = await openSocket(port)
+    silent.on('error', () => {})
+    await within(new Promise<void>((resolve) => silent.once('close', () => resolve())), 3000, 'the silent connection being closed')
+    // A request the app takes longer than idleTimeout to answer is still answered.
+    const answer = exchange(port, scgiRequest('GET', '/slow'))
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    release.open(undefined)
+    const res = await answer
+    expect(res.status).toBe(200)
+    expect(res.body.toString()).toBe('done')
+  })
+})
+
 describe('server/scgi: closing', () => {
   it('lets a request in flight finish and refuses new connections', async () => {
     const started = gate()
@@ -112,7 +129,7 @@ describe('server/scgi: closing', () => {
     await within(started.promise, 5000, 'the request reaching its handler')
     const closing = app!.close()
     await expect(openSocket(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' })
-    release.open()
+    release.open(undefined)
     expect((await slow).body.toString()).toBe('finished')
     await within(closing, 5000, 'close() resolving')
     app = undefined

@@ -30,6 +30,7 @@ export class ScgiServer implements Server {
     return listenSockets((connection) => new ScgiConnection(connection, handler, o, this.#logger), where, {
       scheme: 'scgi',
       shutdownTimeout: o.shutdownTimeout,
+      idleTimeout: o.idleTimeout,
       socketPath: o.socketPath,
       socketMode: o.socketMode,
     })
