@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs'
-import { dirname, extname, isAbsolute, relative, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { dirname, extname, resolve } from 'node:path'
 import { Eta, EtaParseError, type TemplateFunction } from 'eta'
 import {
   DovetailError,
@@ -10,7 +10,8 @@ import {
   type TemplateGlobals,
 } from '../../../core/index.js'
 import { badGlobalName, type EtaResolvedOptions } from './options.js'
-import { BrokenTemplate, MissingTemplate, templateError } from './template-errors.js'
+import { BrokenTemplate, templateError } from './template-errors.js'
+import { findView } from './views-lookup.js'
 
 export type EtaEngineOptions = Omit<EtaResolvedOptions, 'cache'> & { cache: boolean }
 
@@ -19,12 +20,6 @@ interface CallOptions {
   async?: boolean
   filepath?: string
   globals?: TemplateGlobals
-}
-
-const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false
-const inside = (root: string, path: string): boolean => {
-  const rel = relative(root, path)
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
 }
 
 /**
@@ -110,9 +105,7 @@ export class EtaEngine implements TemplateEngine {
     const roots = this.#options.views
     // A leading slash means the views roots too, as in eta.
     const candidates = key !== name ? [resolve(dirname(from!), file)] : roots.map((root) => resolve(root, file.replace(/^[/\\]+/, '')))
-    const allowed = candidates.filter((candidate) => roots.some((root) => inside(root, candidate)))
-    const found = allowed.find(isFile)
-    if (!found) throw new MissingTemplate(name, file, roots, from, allowed.length === 0)
+    const found = findView(name, file, roots, candidates, from)
     if (this.#options.cache) this.#paths.set(key, found)
     return found
   }

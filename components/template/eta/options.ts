@@ -2,6 +2,10 @@ import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { z } from 'zod'
 
+// template/nunjucks builds its options from the engine-independent pieces here
+// (viewsOption, namesRecord, functionValue, extensionOption), so this file must
+// not import the eta package.
+
 const isDirectory = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false
 
 /**
@@ -38,16 +42,23 @@ export function badGlobalName(name: string): string | undefined {
   return undefined
 }
 
-/** A record whose keys become bare names in templates; `values` checks each value. */
-export const namesRecord = <T extends z.ZodType>(values: T) =>
+/**
+ * A record whose keys become bare names in templates: `badName` says why a key
+ * cannot be one (each engine has its own rules), `values` checks each value.
+ */
+export const namesRecord = <T extends z.ZodType>(badName: (name: string) => string | undefined, values: T) =>
   z.record(z.string(), values).superRefine((record, ctx) => {
     for (const key of Object.keys(record)) {
-      const why = badGlobalName(key)
+      const why = badName(key)
       if (why) ctx.addIssue({ code: 'custom', path: [key], message: why })
     }
   })
 
 export const functionValue = z.custom<(...args: any[]) => unknown>((value) => typeof value === 'function', 'expected a function')
+
+/** `extension`: a dot and a name, added to template names that have none; `fallback` is the engine's own. */
+export const extensionOption = (fallback: string) =>
+  z.string().regex(/^\.[\w.-]+$/, `extension must start with a dot, like '${fallback}'`).default(fallback)
 
 /** What `eta(options)` accepts. */
 export interface EtaOptions {
@@ -75,10 +86,10 @@ export interface EtaOptions {
 export const etaOptions = z.strictObject({
   views: viewsOption,
   cache: z.boolean().optional(),
-  extension: z.string().regex(/^\.[\w.-]+$/, "extension must start with a dot, like '.eta'").default('.eta'),
-  helpers: namesRecord(functionValue).default({}),
-  filters: namesRecord(functionValue).default({}),
-  globals: namesRecord(z.unknown()).default({}),
+  extension: extensionOption('.eta'),
+  helpers: namesRecord(badGlobalName, functionValue).default({}),
+  filters: namesRecord(badGlobalName, functionValue).default({}),
+  globals: namesRecord(badGlobalName, z.unknown()).default({}),
 }) satisfies z.ZodType<unknown, EtaOptions>
 
 export type EtaResolvedOptions = z.output<typeof etaOptions>

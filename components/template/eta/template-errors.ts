@@ -1,18 +1,6 @@
 import { EtaError, EtaRuntimeError } from 'eta'
 import { DovetailError } from '../../../core/index.js'
-
-/** Thrown by the file resolver; turned into `DOVETAIL_ERR_TEMPLATE_NOT_FOUND` at the top. */
-export class MissingTemplate extends Error {
-  constructor(
-    readonly template: string,
-    file: string,
-    searched: readonly string[],
-    readonly from: string | undefined,
-    outside: boolean,
-  ) {
-    super(outside ? `'${file}' is outside the views directories (${searched.join(', ')})` : `looked for '${file}' in ${searched.join(', ')}`)
-  }
-}
+import { causeChain, MissingTemplate, templateNotFound } from './views-lookup.js'
 
 /** Thrown by the compiler with the file it was compiling, which eta's own parse errors lack. */
 export class BrokenTemplate extends Error {
@@ -25,12 +13,6 @@ export class BrokenTemplate extends Error {
   }
 }
 
-function chainOf(error: unknown): unknown[] {
-  const chain: unknown[] = []
-  for (let e = error; e !== undefined && !chain.includes(e); e = (e as { cause?: unknown } | null)?.cause) chain.push(e)
-  return chain
-}
-
 /**
  * Turn whatever rendering `name` threw into a `DovetailError` that names the
  * template, the file and line, and the cause. Eta wraps an error once per
@@ -38,15 +20,11 @@ function chainOf(error: unknown): unknown[] {
  * knows the line, the end of the chain is what was really thrown.
  */
 export function templateError(name: string, error: unknown): DovetailError {
-  const chain = chainOf(error)
+  const chain = causeChain(error)
   const missing = chain.find((e) => e instanceof MissingTemplate)
   if (missing) {
     const where = missing.from ? ` (used by ${missing.from}, while rendering '${name}')` : ''
-    return new DovetailError(
-      'DOVETAIL_ERR_TEMPLATE_NOT_FOUND',
-      `template/eta: template '${missing.template}'${where} was not found: ${missing.message}. Check the name and the views option.`,
-      { cause: error },
-    )
+    return templateNotFound('template/eta', missing, where, error)
   }
   const broken = chain.find((e) => e instanceof BrokenTemplate)
   if (broken) {

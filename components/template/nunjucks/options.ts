@@ -1,24 +1,5 @@
-import { statSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { z } from 'zod'
-
-const isDirectory = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false
-
-/**
- * `views`: one directory or a list, searched in order. Relative paths are
- * resolved against the working directory at startup, and each must exist, so
- * a typo fails the boot instead of the first request.
- */
-export const viewsOption = z
-  .union([z.string().min(1), z.array(z.string().min(1)).min(1, 'views must list at least one directory')], {
-    error: 'views must be a directory path or a non-empty list of them',
-  })
-  .transform((views) => (Array.isArray(views) ? views : [views]).map((dir) => resolve(dir)))
-  .superRefine((dirs, ctx) => {
-    for (const dir of dirs) {
-      if (!isDirectory(dir)) ctx.addIssue({ code: 'custom', message: `'${dir}' is not a directory (relative paths start at ${process.cwd()})` })
-    }
-  })
+import { extensionOption, functionValue, namesRecord, viewsOption } from '../eta/options.js'
 
 const identifier = /^[A-Za-z_$][\w$]*$/
 
@@ -27,17 +8,6 @@ export function badGlobalName(name: string): string | undefined {
   if (!identifier.test(name)) return `'${name}' is not an identifier, so templates could not name it`
   return undefined
 }
-
-/** A record whose keys become bare names in templates; `values` checks each value. */
-export const namesRecord = <T extends z.ZodType>(values: T) =>
-  z.record(z.string(), values).superRefine((record, ctx) => {
-    for (const key of Object.keys(record)) {
-      const why = badGlobalName(key)
-      if (why) ctx.addIssue({ code: 'custom', path: [key], message: why })
-    }
-  })
-
-export const functionValue = z.custom<(...args: any[]) => unknown>((value) => typeof value === 'function', 'expected a function')
 
 /** What `nunjucks(options)` accepts. */
 export interface NunjucksOptions {
@@ -69,10 +39,10 @@ export interface NunjucksOptions {
 export const nunjucksOptions = z.strictObject({
   views: viewsOption,
   cache: z.boolean().optional(),
-  extension: z.string().regex(/^\.[\w.-]+$/, "extension must start with a dot, like '.njk'").default('.njk'),
-  helpers: namesRecord(functionValue).default({}),
-  filters: namesRecord(functionValue).default({}),
-  globals: namesRecord(z.unknown()).default({}),
+  extension: extensionOption('.njk'),
+  helpers: namesRecord(badGlobalName, functionValue).default({}),
+  filters: namesRecord(badGlobalName, functionValue).default({}),
+  globals: namesRecord(badGlobalName, z.unknown()).default({}),
   trimBlocks: z.boolean().default(false),
   lstripBlocks: z.boolean().default(false),
 }) satisfies z.ZodType<unknown, NunjucksOptions>

@@ -1,11 +1,5 @@
 import { DovetailError } from '../../../core/index.js'
-import { MissingTemplate } from './views-loader.js'
-
-function chainOf(error: unknown): unknown[] {
-  const chain: unknown[] = []
-  for (let e = error; e !== undefined && !chain.includes(e); e = (e as { cause?: unknown } | null)?.cause) chain.push(e)
-  return chain
-}
+import { causeChain, MissingTemplate, templateNotFound } from '../eta/views-lookup.js'
 
 /**
  * Turn whatever rendering `name` threw into a `DovetailError` naming the
@@ -18,15 +12,11 @@ function chainOf(error: unknown): unknown[] {
  * compiler's count from 0, so that one is shifted by one.
  */
 export function templateError(name: string, error: unknown): DovetailError {
-  const chain = chainOf(error)
+  const chain = causeChain(error)
   const missing = chain.find((e) => e instanceof MissingTemplate)
   if (missing) {
     const where = missing.template === name ? '' : ` (used while rendering '${name}')`
-    return new DovetailError(
-      'DOVETAIL_ERR_TEMPLATE_NOT_FOUND',
-      `template/nunjucks: template '${missing.template}'${where} was not found: ${missing.message}. Check the name and the views option.`,
-      { cause: error },
-    )
+    return templateNotFound('template/nunjucks', missing, where, error)
   }
   const e = error as { message?: unknown; lineno?: unknown; colno?: unknown; cause?: unknown } | null
   const lines = String(e?.message ?? error).split('\n')
