@@ -3,6 +3,7 @@ import { DovetailError, type FetchHandler, type HasFetch, type Logger } from '..
 import { answer } from './answer.js'
 import { type CgiParams, contentLength, paramValue } from './cgi-request.js'
 import { Hangup } from './hangup.js'
+import { drained } from './drained.js'
 import { cgiRequest } from './lazy-request.js'
 import { PushedBody } from './pushed-body.js'
 
@@ -119,15 +120,7 @@ function writer(out: Writable): (bytes: Uint8Array) => void | Promise<void> {
   return (bytes) => {
     if (out.destroyed) return
     if (out.write(bytes)) return
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        out.off('drain', done)
-        out.off('close', done)
-        resolve()
-      }
-      out.once('drain', done)
-      out.once('close', done)
-    })
+    return drained(out)
   }
 }
 

@@ -1,5 +1,6 @@
 import type { FetchHandler, Logger } from '../../../core/index.js'
 import { answer, type CgiOutput } from '../cgi/answer.js'
+import { batchedWriter } from '../cgi/batched-writer.js'
 import { contentLength, paramValue } from '../cgi/cgi-request.js'
 import { Hangup } from '../cgi/hangup.js'
 import { cgiRequest } from '../cgi/lazy-request.js'
@@ -65,7 +66,7 @@ export class FastCgiConnection {
   readonly #requests = new Map<number, Pending>()
   #pending: Buffer | undefined
   #closed = false
-  #corked = false
+  readonly #send: (bytes: Uint8Array) => void | Promise<void>
 
   constructor(connection: Connection, handler: FetchHandler, options: FastCgiConnectionOptions, logger?: Logger) {
     this.#connection = connection
@@ -73,6 +74,7 @@ export class FastCgiConnection {
     this.#options = options
     this.#logger = logger
     const socket = connection.socket
+    this.#send = batchedWriter(socket)
     socket.on('data', (chunk: Buffer) => this.#receive(chunk))
     socket.once('close', () => this.#onClose())
   }
@@ -246,26 +248,7 @@ export class FastCgiConnection {
   #write(bytes: Uint8Array): void | Promise<void> {
     const socket = this.#connection.socket
     if (this.#closed || socket.destroyed) return
-    // Everything written in one turn of the event loop (a response's STDOUT,
-    // its closing records, other requests' answers) leaves in one system call.
-    if (!this.#corked) {
-      this.#corked = true
-      socket.cork()
-      process.nextTick(() => {
-        this.#corked = false
-        socket.uncork()
-      })
-    }
-    if (socket.write(bytes)) return
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        socket.off('drain', done)
-        socket.off('close', done)
-        resolve()
-      }
-      socket.once('drain', done)
-      socket.once('close', done)
-    })
+    return this.#send(bytes)
   }
 
   #onClose(): void {

@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { lightResponseParts } from '../../../core/index.js'
+// A leaf module with no imports: server/node takes nothing else from server/cgi.
+import { drained } from '../cgi/drained.js'
 
 /**
  * Write a fetch `Response` to a node response, streaming its body with
@@ -40,18 +42,6 @@ async function writeStreamed(response: Response, res: ServerResponse): Promise<v
   } finally {
     res.off('close', cancel)
   }
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done)
-      res.off('close', done)
-      resolve()
-    }
-    res.once('drain', done)
-    res.once('close', done)
-  })
 }
 
 /** Headers as node's flat [name, value, name, value] list, keeping every Set-Cookie. */

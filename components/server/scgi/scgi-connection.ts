@@ -1,5 +1,6 @@
 import type { FetchHandler, Logger } from '../../../core/index.js'
 import { answer } from '../cgi/answer.js'
+import { batchedWriter } from '../cgi/batched-writer.js'
 import { type CgiParams, contentLength, paramEncoding, paramValue } from '../cgi/cgi-request.js'
 import { Hangup } from '../cgi/hangup.js'
 import { cgiRequest } from '../cgi/lazy-request.js'
@@ -33,7 +34,7 @@ export class ScgiConnection {
   #body: PushedBody | undefined
   readonly #hangup = new Hangup()
   #answered = false
-  #corked = false
+  readonly #send: (bytes: Uint8Array) => void | Promise<void>
 
   constructor(connection: Connection, handler: FetchHandler, options: ScgiConnectionOptions, logger?: Logger) {
     this.#connection = connection
@@ -41,6 +42,7 @@ export class ScgiConnection {
     this.#options = options
     this.#logger = logger
     const socket = connection.socket
+    this.#send = batchedWriter(socket)
     socket.on('data', (chunk: Buffer) => this.#receive(chunk))
     socket.once('close', () => this.#onClose())
   }
@@ -147,24 +149,7 @@ export class ScgiConnection {
     const socket = this.#connection.socket
     if (socket.destroyed || socket.writableEnded) return
     // A response written in one turn of the event loop leaves in one system call (with the end of the connection).
-    if (!this.#corked) {
-      this.#corked = true
-      socket.cork()
-      process.nextTick(() => {
-        this.#corked = false
-        if (!socket.writableEnded) socket.uncork()
-      })
-    }
-    if (socket.write(bytes)) return
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        socket.off('drain', done)
-        socket.off('close', done)
-        resolve()
-      }
-      socket.once('drain', done)
-      socket.once('close', done)
-    })
+    return this.#send(bytes)
   }
 
   #onClose(): void {
