@@ -49,6 +49,28 @@ export async function answer(
   if (stream) await pipe(stream, out)
 }
 
+/**
+ * {@link answer} on a FastCGI or SCGI connection: `onAnswered` runs once the
+ * response is written; a body that fails after the head went out is logged and
+ * the connection cut, so the web server sees a truncated response.
+ *
+ * @example
+ * answerOnSocket(handler, request, out, log, socket, () => this.#finish())
+ */
+export function answerOnSocket(
+  handler: FetchHandler,
+  request: Request,
+  out: CgiOutput,
+  log: (error: unknown, message: string) => void,
+  socket: { destroy(): void },
+  onAnswered: () => void,
+): void {
+  answer(handler, request, out, log).then(onAnswered, (error: unknown) => {
+    log(error, 'the response body failed after its head was sent; cutting the connection')
+    socket.destroy()
+  })
+}
+
 async function pipe(stream: ReadableStream<Uint8Array>, out: CgiOutput): Promise<void> {
   const reader = stream.getReader()
   const cancel = () => void reader.cancel(new Error('The web server closed the connection')).catch(() => {})

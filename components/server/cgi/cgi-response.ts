@@ -40,6 +40,19 @@ export function cgiResponseParts(response: Response, method: string): CgiRespons
   return { head, body: null, stream: response.body }
 }
 
+/**
+ * The answer an adapter gives without calling the app (a limit, a malformed
+ * request): `Status:` with the bare code, then `message` as plain text.
+ *
+ * @example
+ * write(plainResponse(413, 'The request body is larger than 1024 bytes (server/scgi option maxBodySize).'))
+ */
+export function plainResponse(status: number, message: string): Buffer {
+  const text = Buffer.from(message)
+  const head = `Status: ${status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length}\r\n\r\n`
+  return Buffer.concat([Buffer.from(head, 'latin1'), text])
+}
+
 const statusLine = (status: number, text: string): string => `Status: ${status} ${text || STATUS_CODES[status] || 'Unknown'}\r\n`
 
 function headerLines(headers: Headers): string {

@@ -1,9 +1,11 @@
 import type { Readable, Writable } from 'node:stream'
 import { DovetailError, type FetchHandler, type HasFetch, type Logger } from '../../../core/index.js'
+import { failureLog } from './adapter-log.js'
 import { answer } from './answer.js'
 import { type CgiParams, contentLength, paramValue } from './cgi-request.js'
-import { Hangup } from './hangup.js'
+import { plainResponse } from './cgi-response.js'
 import { drained } from './drained.js'
+import { Hangup } from './hangup.js'
 import { cgiRequest } from './lazy-request.js'
 import { PushedBody } from './pushed-body.js'
 
@@ -76,10 +78,7 @@ export function startCgi(handler: FetchHandler, options: ServeCgiOptions): { req
     if (options.stdout) await new Promise<void>((resolve) => out.end(resolve))
     else await new Promise<void>((resolve) => out.write('', () => resolve()))
   }
-  const onError = (error: unknown, message: string) => {
-    if (options.logger) options.logger.error({ err: error }, `server/cgi: ${message}`)
-    else process.stderr.write(`dovetail/server/cgi: ${message}: ${(error as Error)?.stack ?? error}\n`)
-  }
+  const onError = failureLog('server/cgi', options.logger)
 
   const maxBodySize = options.maxBodySize ?? 16 * MiB
   let length: number | undefined
@@ -112,8 +111,7 @@ export function startCgi(handler: FetchHandler, options: ServeCgiOptions): { req
 }
 
 function reply(write: (bytes: Uint8Array) => void | Promise<void>, status: number, message: string): Promise<void> {
-  const text = Buffer.from(message)
-  return Promise.resolve(write(Buffer.concat([Buffer.from(`Status: ${status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length}\r\n\r\n`), text])))
+  return Promise.resolve(write(plainResponse(status, message)))
 }
 
 function writer(out: Writable): (bytes: Uint8Array) => void | Promise<void> {

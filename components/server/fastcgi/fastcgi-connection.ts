@@ -1,7 +1,9 @@
 import type { FetchHandler, Logger } from '../../../core/index.js'
-import { answer, type CgiOutput } from '../cgi/answer.js'
+import { failureLog, logProtocolError } from '../cgi/adapter-log.js'
+import { answerOnSocket, type CgiOutput } from '../cgi/answer.js'
 import { batchedWriter } from '../cgi/batched-writer.js'
 import { contentLength, paramValue } from '../cgi/cgi-request.js'
+import { plainResponse } from '../cgi/cgi-response.js'
 import { Hangup } from '../cgi/hangup.js'
 import { cgiRequest } from '../cgi/lazy-request.js'
 import { PushedBody } from '../cgi/pushed-body.js'
@@ -63,6 +65,7 @@ export class FastCgiConnection {
   readonly #handler: FetchHandler
   readonly #options: FastCgiConnectionOptions
   readonly #logger: Logger | undefined
+  readonly #log: (error: unknown, message: string) => void
   readonly #requests = new Map<number, Pending>()
   #pending: Buffer | undefined
   #closed = false
@@ -73,6 +76,7 @@ export class FastCgiConnection {
     this.#handler = handler
     this.#options = options
     this.#logger = logger
+    this.#log = failureLog('server/fastcgi', logger)
     const socket = connection.socket
     this.#send = batchedWriter(socket)
     socket.on('data', (chunk: Buffer) => this.#receive(chunk))
@@ -198,20 +202,12 @@ export class FastCgiConnection {
       },
       onGone: (listener) => request.hangup.on(listener),
     }
-    answer(this.#handler, fetchRequest, out, (error, message) => this.#log(error, message)).then(
-      () => this.#end(request),
-      (error: unknown) => {
-        this.#log(error, 'the response body failed after its head was sent; cutting the connection')
-        this.#connection.socket.destroy()
-      },
-    )
+    answerOnSocket(this.#handler, fetchRequest, out, this.#log, this.#connection.socket, () => this.#end(request))
   }
 
   /** Answer without calling the app (a limit or a malformed request). */
   #reply(request: Pending, status: number, message: string): void {
-    const text = Buffer.from(message)
-    const head = `Status: ${status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length}\r\n\r\n`
-    this.#write(encodeStream(RecordType.stdout, request.id, Buffer.concat([Buffer.from(head, 'latin1'), text])))
+    this.#write(encodeStream(RecordType.stdout, request.id, plainResponse(status, message)))
     this.#end(request)
   }
 
@@ -267,14 +263,8 @@ export class FastCgiConnection {
 
   #protocolError(what: string): void {
     const message = `server/fastcgi: the web server sent ${what}, which breaks the FastCGI protocol; the connection was closed. Is the web server speaking FastCGI to this port (fastcgi_pass, not proxy_pass or scgi_pass)?`
-    if (this.#logger) this.#logger.error({ code: 'DOVETAIL_ERR_SERVER_PROTOCOL' }, message)
-    else process.stderr.write(`dovetail/${message}\n`)
+    logProtocolError(this.#logger, message)
     this.#connection.socket.destroy()
     this.#closed = true
-  }
-
-  #log(error: unknown, message: string): void {
-    if (this.#logger) this.#logger.error({ err: error }, `server/fastcgi: ${message}`)
-    else process.stderr.write(`dovetail/server/fastcgi: ${message}: ${(error as Error)?.stack ?? error}\n`)
   }
 }

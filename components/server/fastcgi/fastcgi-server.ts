@@ -1,6 +1,6 @@
-import type { FetchHandler, ListeningServer, ListenOptions, Logger, Server } from '../../../core/index.js'
+import type { Logger } from '../../../core/index.js'
 import type { SocketServerOptions } from '../cgi/options.js'
-import { listenSockets } from '../cgi/socket-listener.js'
+import { SocketServer } from '../cgi/socket-server.js'
 import { FastCgiConnection } from './fastcgi-connection.js'
 
 /** Options of {@link FastCgiServer}; defaults in `socketServerOptions`. */
@@ -17,23 +17,8 @@ export type FastCgiServerOptions = SocketServerOptions
  * const listening = await server.listen(app.fetch, { port: 9000, host: '127.0.0.1' })
  * // nginx: location / { include fastcgi_params; fastcgi_pass 127.0.0.1:9000; }
  */
-export class FastCgiServer implements Server {
-  readonly #options: FastCgiServerOptions
-  readonly #logger: Logger | undefined
-
+export class FastCgiServer extends SocketServer {
   constructor(options: FastCgiServerOptions, logger?: Logger) {
-    this.#options = options
-    this.#logger = logger
-  }
-
-  listen(handler: FetchHandler, where: ListenOptions): Promise<ListeningServer> {
-    const o = this.#options
-    return listenSockets((connection) => new FastCgiConnection(connection, handler, o, this.#logger), where, {
-      scheme: 'fastcgi',
-      shutdownTimeout: o.shutdownTimeout,
-      idleTimeout: o.idleTimeout,
-      socketPath: o.socketPath,
-      socketMode: o.socketMode,
-    })
+    super('fastcgi', options, (connection, handler) => new FastCgiConnection(connection, handler, options, logger))
   }
 }

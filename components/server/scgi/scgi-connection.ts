@@ -1,7 +1,9 @@
 import type { FetchHandler, Logger } from '../../../core/index.js'
-import { answer } from '../cgi/answer.js'
+import { failureLog, logProtocolError } from '../cgi/adapter-log.js'
+import { answerOnSocket } from '../cgi/answer.js'
 import { batchedWriter } from '../cgi/batched-writer.js'
 import { type CgiParams, contentLength, paramEncoding, paramValue } from '../cgi/cgi-request.js'
+import { plainResponse } from '../cgi/cgi-response.js'
 import { Hangup } from '../cgi/hangup.js'
 import { cgiRequest } from '../cgi/lazy-request.js'
 import { PushedBody } from '../cgi/pushed-body.js'
@@ -27,6 +29,7 @@ export class ScgiConnection {
   readonly #handler: FetchHandler
   readonly #options: ScgiConnectionOptions
   readonly #logger: Logger | undefined
+  readonly #log: (error: unknown, message: string) => void
   #state: 'length' | 'headers' | 'body' | 'done' = 'length'
   #buffered: Buffer = Buffer.alloc(0)
   #headerLength = 0
@@ -41,6 +44,7 @@ export class ScgiConnection {
     this.#handler = handler
     this.#options = options
     this.#logger = logger
+    this.#log = failureLog('server/scgi', logger)
     const socket = connection.socket
     this.#send = batchedWriter(socket)
     socket.on('data', (chunk: Buffer) => this.#receive(chunk))
@@ -107,13 +111,7 @@ export class ScgiConnection {
     }
     const hangup = this.#hangup
     const out = { write: (bytes: Uint8Array) => this.#write(bytes), get gone() { return hangup.happened }, onGone: (listener: () => void) => hangup.on(listener) }
-    answer(this.#handler, request, out, (error, message) => this.#log(error, message)).then(
-      () => this.#finish(),
-      (error: unknown) => {
-        this.#log(error, 'the response body failed after its head was sent; cutting the connection')
-        this.#connection.socket.destroy()
-      },
-    )
+    answerOnSocket(this.#handler, request, out, this.#log, this.#connection.socket, () => this.#finish())
   }
 
   #bodyBytes(chunk: Buffer): void {
@@ -129,8 +127,7 @@ export class ScgiConnection {
   /** Answer without calling the app, then drop whatever the web server still sends. */
   #refuse(status: number, message: string): void {
     this.#state = 'done'
-    const text = Buffer.from(message)
-    void this.#write(Buffer.concat([Buffer.from(`Status: ${status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length}\r\n\r\n`), text]))
+    void this.#write(plainResponse(status, message))
     this.#finish()
   }
 
@@ -166,15 +163,9 @@ export class ScgiConnection {
 
   #protocolError(what: string): void {
     const message = `server/scgi: the web server sent ${what}, which breaks the SCGI protocol; the connection was closed. Is the web server speaking SCGI to this port (scgi_pass, not proxy_pass or fastcgi_pass)?`
-    if (this.#logger) this.#logger.error({ code: 'DOVETAIL_ERR_SERVER_PROTOCOL' }, message)
-    else process.stderr.write(`dovetail/${message}\n`)
+    logProtocolError(this.#logger, message)
     this.#state = 'done'
     this.#connection.socket.destroy()
-  }
-
-  #log(error: unknown, message: string): void {
-    if (this.#logger) this.#logger.error({ err: error }, `server/scgi: ${message}`)
-    else process.stderr.write(`dovetail/server/scgi: ${message}: ${(error as Error)?.stack ?? error}\n`)
   }
 }
 

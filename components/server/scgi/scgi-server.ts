@@ -1,6 +1,6 @@
-import type { FetchHandler, ListeningServer, ListenOptions, Logger, Server } from '../../../core/index.js'
+import type { Logger } from '../../../core/index.js'
 import type { SocketServerOptions } from '../cgi/options.js'
-import { listenSockets } from '../cgi/socket-listener.js'
+import { SocketServer } from '../cgi/socket-server.js'
 import { ScgiConnection } from './scgi-connection.js'
 
 /** Options of {@link ScgiServer}; defaults in `socketServerOptions`. */
@@ -16,23 +16,8 @@ export type ScgiServerOptions = SocketServerOptions
  * const listening = await server.listen(app.fetch, { port: 4000, host: '127.0.0.1' })
  * // nginx: location / { include scgi_params; scgi_pass 127.0.0.1:4000; }
  */
-export class ScgiServer implements Server {
-  readonly #options: ScgiServerOptions
-  readonly #logger: Logger | undefined
-
+export class ScgiServer extends SocketServer {
   constructor(options: ScgiServerOptions, logger?: Logger) {
-    this.#options = options
-    this.#logger = logger
-  }
-
-  listen(handler: FetchHandler, where: ListenOptions): Promise<ListeningServer> {
-    const o = this.#options
-    return listenSockets((connection) => new ScgiConnection(connection, handler, o, this.#logger), where, {
-      scheme: 'scgi',
-      shutdownTimeout: o.shutdownTimeout,
-      idleTimeout: o.idleTimeout,
-      socketPath: o.socketPath,
-      socketMode: o.socketMode,
-    })
+    super('scgi', options, (connection, handler) => new ScgiConnection(connection, handler, options, logger))
   }
 }
