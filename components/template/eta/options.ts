@@ -3,8 +3,7 @@ import { resolve } from 'node:path'
 import { z } from 'zod'
 
 // template/nunjucks builds its options from the engine-independent pieces here
-// (viewsOption, namesRecord, functionValue, extensionOption), so this file must
-// not import the eta package.
+// (viewsEngineShape and its parts), so this file must not import the eta package.
 
 const isDirectory = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false
 
@@ -60,6 +59,23 @@ export const functionValue = z.custom<(...args: any[]) => unknown>((value) => ty
 export const extensionOption = (fallback: string) =>
   z.string().regex(/^\.[\w.-]+$/, `extension must start with a dot, like '${fallback}'`).default(fallback)
 
+/**
+ * The options every views-based template component takes (views, cache,
+ * extension, helpers, filters, globals), with the engine's default extension
+ * and its rule for names.
+ *
+ * @example
+ * z.strictObject({ ...viewsEngineShape('.njk', badGlobalName), trimBlocks: z.boolean().default(false) })
+ */
+export const viewsEngineShape = (extension: string, badName: (name: string) => string | undefined) => ({
+  views: viewsOption,
+  cache: z.boolean().optional(),
+  extension: extensionOption(extension),
+  helpers: namesRecord(badName, functionValue).default({}),
+  filters: namesRecord(badName, functionValue).default({}),
+  globals: namesRecord(badName, z.unknown()).default({}),
+})
+
 /** What `eta(options)` accepts. */
 export interface EtaOptions {
   /** The views directory, or several searched in order (the first holding a template wins). Required. */
@@ -83,13 +99,6 @@ export interface EtaOptions {
  * @example
  * etaOptions.parse({ views: './views' }) // { views: ['/app/views'], extension: '.eta', helpers: {}, … }
  */
-export const etaOptions = z.strictObject({
-  views: viewsOption,
-  cache: z.boolean().optional(),
-  extension: extensionOption('.eta'),
-  helpers: namesRecord(badGlobalName, functionValue).default({}),
-  filters: namesRecord(badGlobalName, functionValue).default({}),
-  globals: namesRecord(badGlobalName, z.unknown()).default({}),
-}) satisfies z.ZodType<unknown, EtaOptions>
+export const etaOptions = z.strictObject(viewsEngineShape('.eta', badGlobalName)) satisfies z.ZodType<unknown, EtaOptions>
 
 export type EtaResolvedOptions = z.output<typeof etaOptions>

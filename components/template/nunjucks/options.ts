@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { extensionOption, functionValue, namesRecord, viewsOption } from '../eta/options.js'
+import { viewsEngineShape } from '../eta/options.js'
 
 const identifier = /^[A-Za-z_$][\w$]*$/
 
@@ -37,12 +37,7 @@ export interface NunjucksOptions {
  * nunjucksOptions.parse({ views: './views' }) // { views: ['/app/views'], extension: '.njk', helpers: {}, … }
  */
 export const nunjucksOptions = z.strictObject({
-  views: viewsOption,
-  cache: z.boolean().optional(),
-  extension: extensionOption('.njk'),
-  helpers: namesRecord(badGlobalName, functionValue).default({}),
-  filters: namesRecord(badGlobalName, functionValue).default({}),
-  globals: namesRecord(badGlobalName, z.unknown()).default({}),
+  ...viewsEngineShape('.njk', badGlobalName),
   trimBlocks: z.boolean().default(false),
   lstripBlocks: z.boolean().default(false),
 }) satisfies z.ZodType<unknown, NunjucksOptions>
