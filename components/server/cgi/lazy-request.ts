@@ -1,5 +1,6 @@
 import { setClientAddress } from '../../../core/index.js'
 import { type CgiParams, cgiUrl, splitParams } from './cgi-request.js'
+import { delegateToRequest } from './request-delegation.js'
 
 export interface CgiRequestInit {
   /** The request body, or null when there is none (ignored for GET and HEAD). */
@@ -78,34 +79,7 @@ function materialize(lazy: LazyCgiRequest): Request {
   return lazy[real]
 }
 
-// Every other member of Request (body, signal, json(), clone(), …) is answered by the real one.
-for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(Request.prototype))) {
-  if (name === 'constructor' || name in LazyCgiRequest.prototype) continue
-  if (descriptor.get) {
-    Object.defineProperty(LazyCgiRequest.prototype, name, {
-      get(this: LazyCgiRequest) {
-        return Reflect.get(materialize(this), name)
-      },
-    })
-  } else if (typeof descriptor.value === 'function') {
-    Object.defineProperty(LazyCgiRequest.prototype, name, {
-      value(this: LazyCgiRequest, ...args: unknown[]) {
-        return (descriptor.value as (...a: unknown[]) => unknown).apply(materialize(this), args)
-      },
-    })
-  }
-}
-// `new Request(input)` and `fetch(input)` read undici's internal state from
-// symbol-keyed fields of `input`; answer those from the real one too, so a
-// lazy request can be copied or forwarded like any other.
-for (const key of Object.getOwnPropertySymbols(new Request('http://localhost/'))) {
-  Object.defineProperty(LazyCgiRequest.prototype, key, {
-    get(this: LazyCgiRequest) {
-      return Reflect.get(materialize(this), key)
-    },
-  })
-}
-Object.setPrototypeOf(LazyCgiRequest.prototype, Request.prototype)
+delegateToRequest(LazyCgiRequest.prototype, materialize)
 
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { bodyStream } from './body-stream.js'
 import { clientAddressKey } from '../../../core/index.js'
+import { delegateToRequest } from '../cgi/request-delegation.js'
 
 /**
  * A `Request` built only as far as it is read.
@@ -71,34 +72,7 @@ function materialize(lazy: LazyRequest): Request {
   return lazy[real]
 }
 
-// Every other member of Request (body, signal, json(), clone(), …) is answered by the real one.
-for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(Request.prototype))) {
-  if (name === 'constructor' || name in LazyRequest.prototype) continue
-  if (descriptor.get) {
-    Object.defineProperty(LazyRequest.prototype, name, {
-      get(this: LazyRequest) {
-        return Reflect.get(materialize(this), name)
-      },
-    })
-  } else if (typeof descriptor.value === 'function') {
-    Object.defineProperty(LazyRequest.prototype, name, {
-      value(this: LazyRequest, ...args: unknown[]) {
-        return (descriptor.value as Function).apply(materialize(this), args)
-      },
-    })
-  }
-}
-// `new Request(input)` and `fetch(input)` read undici's internal state from
-// symbol-keyed fields of `input` (Node 20's undici); answer those from the real
-// one too, so a lazy request can be copied or proxied like any other.
-for (const key of Object.getOwnPropertySymbols(new Request('http://localhost/'))) {
-  Object.defineProperty(LazyRequest.prototype, key, {
-    get(this: LazyRequest) {
-      return Reflect.get(materialize(this), key)
-    },
-  })
-}
-Object.setPrototypeOf(LazyRequest.prototype, Request.prototype)
+delegateToRequest(LazyRequest.prototype, materialize)
 
 export function lazyRequest(req: IncomingMessage, res: ServerResponse, url: string): Request {
   return new LazyRequest(req, res, url) as unknown as Request
