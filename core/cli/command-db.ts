@@ -18,7 +18,7 @@ Run a database command with the config's orm component: the app is built from
 --config, the command runs on its database, and the app is closed. Everything
 after "db" is handed to the orm/mikro-orm component's command line:`
 
-type DbCli = (argv: readonly string[], io: CliIo) => Promise<number>
+type DbCli = (argv: readonly string[], io: CliIo & { program?: string }) => Promise<number>
 
 /**
  * `dovetail db …`: the orm component's command line, called as a function.
@@ -32,12 +32,12 @@ export async function dbCommand(args: readonly string[], io: CliIo): Promise<num
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     io.out(dbUsage)
     io.out('')
-    return runDbCli(['--help'], io)
+    return runDbCli(['--help'], { ...io, program: 'dovetail db' })
   }
   // Only --config matters here (a TypeScript config needs its loader first); the rest is the component's to parse.
   const { values } = parseArgs({ args: [...args], options: { config: { type: 'string', short: 'c' } }, strict: false, allowPositionals: true })
   if (typeof values.config === 'string') await prepareTypeScript(resolve(io.cwd ?? process.cwd(), values.config))
-  return runDbCli(args, io)
+  return runDbCli(args, { ...io, program: 'dovetail db' })
 }
 
 async function loadDbCli(): Promise<DbCli> {

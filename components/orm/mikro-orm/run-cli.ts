@@ -9,9 +9,11 @@ export interface DbCliIo {
   err(line: string): void
   /** The directory `--config` is relative to. @default process.cwd() */
   cwd?: string
+  /** How the usage text names the program. @default 'tsx components/orm/mikro-orm/cli.ts' */
+  program?: string
 }
 
-const usage = `Usage: tsx components/orm/mikro-orm/cli.ts <command> --config <module> [flags]
+const usageOf = (program: string) => `Usage: ${program} <command> --config <module> [flags]
 
 Commands:
   migrate                 run every pending migration
@@ -25,6 +27,8 @@ Commands:
 --config names a module whose default (or 'config') export is a Dovetail
 config, an app, or a function returning either; its orm component is used.
 DATABASE_URL applies as it does to the app.`
+
+const defaultProgram = 'tsx components/orm/mikro-orm/cli.ts'
 
 interface Parsed {
   command: string
@@ -52,11 +56,11 @@ export async function runDbCli(argv: readonly string[], io: DbCliIo = consoleIo)
   } catch (error) {
     io.err((error as Error).message)
     io.err('')
-    io.err(usage)
+    io.err(usageOf(io.program ?? defaultProgram))
     return 2
   }
   if (parsed.command === 'help') {
-    io.out(usage)
+    io.out(usageOf(io.program ?? defaultProgram))
     return 0
   }
   let app: App | undefined
