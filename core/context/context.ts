@@ -42,6 +42,7 @@ export class Context {
   readonly #kernel: ContextKernel
   #path: string | undefined
   #query: Record<string, string> | undefined
+  #searchParams: URLSearchParams | undefined
   #scope: ScopeHolder | undefined
 
   constructor(
@@ -75,12 +76,20 @@ export class Context {
 
   /** Query parameters (first value of each); see `searchParams` for repeated keys. */
   get query(): Record<string, string> {
-    this.#query ??= Object.fromEntries(this.searchParams)
+    if (this.#query === undefined) {
+      // The first value of a repeated key (fromEntries alone would keep the last); fromEntries
+      // defines properties, so a `__proto__` key is an entry and never a prototype change.
+      const first = new Map<string, string>()
+      for (const [key, value] of this.searchParams) if (!first.has(key)) first.set(key, value)
+      this.#query = Object.fromEntries(first)
+    }
     return this.#query
   }
 
+  /** All query parameters, repeated keys included (`searchParams.getAll('tag')`). */
   get searchParams(): URLSearchParams {
-    return new URLSearchParams(queryOf(this.request.url))
+    this.#searchParams ??= new URLSearchParams(queryOf(this.request.url))
+    return this.#searchParams
   }
 
   /**
