@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http'
 import { connect, type Socket } from 'node:net'
 
 /** What came back on a raw socket: the status line's code, headers (lower-case, repeated ones joined by '\n'), body. */
@@ -75,4 +76,31 @@ export function gate<T = void>(): { promise: Promise<T>; open: (value: T) => voi
   let open!: (value: T) => void
   const promise = new Promise<T>((resolve) => (open = resolve))
   return { promise, open }
+}
+
+/**
+ * POST `total` bytes in 16 KiB chunks of `fill` with backpressure, through node:http (chunked unless
+ * `headers` declare a content-length); resolve with the status and body of the answer.
+ */
+export function pushBody(url: string, total: number, headers: Record<string, string> = {}, fill = 0x61): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers })
+    req.on('response', (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (text += c))
+      res.on('end', () => resolve({ status: res.statusCode!, body: text }))
+    })
+    req.on('error', reject)
+    const chunk = Buffer.alloc(16 * 1024, fill)
+    let sent = 0
+    const pump = () => {
+      while (sent < total) {
+        sent += chunk.byteLength
+        if (!req.write(chunk)) return void req.once('drain', pump)
+      }
+      req.end()
+    }
+    pump()
+  })
 }

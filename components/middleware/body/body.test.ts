@@ -1,10 +1,10 @@
-import { request as httpRequest } from 'node:http'
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type App, createApp, type Context, defineConfig, DovetailError, type Routes } from 'dovetail'
 import body, { type BodyOptions, readBody, readForm, readJson } from 'dovetail/components/middleware/body'
+import { pushBody } from '../../../test/support/raw-http.js'
 import { multipart, postStream, streamed } from './test-helpers.js'
 
 let uploads: string
@@ -188,31 +188,9 @@ describe('body: size limits', () => {
   it('delivers the 413 to a real client over node:http, for a declared and for a chunked body', async () => {
     const a = await start({ limits: { body: 1024 } })
     const server = await a.listen({ port: 0 })
+    const total = 512 * 1024
     const send = (chunked: boolean) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const total = 512 * 1024
-        const req = httpRequest(`${server.url}/json`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(chunked ? {} : { 'content-length': String(total) }) },
-        })
-        req.on('response', (res) => {
-          let text = ''
-          res.setEncoding('utf8')
-          res.on('data', (c: string) => (text += c))
-          res.on('end', () => resolve({ status: res.statusCode!, body: text }))
-        })
-        req.on('error', reject)
-        const chunk = Buffer.alloc(16 * 1024, 0x20)
-        let sent = 0
-        const pump = () => {
-          while (sent < total) {
-            sent += chunk.byteLength
-            if (!req.write(chunk)) return void req.once('drain', pump)
-          }
-          req.end()
-        }
-        pump()
-      })
+      pushBody(`${server.url}/json`, total, { 'content-type': 'application/json', ...(chunked ? {} : { 'content-length': String(total) }) }, 0x20)
     for (const chunked of [false, true]) {
       // Twice each, so the second request also shows the keep-alive connection survived.
       for (const round of [1, 2]) {

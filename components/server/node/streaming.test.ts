@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { get, request } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type App, createApp, type DovetailConfig } from 'dovetail'
-import { gate } from '../../../test/support/raw-http.js'
+import { gate, pushBody } from '../../../test/support/raw-http.js'
 
 const encoder = new TextEncoder()
 const bytes = (s: string) => encoder.encode(s)
@@ -144,30 +144,6 @@ describe('server/node: request bodies', () => {
     req.end()
   })
 })
-
-/** POST `total` bytes in 16 KiB chunks with backpressure; resolve with the status and body of the answer. */
-function pushBody(url: string, total: number, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers })
-    req.on('response', (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (text += c))
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }))
-    })
-    req.on('error', reject)
-    const chunk = Buffer.alloc(16 * 1024, 0x61)
-    let sent = 0
-    const pump = () => {
-      while (sent < total) {
-        sent += chunk.byteLength
-        if (!req.write(chunk)) return void req.once('drain', pump)
-      }
-      req.end()
-    }
-    pump()
-  })
-}
 
 describe('server/node: answering before the body is read', () => {
   const refuse = (r: Parameters<NonNullable<DovetailConfig['routes']>>[0]) => {

@@ -1,40 +1,27 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { binaryAvailable } from '../../../test/support/binaries.js'
+import { killExamples, startExample } from '../../../test/support/example-process.js'
 import { deploymentSnippet, type FrontServer, startLighttpd, startNginx } from '../../../test/support/front-servers.js'
 
 // The entries and config files of docs/deployment.md, run as they are: each entry as its own
 // process, each web server with the documented config (only addresses and paths replaced).
 const root = fileURLToPath(new URL('../../../', import.meta.url))
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
 const hasNginx = binaryAvailable('nginx')
 const hasLighttpd = binaryAvailable('lighttpd')
 
-const running: ChildProcess[] = []
 const servers: FrontServer[] = []
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.stop()
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
+  killExamples()
 })
 
 /** Start an entry on a free port; resolve with its port once it says it listens. */
-function start(script: string): Promise<{ port: number; child: ChildProcess; exited: Promise<number | null> }> {
-  const child = spawn(tsx, [`docs/examples/deployment/${script}`], { cwd: root, env: { ...process.env, PORT: '0', NODE_ENV: 'production' } })
-  running.push(child)
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  return new Promise((resolve, reject) => {
-    let output = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk
-      const port = /listening on \w+:\/\/[\d.]+:(\d+)/.exec(output)?.[1]
-      if (port) resolve({ port: Number(port), child, exited })
-    })
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk))
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before listening:\n${output}`)))
-  })
+async function start(script: string) {
+  const { listening, child, exited } = await startExample(`docs/examples/deployment/${script}`, /listening on \w+:\/\/[\d.]+:(\d+)/)
+  return { port: Number(listening), child, exited }
 }
 
 async function checkApp(url: string): Promise<void> {

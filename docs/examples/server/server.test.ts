@@ -1,33 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createApp } from 'dovetail'
 import { createTestClient } from 'dovetail/testing'
+import { killExamples, startExample } from '../../../test/support/example-process.js'
 import { config } from './app.js'
 
-const root = fileURLToPath(new URL('../../../', import.meta.url))
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
-const running: ChildProcess[] = []
-
-afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
-})
+afterEach(killExamples)
 
 /** Start an example script on a free port; resolve with its URL once it says it listens. */
-function start(script: string): Promise<{ url: string; child: ChildProcess; exited: Promise<number | null> }> {
-  const child = spawn(tsx, [`docs/examples/server/${script}`], { cwd: root, env: { ...process.env, PORT: '0', NODE_ENV: 'production' } })
-  running.push(child)
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  return new Promise((resolve, reject) => {
-    let output = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1]
-      if (url) resolve({ url, child, exited })
-    })
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk))
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before listening:\n${output}`)))
-  })
+async function start(script: string) {
+  const { listening, child, exited } = await startExample(`docs/examples/server/${script}`, /listening on (http:\/\/\S+)/)
+  return { url: listening, child, exited }
 }
 
 async function readLines(res: Response): Promise<string[]> {
