@@ -7,11 +7,11 @@ export default defineConfig({
   resolve: {
     // The package's own name resolves to its sources, as tsconfig paths do for tsc and tsx.
     alias: [
-      { find: /^dovetail$/, replacement: here('./core/index.ts') },
-      { find: /^dovetail\/testing$/, replacement: here('./core/testing/index.ts') },
-      { find: /^dovetail\/testing\/conformance$/, replacement: here('./core/testing/conformance/index.ts') },
-      { find: /^dovetail\/components\/(.+)$/, replacement: here('./components/$1/index.ts') },
-      { find: /^dovetail\/presets\/(.+)$/, replacement: here('./presets/$1/index.ts') },
+      { find: /^dovetailjs$/, replacement: here('./core/index.ts') },
+      { find: /^dovetailjs\/testing$/, replacement: here('./core/testing/index.ts') },
+      { find: /^dovetailjs\/testing\/conformance$/, replacement: here('./core/testing/conformance/index.ts') },
+      { find: /^dovetailjs\/components\/(.+)$/, replacement: here('./components/$1/index.ts') },
+      { find: /^dovetailjs\/presets\/(.+)$/, replacement: here('./presets/$1/index.ts') },
     ],
   },
   test: {

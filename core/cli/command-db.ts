@@ -10,7 +10,7 @@ import type { CliIo } from './io.js'
  * that runs the command line as soon as it is imported; `runDbCli` is the
  * same thing as a function, exported from the component's index.)
  */
-export const dbCliModule = 'dovetail/components/orm/mikro-orm'
+export const dbCliModule = 'dovetailjs/components/orm/mikro-orm'
 
 export const dbUsage = `Usage: dovetail db <command> --config <module> [flags]
 

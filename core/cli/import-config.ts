@@ -27,7 +27,7 @@ export async function prepareTypeScript(file: string): Promise<void> {
   } catch (error) {
     throw new Error(
       `${file} is TypeScript, which Node ${process.versions.node} cannot import without a loader, and tsx is not installed. ` +
-        `Install it (npm install --save-dev tsx) or run the command through it (npx tsx node_modules/dovetail/dist/core/cli/bin.js …).`,
+        `Install it (npm install --save-dev tsx) or run the command through it (npx tsx node_modules/dovetailjs/dist/core/cli/bin.js …).`,
       { cause: error },
     )
   }

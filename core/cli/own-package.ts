@@ -24,7 +24,7 @@ export function ownPackage(): OwnPackage {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (;;) {
     const manifest = readManifest(join(dir, 'package.json'))
-    if (manifest?.name === 'dovetail') {
+    if (manifest?.name === 'dovetailjs') {
       cached = {
         version: String(manifest.version),
         peerDependencies: (manifest.peerDependencies ?? {}) as Record<string, string>,

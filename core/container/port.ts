@@ -5,7 +5,7 @@ import type { Lifetime } from './lifetime.js'
  * plus disposal. The core's {@link Container} sits in front of it and owns the
  * semantics every adapter must share (lookup, lifetimes checks, captive
  * dependencies, cycles, error paths), so adapters stay small, and the
- * conformance suite (`runContainerConformance` from `dovetail/testing`) holds
+ * conformance suite (`runContainerConformance` from `dovetailjs/testing`) holds
  * them to one behaviour.
  *
  * Keys are strings the core hands out, one per registration.

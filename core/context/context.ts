@@ -135,7 +135,7 @@ export class Context {
     if (this.#kernel.container.lifetimeOf(TemplateEngine) === undefined) {
       throw new DovetailError(
         'DOVETAIL_ERR_TEMPLATE_NO_ENGINE',
-        `ctx.render('${name}') needs a component in the template slot, and none is configured. Set components.template in the config, e.g. components: { template: eta({ views: './views' }) } from 'dovetail/components/template/eta', or nunjucks.`,
+        `ctx.render('${name}') needs a component in the template slot, and none is configured. Set components.template in the config, e.g. components: { template: eta({ views: './views' }) } from 'dovetailjs/components/template/eta', or nunjucks.`,
       )
     }
     const extra = this.state.templateGlobals

@@ -8,7 +8,7 @@ import { token } from '../container/token.js'
  *
  * Everything else a handler does with it (find, persist, query builders) is
  * the ORM's own API, reached through the implementation's typed token (for
- * MikroORM, `Em` from `dovetail/components/orm/mikro-orm`).
+ * MikroORM, `Em` from `dovetailjs/components/orm/mikro-orm`).
  */
 export interface UnitOfWork {
   /** Write the pending changes (inside the open transaction, if there is one). */

@@ -23,7 +23,7 @@ export type RouteMatch =
 
 /**
  * The router slot's contract (version 1). Implementations must pass
- * `runRouterConformance` from `dovetail/testing/conformance`.
+ * `runRouterConformance` from `dovetailjs/testing/conformance`.
  *
  * - `match` answers every method a route has, HEAD where GET is routed, and
  *   lists allowed methods for a path that exists under other methods.

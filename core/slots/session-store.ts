@@ -24,7 +24,7 @@ export interface SessionRecord {
 /**
  * The session-store slot's contract (version 1): where sessions live between
  * requests. Implementations must pass `runSessionStoreConformance` from
- * `dovetail/testing`.
+ * `dovetailjs/testing`.
  *
  * - `get(id)` returns what the last `set` stored under `id`, or `undefined`
  *   for an unknown, destroyed or expired id. It never throws for a bad id.
@@ -58,7 +58,7 @@ export interface SessionStore {
  * `session-store` slot.
  *
  * @example
- * import { memoryStore } from 'dovetail/components/session-store/memory'
+ * import { memoryStore } from 'dovetailjs/components/session-store/memory'
  * defineConfig({ components: { 'session-store': memoryStore(), middleware: [session({ secrets })] } })
  */
 export const SessionStore = token<SessionStore>('SessionStore')

@@ -18,7 +18,7 @@ export interface RenderOptions {
 
 /**
  * The template slot's contract (version 1). Implementations must pass
- * `runTemplateConformance` from `dovetail/testing/conformance`.
+ * `runTemplateConformance` from `dovetailjs/testing/conformance`.
  *
  * - `name` is a path below one of the component's views directories, without
  *   the engine's file extension (`'pages/home'`). The directories are searched

@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { createApp, Orm, type DovetailConfig } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import { pinoLogger } from 'dovetail/components/logger/pino'
-import { readJson } from 'dovetail/components/middleware/body'
-import { cors } from 'dovetail/components/middleware/cors'
-import { mikroOrm } from 'dovetail/components/orm/mikro-orm'
+import { createApp, Orm, type DovetailConfig } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import { pinoLogger } from 'dovetailjs/components/logger/pino'
+import { readJson } from 'dovetailjs/components/middleware/body'
+import { cors } from 'dovetailjs/components/middleware/cors'
+import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 
 const browser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
 

@@ -23,7 +23,7 @@ import { eta } from '../../components/template/eta/index.js'
  * for `auth` a `UserLoader` (how the id in the session becomes a user):
  *
  * @example
- * import { sessionMiddleware } from 'dovetail/components/middleware/session'
+ * import { sessionMiddleware } from 'dovetailjs/components/middleware/session'
  * defineConfig({
  *   preset: 'fullstack',
  *   components: {

@@ -42,7 +42,7 @@ export async function compileBench(): Promise<CompiledBench> {
     }
     process.stderr.write(`warning: type errors while compiling the benchmark; measuring the emitted JavaScript anyway. ${report}\n`)
   }
-  // The package's own name resolves through its exports (`dovetail` -> dist/core/index.js),
+  // The package's own name resolves through its exports (`dovetailjs` -> dist/core/index.js),
   // as it does for an installed copy; dependencies come from the repo's node_modules.
   copyFileSync(join(repoRoot, 'package.json'), join(dir, 'package.json'))
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir')

@@ -1,6 +1,6 @@
-import { AwilixAdapter } from 'dovetail/components/container/awilix'
-import { InversifyAdapter } from 'dovetail/components/container/inversify'
-import { runContainerConformance } from 'dovetail/testing/conformance'
+import { AwilixAdapter } from 'dovetailjs/components/container/awilix'
+import { InversifyAdapter } from 'dovetailjs/components/container/inversify'
+import { runContainerConformance } from 'dovetailjs/testing/conformance'
 
 runContainerConformance({ name: 'container/awilix', createAdapter: () => new AwilixAdapter() })
 runContainerConformance({ name: 'container/inversify', createAdapter: () => new InversifyAdapter() })

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll } from 'vitest'
-import { mikroOrm } from 'dovetail/components/orm/mikro-orm'
-import { runOrmConformance } from 'dovetail/testing/conformance'
+import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
+import { runOrmConformance } from 'dovetailjs/testing/conformance'
 import { services, serviceAvailable } from '../support/services.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dovetail-orm-conformance-'))

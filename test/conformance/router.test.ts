@@ -1,5 +1,5 @@
-import { runRouterConformance } from 'dovetail/testing/conformance'
-import { RadixRouter } from 'dovetail/components/router/radix'
+import { runRouterConformance } from 'dovetailjs/testing/conformance'
+import { RadixRouter } from 'dovetailjs/components/router/radix'
 
 runRouterConformance({ name: 'router/radix', createRouter: () => new RadixRouter() })
 runRouterConformance({

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { runSessionStoreConformance } from 'dovetail/testing/conformance'
-import { CookieSessionStore } from 'dovetail/components/session-store/cookie'
-import { MemorySessionStore } from 'dovetail/components/session-store/memory'
-import { RedisSessionStore } from 'dovetail/components/session-store/redis'
+import { runSessionStoreConformance } from 'dovetailjs/testing/conformance'
+import { CookieSessionStore } from 'dovetailjs/components/session-store/cookie'
+import { MemorySessionStore } from 'dovetailjs/components/session-store/memory'
+import { RedisSessionStore } from 'dovetailjs/components/session-store/redis'
 import { services, serviceAvailable } from '../support/services.js'
 
 const secret = 'conformance-secret-0123456789-abcdefghij'

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
-import { runTemplateConformance } from 'dovetail/testing/conformance'
-import { eta } from 'dovetail/components/template/eta'
-import { nunjucks } from 'dovetail/components/template/nunjucks'
+import { runTemplateConformance } from 'dovetailjs/testing/conformance'
+import { eta } from 'dovetailjs/components/template/eta'
+import { nunjucks } from 'dovetailjs/components/template/nunjucks'
 
 const fixtures = (engine: string) => fileURLToPath(new URL(`./templates/${engine}`, import.meta.url))
 

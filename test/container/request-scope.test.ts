@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { type AdapterScope, type ContainerAdapter, createApp, defineComponent, type DovetailConfig, Logger, token } from 'dovetail'
-import { AwilixAdapter } from 'dovetail/components/container/awilix'
-import { InversifyAdapter } from 'dovetail/components/container/inversify'
-import { createTestClient } from 'dovetail/testing'
+import { type AdapterScope, type ContainerAdapter, createApp, defineComponent, type DovetailConfig, Logger, token } from 'dovetailjs'
+import { AwilixAdapter } from 'dovetailjs/components/container/awilix'
+import { InversifyAdapter } from 'dovetailjs/components/container/inversify'
+import { createTestClient } from 'dovetailjs/testing'
 
 /** One per request: a number, and whether its request is over. */
 class Unit {

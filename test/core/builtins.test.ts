@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { slotContracts } from 'dovetail'
+import { slotContracts } from 'dovetailjs'
 import { builtinComponents, builtinPresets } from '../../core/config/builtins.js'
 import { loadComponent } from '../../core/config/load-component.js'
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { createApp, defineComponent, defineConfig, definePreset, DovetailError, type ErrorCode } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import radix from 'dovetail/components/router/radix'
+import { createApp, defineComponent, defineConfig, definePreset, DovetailError, type ErrorCode } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import radix from 'dovetailjs/components/router/radix'
 
 async function bootError(config: Parameters<typeof createApp>[0]): Promise<DovetailError> {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createApp } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
+import { createApp } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
 
 describe('ctx.query and ctx.searchParams', () => {
   it('query holds the first value of a repeated key; searchParams keeps them all', async () => {

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { createApp, DovetailError, defineConfig, type Context } from 'dovetail'
-import { eta } from 'dovetail/components/template/eta'
-import { createTestClient } from 'dovetail/testing'
+import { createApp, DovetailError, defineConfig, type Context } from 'dovetailjs'
+import { eta } from 'dovetailjs/components/template/eta'
+import { createTestClient } from 'dovetailjs/testing'
 
 const views = fileURLToPath(new URL('../conformance/templates/eta', import.meta.url))
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { editHeaders, lightResponse } from 'dovetail'
+import { editHeaders, lightResponse } from 'dovetailjs'
 
 describe('editHeaders', () => {
   it('edits writable headers in place', async () => {

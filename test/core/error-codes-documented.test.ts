@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { errorCodes } from 'dovetail'
+import { errorCodes } from 'dovetailjs'
 
 describe('error codes', () => {
   const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8')

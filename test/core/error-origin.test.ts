@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, defineComponent, errorOrigin, ErrorRenderer, lightResponse } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import { pinoLogger } from 'dovetail/components/logger/pino'
+import { createApp, defineComponent, errorOrigin, ErrorRenderer, lightResponse } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import { pinoLogger } from 'dovetailjs/components/logger/pino'
 
 /** A middleware component that throws on the way in when the path asks it to, or after next() on /late. */
 const thrower = (name: string) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, defineComponent, DovetailError, type Middleware, token } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
+import { createApp, defineComponent, DovetailError, type Middleware, token } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
 
 /** Middleware components that record the order they run in, into a shared list. */
 const tracer = (name: string, log: string[]) =>

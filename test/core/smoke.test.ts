@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, defineConfig } from 'dovetail'
+import { createApp, defineConfig } from 'dovetailjs'
 
 describe('smoke', () => {
   it('answers a route', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, defineConfig, type DovetailConfig, token } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
+import { createApp, defineConfig, type DovetailConfig, token } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
 
 /** A singleton counting requests, and a scoped greeter built per request from it. */
 class Counter {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type App, createApp, HttpError, Logger } from 'dovetail'
+import { type App, createApp, HttpError, Logger } from 'dovetailjs'
 import { recordingLogger } from '../support/recording-logger.js'
 
 /**

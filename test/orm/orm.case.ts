@@ -1,10 +1,10 @@
 import { defineEntity } from '@mikro-orm/core'
 import { Migration } from '@mikro-orm/migrations'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type App, createApp, Db, defineConfig, DovetailError, Logger, Orm } from 'dovetail'
-import { transaction } from 'dovetail/components/middleware/transaction'
-import { Em, mikroOrm, MikroOrm } from 'dovetail/components/orm/mikro-orm'
-import { createTestClient, type TestClient } from 'dovetail/testing'
+import { type App, createApp, Db, defineConfig, DovetailError, Logger, Orm } from 'dovetailjs'
+import { transaction } from 'dovetailjs/components/middleware/transaction'
+import { Em, mikroOrm, MikroOrm } from 'dovetailjs/components/orm/mikro-orm'
+import { createTestClient, type TestClient } from 'dovetailjs/testing'
 import { recordingLogger } from '../support/recording-logger.js'
 
 /**

@@ -35,8 +35,8 @@ const npm = async (args: string[], cwd: string): Promise<string> => {
   }
 }
 
-const appSource = `import { createApp, defineConfig, defineComponent } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
+const appSource = `import { createApp, defineConfig, defineComponent } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
 const stamp = defineComponent({ name: 'stamp', slot: 'middleware', api: 1,
   middleware: () => async (ctx, next) => { const res = await next(); res.headers.set('x-stamp', 'from-the-tarball'); return res } })
 const app = await createApp(defineConfig({ components: { middleware: [stamp()] },
@@ -47,9 +47,9 @@ const server = await app.listen({ port: 0 })
 console.log(server.url)
 `
 
-const subpathSource = `import { RadixRouter } from 'dovetail/components/router/radix'
-import awilix from 'dovetail/components/container/awilix'
-import minimal from 'dovetail/presets/minimal'
+const subpathSource = `import { RadixRouter } from 'dovetailjs/components/router/radix'
+import awilix from 'dovetailjs/components/container/awilix'
+import minimal from 'dovetailjs/presets/minimal'
 const router = new RadixRouter()
 router.add({ methods: ['GET'], path: '/p/:id', handler: () => new Response('x') })
 const match = router.match('GET', '/p/7')
@@ -57,9 +57,9 @@ console.log(JSON.stringify({ kind: match.kind, id: match.params?.id, preset: min
 `
 
 // Types as a TypeScript user sees them, through the "types" conditions of the exports map.
-const typesSource = `import { createApp, defineConfig, type App, type Context } from 'dovetail'
-import { createTestClient, type TestClient } from 'dovetail/testing'
-import { RadixRouter } from 'dovetail/components/router/radix'
+const typesSource = `import { createApp, defineConfig, type App, type Context } from 'dovetailjs'
+import { createTestClient, type TestClient } from 'dovetailjs/testing'
+import { RadixRouter } from 'dovetailjs/components/router/radix'
 const app: App = await createApp(defineConfig({ routes(r) { r.get('/', (ctx: Context) => ctx.text('hi')) } }))
 const client: TestClient = createTestClient(app)
 const status: number = (await client.get('/')).status

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { type Context, createApp, DovetailError, token } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
+import { type Context, createApp, DovetailError, token } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
 
 interface Greeting {
   word: string

@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { createApp } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import radix from 'dovetail/components/router/radix'
+import { createApp } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import radix from 'dovetailjs/components/router/radix'
 
 describe('r.group', () => {
   it('prefixes every route of the group, nested groups included', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, defineConfig, HttpError, Logger } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
+import { createApp, defineConfig, HttpError, Logger } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
 import { recordingLogger } from '../support/recording-logger.js'
 
 const routes = defineConfig({

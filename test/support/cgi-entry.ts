@@ -1,8 +1,8 @@
 // The CGI program of the lighttpd tests (components/server/cgi/lighttpd.test.ts): the routes every
 // adapter is checked with, served by the cgi component, one process per request.
 import { existsSync } from 'node:fs'
-import { createApp } from 'dovetail'
-import cgi from 'dovetail/components/server/cgi'
+import { createApp } from 'dovetailjs'
+import cgi from 'dovetailjs/components/server/cgi'
 import { gatewayRoutes } from './gateway-app.js'
 
 // The test creates this file once it has seen the first chunk of /stream (the app runs in another process).

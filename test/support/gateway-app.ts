@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { clientAddress, type DovetailConfig } from 'dovetail'
+import { clientAddress, type DovetailConfig } from 'dovetailjs'
 
 const encoder = new TextEncoder()
 

@@ -1,4 +1,4 @@
-import type { Logger } from 'dovetail'
+import type { Logger } from 'dovetailjs'
 
 /** A logger that keeps what it is given, so tests stay quiet and can check what was logged. */
 export function recordingLogger(): Logger & { errors: unknown[][] } {

@@ -5,7 +5,7 @@ import { AwilixAdapter } from './awilix-container.js'
  * The default container: the core's container port on awilix.
  *
  * @example
- * import awilix from 'dovetail/components/container/awilix'
+ * import awilix from 'dovetailjs/components/container/awilix'
  * defineConfig({ components: { container: awilix() } })   // same as container: 'awilix'
  */
 export const awilix = defineComponent({

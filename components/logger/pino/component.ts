@@ -33,7 +33,7 @@ export const pinoOptions = z.strictObject({
  * standard-stream destination that is flushed and closed at `app.close()`.
  *
  * @example
- * import { pinoLogger } from 'dovetail/components/logger/pino'
+ * import { pinoLogger } from 'dovetailjs/components/logger/pino'
  * defineConfig({ components: { logger: pinoLogger({ level: 'info', redact: ['req.headers.cookie'], destination: 'logs/app.log' }) } })
  * // or by name, with the defaults: components: { logger: 'pino' }
  */

@@ -6,9 +6,9 @@ import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createApp, DovetailError, Logger, type DovetailConfig } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import { pinoLogger } from 'dovetail/components/logger/pino'
+import { createApp, DovetailError, Logger, type DovetailConfig } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import { pinoLogger } from 'dovetailjs/components/logger/pino'
 
 const dirs: string[] = []
 const tempFile = (name: string) => {

@@ -52,7 +52,7 @@ export function runtimeOf(ctx: Context, helper: string): Runtime {
     throw new DovetailError(
       'DOVETAIL_ERR_AUTH_NO_MIDDLEWARE',
       `${helper} was used for ${ctx.request.method} ${ctx.path}, but the auth middleware did not handle this request. ` +
-        "Add auth({ loadUser }) from 'dovetail/components/middleware/auth' to components.middleware, after the session middleware.",
+        "Add auth({ loadUser }) from 'dovetailjs/components/middleware/auth' to components.middleware, after the session middleware.",
     )
   }
   return runtime

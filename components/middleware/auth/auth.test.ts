@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createApp, defineConfig, DovetailError, Logger, SessionStore, type Context } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
+import { createApp, defineConfig, DovetailError, Logger, SessionStore, type Context } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
 import {
   attemptLogin,
   auth,
@@ -16,10 +16,10 @@ import {
   verifyPassword,
   type AuthOptions,
   type AuthUser,
-} from 'dovetail/components/middleware/auth'
-import { session, sessionMiddleware } from 'dovetail/components/middleware/session'
-import { memoryStore } from 'dovetail/components/session-store/memory'
-import { redisStore, type RedisSessionStore } from 'dovetail/components/session-store/redis'
+} from 'dovetailjs/components/middleware/auth'
+import { session, sessionMiddleware } from 'dovetailjs/components/middleware/session'
+import { memoryStore } from 'dovetailjs/components/session-store/memory'
+import { redisStore, type RedisSessionStore } from 'dovetailjs/components/session-store/redis'
 import { services, serviceAvailable } from '../../../test/support/services.js'
 
 const secrets = ['auth-test-secret-0123456789-0123456789-abc']

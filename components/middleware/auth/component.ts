@@ -56,7 +56,7 @@ const settingsOf = (o: Parsed): AuthSettings => ({
  * password hashing. List it after the session middleware.
  *
  * @example
- * import { auth } from 'dovetail/components/middleware/auth'
+ * import { auth } from 'dovetailjs/components/middleware/auth'
  * defineConfig({
  *   components: {
  *     'session-store': 'redis',

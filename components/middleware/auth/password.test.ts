@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { DovetailError } from 'dovetail'
-import { hashPassword, needsRehash, verifyPassword } from 'dovetail/components/middleware/auth'
+import { DovetailError } from 'dovetailjs'
+import { hashPassword, needsRehash, verifyPassword } from 'dovetailjs/components/middleware/auth'
 
 // Cheap parameters keep the suite fast; the defaults are tested once.
 const cheap = { ln: 10, r: 8, p: 1 }

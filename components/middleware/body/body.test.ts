@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type App, createApp, type Context, defineConfig, DovetailError, type Routes } from 'dovetail'
-import body, { type BodyOptions, readBody, readForm, readJson } from 'dovetail/components/middleware/body'
+import { type App, createApp, type Context, defineConfig, DovetailError, type Routes } from 'dovetailjs'
+import body, { type BodyOptions, readBody, readForm, readJson } from 'dovetailjs/components/middleware/body'
 import { pushBody } from '../../../test/support/raw-http.js'
 import { multipart, postStream, streamed } from './test-helpers.js'
 

@@ -9,7 +9,7 @@ import { bodyOptions } from './options.js'
  * body with `readBody`, `readJson` or `readForm`.
  *
  * @example
- * import body, { readJson } from 'dovetail/components/middleware/body'
+ * import body, { readJson } from 'dovetailjs/components/middleware/body'
  * defineConfig({
  *   components: { middleware: [body({ limits: { body: 256 * 1024 } })] },
  *   routes(r) { r.post('/api/notes', async (ctx) => ctx.json(await readJson(ctx), { status: 201 })) },

@@ -99,7 +99,7 @@ function stateOf(ctx: Context): BodyState {
   if (!state) {
     throw new DovetailError(
       'DOVETAIL_ERR_BODY_NO_MIDDLEWARE',
-      "readBody/readJson/readForm needs the body middleware: add 'body' (or body({...}) from 'dovetail/components/middleware/body') to components.middleware.",
+      "readBody/readJson/readForm needs the body middleware: add 'body' (or body({...}) from 'dovetailjs/components/middleware/body') to components.middleware.",
     )
   }
   return state

@@ -8,7 +8,7 @@ import { compressionOptions } from './options.js'
  * already encoded, types that are already compressed, HEAD, 204, 206 and 304.
  *
  * @example
- * import compression from 'dovetail/components/middleware/compression'
+ * import compression from 'dovetailjs/components/middleware/compression'
  * defineConfig({ components: { middleware: [compression({ threshold: 2048 })] } })
  * // or by name: components: { middleware: ['compression'] }
  */

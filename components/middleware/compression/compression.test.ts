@@ -1,9 +1,9 @@
 import { request as httpGet } from 'node:http'
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { createApp, defineConfig, DovetailError, type Routes } from 'dovetail'
-import compression, { negotiateEncoding, type CompressionOptions } from 'dovetail/components/middleware/compression'
-import { createTestClient } from 'dovetail/testing'
+import { createApp, defineConfig, DovetailError, type Routes } from 'dovetailjs'
+import compression, { negotiateEncoding, type CompressionOptions } from 'dovetailjs/components/middleware/compression'
+import { createTestClient } from 'dovetailjs/testing'
 
 const big = 'Dovetail compresses text. '.repeat(200) // 5200 bytes
 

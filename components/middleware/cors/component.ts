@@ -8,7 +8,7 @@ import { corsOptions } from './options.js'
  * 204 before the router, and `Vary: Origin`. Allows no origin until told.
  *
  * @example
- * import { cors } from 'dovetail/components/middleware/cors'
+ * import { cors } from 'dovetailjs/components/middleware/cors'
  * defineConfig({ components: { middleware: [cors({ origin: ['https://app.example.com'], credentials: true })] } })
  */
 export const cors = defineComponent({

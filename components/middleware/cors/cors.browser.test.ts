@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from 'dovetail'
-import { pinoLogger } from 'dovetail/components/logger/pino'
-import { cors } from 'dovetail/components/middleware/cors'
+import { createApp, type App } from 'dovetailjs'
+import { pinoLogger } from 'dovetailjs/components/logger/pino'
+import { cors } from 'dovetailjs/components/middleware/cors'
 
 // The real judge of CORS is a browser: this runs Chromium against the app on loopback.
 const executablePath = '/usr/bin/chromium'

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, DovetailError, type ComponentSpec } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import { pinoLogger } from 'dovetail/components/logger/pino'
-import { cors, type CorsOptions } from 'dovetail/components/middleware/cors'
+import { createApp, DovetailError, type ComponentSpec } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import { pinoLogger } from 'dovetailjs/components/logger/pino'
+import { cors, type CorsOptions } from 'dovetailjs/components/middleware/cors'
 
 const app = 'https://app.example.com'
 const evil = 'https://evil.example.net'

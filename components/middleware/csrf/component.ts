@@ -43,7 +43,7 @@ export type CsrfOptions = z.input<typeof csrfOptions>
  * Put it after the session middleware.
  *
  * @example
- * import { csrf } from 'dovetail/components/middleware/csrf'
+ * import { csrf } from 'dovetailjs/components/middleware/csrf'
  * defineConfig({ components: { middleware: [sessionMiddleware({ secrets }), csrf()] } })
  * // in a template: <form method="post">{{ csrfField() }} ... </form>
  */

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { createApp, defineConfig, Logger, type Component } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import { csrf, csrfToken, type CsrfOptions } from 'dovetail/components/middleware/csrf'
-import { body, readForm } from 'dovetail/components/middleware/body'
-import { sessionMiddleware } from 'dovetail/components/middleware/session'
-import { memoryStore } from 'dovetail/components/session-store/memory'
-import { eta } from 'dovetail/components/template/eta'
-import { nunjucks } from 'dovetail/components/template/nunjucks'
+import { createApp, defineConfig, Logger, type Component } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import { csrf, csrfToken, type CsrfOptions } from 'dovetailjs/components/middleware/csrf'
+import { body, readForm } from 'dovetailjs/components/middleware/body'
+import { sessionMiddleware } from 'dovetailjs/components/middleware/session'
+import { memoryStore } from 'dovetailjs/components/session-store/memory'
+import { eta } from 'dovetailjs/components/template/eta'
+import { nunjucks } from 'dovetailjs/components/template/nunjucks'
 
 const secrets = ['csrf-test-secret-0123456789-0123456789-ab']
 const views = (engine: string) => fileURLToPath(new URL(`./fixtures/${engine}`, import.meta.url))

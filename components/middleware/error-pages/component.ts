@@ -10,7 +10,7 @@ import { errorPagesOptions } from './options.js'
  * app's `ErrorRenderer`, so 404 and 405 pages look the same.
  *
  * @example
- * import { errorPages } from 'dovetail/components/middleware/error-pages'
+ * import { errorPages } from 'dovetailjs/components/middleware/error-pages'
  * defineConfig({ components: { middleware: ['request-log', errorPages({ contextLines: 5 })] } })
  * // or by name: components: { middleware: ['request-log', 'error-pages'] }
  */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, defineComponent, ErrorRenderer, type ComponentSpec } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import { pinoLogger } from 'dovetail/components/logger/pino'
-import { errorPages, type ErrorPagesOptions } from 'dovetail/components/middleware/error-pages'
+import { createApp, defineComponent, ErrorRenderer, type ComponentSpec } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import { pinoLogger } from 'dovetailjs/components/logger/pino'
+import { errorPages, type ErrorPagesOptions } from 'dovetailjs/components/middleware/error-pages'
 import { defineRoutes } from '../../../docs/examples/error-pages/routes.js'
 
 const browser = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }

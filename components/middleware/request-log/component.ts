@@ -7,7 +7,7 @@ import { createRequestLog } from './request-log.js'
  * request id for the rest of the pipeline in `ctx.state.requestId`.
  *
  * @example
- * import { requestLog } from 'dovetail/components/middleware/request-log'
+ * import { requestLog } from 'dovetailjs/components/middleware/request-log'
  * defineConfig({ components: { logger: 'pino', middleware: [requestLog({ trustHeader: 'x-request-id' })] } })
  * // or by name, with the defaults: components: { middleware: ['request-log'] }
  */

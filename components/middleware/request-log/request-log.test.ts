@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { createApp, HttpError, type ComponentSpec } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import { pinoLogger } from 'dovetail/components/logger/pino'
-import { requestLog } from 'dovetail/components/middleware/request-log'
+import { createApp, HttpError, type ComponentSpec } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import { pinoLogger } from 'dovetailjs/components/logger/pino'
+import { requestLog } from 'dovetailjs/components/middleware/request-log'
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 

@@ -9,7 +9,7 @@ import { createSecurityHeaders } from './security-headers.js'
  * Each header can be configured or turned off with `false`.
  *
  * @example
- * import { securityHeaders } from 'dovetail/components/middleware/security-headers'
+ * import { securityHeaders } from 'dovetailjs/components/middleware/security-headers'
  * defineConfig({ components: { middleware: [securityHeaders({
  *   contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'https://images.example'] } },
  * })] } })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, DovetailError, type ComponentSpec } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import { securityHeaders, type SecurityHeadersOptions } from 'dovetail/components/middleware/security-headers'
+import { createApp, DovetailError, type ComponentSpec } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import { securityHeaders, type SecurityHeadersOptions } from 'dovetailjs/components/middleware/security-headers'
 
 async function appWith(options?: SecurityHeadersOptions | 'by-name', origin = 'http://localhost') {
   const spec: ComponentSpec = options === 'by-name' ? 'security-headers' : securityHeaders(options)

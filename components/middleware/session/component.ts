@@ -44,7 +44,7 @@ export type SessionOptions = z.input<typeof sessionOptions>
  * use `await session(ctx)`. Nothing is written unless the session changed.
  *
  * @example
- * import { session } from 'dovetail/components/middleware/session'
+ * import { session } from 'dovetailjs/components/middleware/session'
  * defineConfig({
  *   components: {
  *     'session-store': 'redis',

@@ -37,7 +37,7 @@ export function session<D extends object = SessionData>(ctx: Context): Promise<S
     throw new DovetailError(
       'DOVETAIL_ERR_SESSION_NO_MIDDLEWARE',
       `session(ctx) was called for ${ctx.request.method} ${ctx.path}, but the session middleware did not handle this request. ` +
-        "Add session({ secrets }) from 'dovetail/components/middleware/session' to components.middleware, before any middleware that uses it.",
+        "Add session({ secrets }) from 'dovetailjs/components/middleware/session' to components.middleware, before any middleware that uses it.",
     )
   }
   return handle.load() as unknown as Promise<Session<D>>

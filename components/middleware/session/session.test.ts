@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, defineComponent, defineConfig, DovetailError, Logger, SessionStore, type SessionData } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import { session, sessionMiddleware, unsign, type SessionOptions } from 'dovetail/components/middleware/session'
-import { cookieStore } from 'dovetail/components/session-store/cookie'
-import { memoryStore, MemorySessionStore } from 'dovetail/components/session-store/memory'
-import { node } from 'dovetail/components/server/node'
+import { createApp, defineComponent, defineConfig, DovetailError, Logger, SessionStore, type SessionData } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import { session, sessionMiddleware, unsign, type SessionOptions } from 'dovetailjs/components/middleware/session'
+import { cookieStore } from 'dovetailjs/components/session-store/cookie'
+import { memoryStore, MemorySessionStore } from 'dovetailjs/components/session-store/memory'
+import { node } from 'dovetailjs/components/server/node'
 
 const OLD = 'old-secret-0123456789-0123456789-abcdef'
 const NEW = 'new-secret-9876543210-9876543210-fedcba'
@@ -206,7 +206,7 @@ describe('middleware/session', () => {
       const client = createTestClient(app)
       // A planted id, signed with the right secret (as if leaked), that the store has never seen.
       const planted = 'planted-id-planted-id-planted-id-planted-id'
-      const { sign } = await import('dovetail/components/middleware/session')
+      const { sign } = await import('dovetailjs/components/middleware/session')
       const res = await client.post('/set/a/1', { headers: { cookie: `sid=${sign(planted, OLD)}` } })
       expect(unsign(valueOf(cookieOf(res)), [OLD])!.value).not.toBe(planted)
     })

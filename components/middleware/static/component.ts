@@ -11,7 +11,7 @@ import { createStatic } from './serve-static.js'
  * out) and dotfiles are never served.
  *
  * @example
- * import serveStatic from 'dovetail/components/middleware/static'
+ * import serveStatic from 'dovetailjs/components/middleware/static'
  * defineConfig({ components: { middleware: [serveStatic({ root: 'public', prefix: '/static', maxAge: 31536000, immutable: true })] } })
  */
 export const serveStatic = defineComponent({

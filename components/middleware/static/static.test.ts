@@ -1,10 +1,10 @@
 import { connect } from 'node:net'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type App, createApp, defineConfig, DovetailError } from 'dovetail'
-import compression from 'dovetail/components/middleware/compression'
-import serveStatic, { parseRange, resolveRequestPath, type StaticOptions } from 'dovetail/components/middleware/static'
-import { createTestClient, type TestClient } from 'dovetail/testing'
+import { type App, createApp, defineConfig, DovetailError } from 'dovetailjs'
+import compression from 'dovetailjs/components/middleware/compression'
+import serveStatic, { parseRange, resolveRequestPath, type StaticOptions } from 'dovetailjs/components/middleware/static'
+import { createTestClient, type TestClient } from 'dovetailjs/testing'
 import { appJs, createSite, mtime, secret } from './fixture.js'
 
 let site: Awaited<ReturnType<typeof createSite>>

@@ -31,8 +31,8 @@ export type TransactionOptions = z.input<typeof transactionOptions>
  * flush, becomes a 409 with code `DOVETAIL_ERR_HTTP_CONFLICT`.
  *
  * @example
- * import { mikroOrm } from 'dovetail/components/orm/mikro-orm'
- * import { transaction } from 'dovetail/components/middleware/transaction'
+ * import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
+ * import { transaction } from 'dovetailjs/components/middleware/transaction'
  * defineConfig({ components: { orm: mikroOrm({ entities }), middleware: { append: [transaction()] } } })
  */
 export const transaction = defineComponent({

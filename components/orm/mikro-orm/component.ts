@@ -13,7 +13,7 @@ import { MikroOrm } from './tokens.js'
  *
  * @example
  * import { defineEntity, p } from '@mikro-orm/core'
- * import { mikroOrm } from 'dovetail/components/orm/mikro-orm'
+ * import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
  * const Page = defineEntity({ name: 'Page', properties: { id: p.integer().primary(), slug: p.string().unique() } })
  * defineConfig({ components: { orm: mikroOrm({ entities: [Page], schema: 'update' }) } })
  */

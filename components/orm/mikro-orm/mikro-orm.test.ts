@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineEntity } from '@mikro-orm/core'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { createApp, defineConfig, DovetailError, Orm } from 'dovetail'
-import { mikroOrm, MikroOrm, resolveConnection } from 'dovetail/components/orm/mikro-orm'
+import { createApp, defineConfig, DovetailError, Orm } from 'dovetailjs'
+import { mikroOrm, MikroOrm, resolveConnection } from 'dovetailjs/components/orm/mikro-orm'
 
 const dir = mkdtempSync(join(tmpdir(), 'dovetail-mikro-'))
 // Generated migrations import @mikro-orm/migrations, so they must sit where node_modules is found.

@@ -13,7 +13,7 @@ export const radixOptions = z.strictObject({
  * The default router, on find-my-way.
  *
  * @example
- * import radix from 'dovetail/components/router/radix'
+ * import radix from 'dovetailjs/components/router/radix'
  * defineConfig({ components: { router: radix({ ignoreTrailingSlash: true }) } })
  */
 export const radix = defineComponent({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, DovetailError } from 'dovetail'
-import { RadixRouter } from 'dovetail/components/router/radix'
-import radix from 'dovetail/components/router/radix'
+import { createApp, DovetailError } from 'dovetailjs'
+import { RadixRouter } from 'dovetailjs/components/router/radix'
+import radix from 'dovetailjs/components/router/radix'
 
 const h = () => new Response('ok')
 

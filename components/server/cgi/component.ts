@@ -58,7 +58,7 @@ export class CgiServer implements Server {
  * `app.close()` waits until it is written.
  *
  * @example
- * import cgi from 'dovetail/components/server/cgi'
+ * import cgi from 'dovetailjs/components/server/cgi'
  * const app = await createApp({ ...config, components: { server: cgi() } })
  * await app.listen()
  * await app.close()

@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { createApp, DovetailError, Logger } from 'dovetail'
-import cgi, { CgiServer, cgiServerOptions, serveCgi } from 'dovetail/components/server/cgi'
+import { createApp, DovetailError, Logger } from 'dovetailjs'
+import cgi, { CgiServer, cgiServerOptions, serveCgi } from 'dovetailjs/components/server/cgi'
 import { parseCgiResponse } from '../../../test/support/fastcgi-client.js'
 import { recordingLogger } from '../../../test/support/recording-logger.js'
 

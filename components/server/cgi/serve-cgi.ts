@@ -39,7 +39,7 @@ const MiB = 1024 * 1024
  *
  * @example
  * #!/usr/bin/env node
- * import { serveCgi } from 'dovetail/components/server/cgi'
+ * import { serveCgi } from 'dovetailjs/components/server/cgi'
  * const app = await createApp(config)
  * await serveCgi(app)
  * await app.close()

@@ -15,7 +15,7 @@ export const fastcgiServerOptions = socketServerOptions
  * `fastcgi_pass`, Apache mod_proxy_fcgi, lighttpd mod_fastcgi).
  *
  * @example
- * import fastcgi from 'dovetail/components/server/fastcgi'
+ * import fastcgi from 'dovetailjs/components/server/fastcgi'
  * defineConfig({ components: { server: fastcgi() } })
  * // then: await app.listen({ port: 9000 })  (or fastcgi({ socketPath: '/run/app.sock' }))
  */

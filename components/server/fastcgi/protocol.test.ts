@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { type App, createApp, type DovetailConfig, Logger } from 'dovetail'
-import fastcgi, { FastCgiServer, fastcgiServerOptions } from 'dovetail/components/server/fastcgi'
+import { type App, createApp, type DovetailConfig, Logger } from 'dovetailjs'
+import fastcgi, { FastCgiServer, fastcgiServerOptions } from 'dovetailjs/components/server/fastcgi'
 import { gate } from '../../../test/support/raw-http.js'
 import { decodePairs, encodePairs, encodeRecord, FastCgiClient, RecordType, Role } from '../../../test/support/fastcgi-client.js'
 import { within } from '../../../test/support/gateway-cases.js'

@@ -21,7 +21,7 @@ export const nodeServerOptions = z
  * The server slot on node:http, with explicit timeouts and header limits.
  *
  * @example
- * import node from 'dovetail/components/server/node'
+ * import node from 'dovetailjs/components/server/node'
  * defineConfig({ components: { server: node({ keepAliveTimeout: 10_000 }) } })
  */
 export const node = defineComponent({

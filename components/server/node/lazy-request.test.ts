@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type App, createApp, type DovetailConfig, Logger } from 'dovetail'
-import node from 'dovetail/components/server/node'
+import { type App, createApp, type DovetailConfig, Logger } from 'dovetailjs'
+import node from 'dovetailjs/components/server/node'
 import { recordingLogger } from '../../../test/support/recording-logger.js'
 import { rawRequest } from '../../../test/support/raw-http.js'
 

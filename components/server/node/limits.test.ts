@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { type App, createApp, DovetailError, Logger } from 'dovetail'
-import node from 'dovetail/components/server/node'
+import { type App, createApp, DovetailError, Logger } from 'dovetailjs'
+import node from 'dovetailjs/components/server/node'
 import { recordingLogger } from '../../../test/support/recording-logger.js'
 import { openSocket, parseRaw, rawRequest, readUntilClosed } from '../../../test/support/raw-http.js'
 

@@ -1,7 +1,7 @@
 import { get } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { createApp, DovetailError } from 'dovetail'
-import node from 'dovetail/components/server/node'
+import { createApp, DovetailError } from 'dovetailjs'
+import node from 'dovetailjs/components/server/node'
 import { gate, openSocket } from '../../../test/support/raw-http.js'
 
 /** Resolves with the status and body, or with the error code if the connection failed. */

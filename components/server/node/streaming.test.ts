@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { get, request } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type App, createApp, type DovetailConfig } from 'dovetail'
+import { type App, createApp, type DovetailConfig } from 'dovetailjs'
 import { gate, pushBody } from '../../../test/support/raw-http.js'
 
 const encoder = new TextEncoder()

@@ -15,7 +15,7 @@ export const scgiServerOptions = socketServerOptions
  * `scgi_pass`, Apache mod_proxy_scgi, lighttpd mod_scgi).
  *
  * @example
- * import scgi from 'dovetail/components/server/scgi'
+ * import scgi from 'dovetailjs/components/server/scgi'
  * defineConfig({ components: { server: scgi() } })
  * // then: await app.listen({ port: 4000 })  (or scgi({ socketPath: '/run/app.sock' }))
  */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { type App, createApp, type DovetailConfig, Logger } from 'dovetail'
-import scgi from 'dovetail/components/server/scgi'
+import { type App, createApp, type DovetailConfig, Logger } from 'dovetailjs'
+import scgi from 'dovetailjs/components/server/scgi'
 import { parseCgiResponse } from '../../../test/support/fastcgi-client.js'
 import { within } from '../../../test/support/gateway-cases.js'
 import { gate, openSocket } from '../../../test/support/raw-http.js'

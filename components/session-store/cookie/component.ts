@@ -16,7 +16,7 @@ export const cookieStoreOptions = z.strictObject({
  * revoked before it expires.
  *
  * @example
- * import { cookieStore } from 'dovetail/components/session-store/cookie'
+ * import { cookieStore } from 'dovetailjs/components/session-store/cookie'
  * defineConfig({ components: { 'session-store': cookieStore(), middleware: [sessionMiddleware({ secrets })] } })
  * // or by name: components: { 'session-store': 'cookie' }
  */

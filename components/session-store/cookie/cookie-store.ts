@@ -16,7 +16,7 @@ const AAD = Buffer.from('dovetail session cookie v1')
 
 /** An AES-256 key per secret, derived with HKDF so the raw secret (also the HMAC key) is never the cipher key. */
 const deriveKey = (secret: string): Buffer =>
-  Buffer.from(hkdfSync('sha256', secret, 'dovetail/session-store/cookie', 'aes-256-gcm key', 32))
+  Buffer.from(hkdfSync('sha256', secret, 'dovetailjs/session-store/cookie', 'aes-256-gcm key', 32))
 
 /**
  * A stateless session store: the whole session, with its expiry time, is

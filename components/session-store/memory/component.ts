@@ -12,7 +12,7 @@ export const memoryStoreOptions = z.strictObject({
  * vanish on every restart and are not shared between processes.
  *
  * @example
- * import { memoryStore } from 'dovetail/components/session-store/memory'
+ * import { memoryStore } from 'dovetailjs/components/session-store/memory'
  * defineConfig({ components: { 'session-store': memoryStore() } })
  * // or by name: components: { 'session-store': 'memory' }
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, defineConfig, Logger, SessionStore } from 'dovetail'
-import { memoryStore, MemorySessionStore } from 'dovetail/components/session-store/memory'
+import { createApp, defineConfig, Logger, SessionStore } from 'dovetailjs'
+import { memoryStore, MemorySessionStore } from 'dovetailjs/components/session-store/memory'
 
 function warningsLogger() {
   const warnings: unknown[][] = []

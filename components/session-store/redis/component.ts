@@ -16,7 +16,7 @@ export const redisStoreOptions = z.strictObject({
  * reconnects on its own.
  *
  * @example
- * import { redisStore } from 'dovetail/components/session-store/redis'
+ * import { redisStore } from 'dovetailjs/components/session-store/redis'
  * defineConfig({ components: { 'session-store': redisStore({ url: process.env.REDIS_URL, prefix: 'shop:sess:' }) } })
  * // or by name, with the defaults: components: { 'session-store': 'redis' }
  */

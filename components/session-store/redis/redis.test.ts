@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createApp, defineConfig, DovetailError, SessionStore } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import { session, sessionMiddleware } from 'dovetail/components/middleware/session'
-import { redisStore, RedisSessionStore } from 'dovetail/components/session-store/redis'
+import { createApp, defineConfig, DovetailError, SessionStore } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import { session, sessionMiddleware } from 'dovetailjs/components/middleware/session'
+import { redisStore, RedisSessionStore } from 'dovetailjs/components/session-store/redis'
 import { services, serviceAvailable } from '../../../test/support/services.js'
 
 const secrets = ['redis-test-secret-0123456789-0123456789']

@@ -21,8 +21,8 @@ const sweeps = new WeakMap<SqlSessionStore, NodeJS.Timeout>()
  * to run. Creates its table at startup unless told not to.
  *
  * @example
- * import { mikroOrm } from 'dovetail/components/orm/mikro-orm'
- * import { sqlStore } from 'dovetail/components/session-store/sql'
+ * import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
+ * import { sqlStore } from 'dovetailjs/components/session-store/sql'
  * defineConfig({ components: { orm: mikroOrm({ url: process.env.DATABASE_URL }), 'session-store': sqlStore({ table: 'sessions' }) } })
  * // or by name, with the defaults: components: { 'session-store': 'sql' }
  */

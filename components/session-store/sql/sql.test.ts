@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createApp, defineConfig, Logger, Orm, SessionStore } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import { session, sessionMiddleware } from 'dovetail/components/middleware/session'
-import { mikroOrm } from 'dovetail/components/orm/mikro-orm'
-import { sqlStore, type SqlSessionStore } from 'dovetail/components/session-store/sql'
+import { createApp, defineConfig, Logger, Orm, SessionStore } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import { session, sessionMiddleware } from 'dovetailjs/components/middleware/session'
+import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
+import { sqlStore, type SqlSessionStore } from 'dovetailjs/components/session-store/sql'
 
 const dir = mkdtempSync(join(tmpdir(), 'dovetail-sql-store-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -8,7 +8,7 @@ import { etaOptions } from './options.js'
  * with `include()`.
  *
  * @example
- * import { eta } from 'dovetail/components/template/eta'
+ * import { eta } from 'dovetailjs/components/template/eta'
  * defineConfig({
  *   components: { template: eta({ views: './views', helpers: { money: (n: number) => `€${n.toFixed(2)}` } }) },
  *   routes(r) { r.get('/', (ctx) => ctx.render('home', { title: 'Home' })) },

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApp, DovetailError, safeHtml, TemplateEngine, type App } from 'dovetail'
-import { eta, type EtaOptions } from 'dovetail/components/template/eta'
+import { createApp, DovetailError, safeHtml, TemplateEngine, type App } from 'dovetailjs'
+import { eta, type EtaOptions } from 'dovetailjs/components/template/eta'
 
 const dir = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 const apps: App[] = []

@@ -8,7 +8,7 @@ import { nunjucksOptions } from './options.js'
  * imported only by this component.
  *
  * @example
- * import { nunjucks } from 'dovetail/components/template/nunjucks'
+ * import { nunjucks } from 'dovetailjs/components/template/nunjucks'
  * defineConfig({
  *   components: { template: nunjucks({ views: './views', filters: { money: (n: number) => `€${n.toFixed(2)}` } }) },
  *   routes(r) { r.get('/', (ctx) => ctx.render('home', { title: 'Home' })) },

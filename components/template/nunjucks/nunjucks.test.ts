@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApp, DovetailError, escapeHtml, safeHtml, TemplateEngine, type App } from 'dovetail'
-import { nunjucks, type NunjucksOptions } from 'dovetail/components/template/nunjucks'
+import { createApp, DovetailError, escapeHtml, safeHtml, TemplateEngine, type App } from 'dovetailjs'
+import { nunjucks, type NunjucksOptions } from 'dovetailjs/components/template/nunjucks'
 
 const dir = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 const apps: App[] = []

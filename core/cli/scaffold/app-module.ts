@@ -29,14 +29,14 @@ export function appModule(choices: ProjectChoices): string {
   const imports = importLines([
     ['node:crypto', t.fullstack ? ['randomBytes'] : []],
     ['node:url', usesPaths ? ['fileURLToPath'] : []],
-    ['dovetail', dovetail],
-    ['dovetail/components/logger/pino', t.hasPino ? ['pinoLogger'] : []],
-    ['dovetail/components/middleware/auth', t.fullstack ? ['UserLoader'] : []],
-    ['dovetail/components/middleware/body', t.fullstack ? ['readForm'] : t.hasOrm ? ['readJson'] : []],
-    ['dovetail/components/middleware/session', t.fullstack ? ['sessionMiddleware'] : []],
-    ['dovetail/components/middleware/static', t.fullstack ? ['serveStatic'] : []],
-    ['dovetail/components/orm/mikro-orm', t.hasOrm ? ['Em', 'mikroOrm'] : []],
-    [`dovetail/components/template/${template}`, template ? [template] : []],
+    ['dovetailjs', dovetail],
+    ['dovetailjs/components/logger/pino', t.hasPino ? ['pinoLogger'] : []],
+    ['dovetailjs/components/middleware/auth', t.fullstack ? ['UserLoader'] : []],
+    ['dovetailjs/components/middleware/body', t.fullstack ? ['readForm'] : t.hasOrm ? ['readJson'] : []],
+    ['dovetailjs/components/middleware/session', t.fullstack ? ['sessionMiddleware'] : []],
+    ['dovetailjs/components/middleware/static', t.fullstack ? ['serveStatic'] : []],
+    ['dovetailjs/components/orm/mikro-orm', t.hasOrm ? ['Em', 'mikroOrm'] : []],
+    [`dovetailjs/components/template/${template}`, template ? [template] : []],
     ['./entities.js', t.hasOrm ? ['Note'] : []],
   ])
 

@@ -19,7 +19,7 @@ const sorted = (names: readonly string[], pkg: OwnPackage): Record<string, strin
  * components import, and scripts for the usual chores.
  *
  * @example
- * JSON.parse(packageJson(choices, ownPackage())).dependencies // { dovetail: '^0.1.0', eta: '^4.6.0', … }
+ * JSON.parse(packageJson(choices, ownPackage())).dependencies // { dovetailjs: '^0.1.0', eta: '^4.6.0', … }
  */
 export function packageJson(choices: ProjectChoices, pkg: OwnPackage): string {
   const { hasOrm } = traitsOf(choices)
@@ -42,7 +42,7 @@ export function packageJson(choices: ProjectChoices, pkg: OwnPackage): string {
     type: 'module',
     engines: { node: '>=20' },
     scripts,
-    dependencies: { dovetail: `^${pkg.version}`, ...sorted(packagesFor(projectComponents(choices)), pkg) },
+    dependencies: { dovetailjs: `^${pkg.version}`, ...sorted(packagesFor(projectComponents(choices)), pkg) },
     devDependencies: sorted(devTools, pkg),
   }
   return `${JSON.stringify(manifest, null, 2)}\n`
@@ -79,7 +79,7 @@ data/
 `
 
 /** `server.ts`: build the app from app.ts and listen; finish requests in flight on Ctrl-C. */
-export const serverModule = (choices: ProjectChoices): string => `import { createApp } from 'dovetail'
+export const serverModule = (choices: ProjectChoices): string => `import { createApp } from 'dovetailjs'
 import config from './app.js'
 
 const app = await createApp(config)
@@ -119,7 +119,7 @@ export function readme(choices: ProjectChoices): string {
   ]
   return `# ${choices.name}
 
-A [Dovetail](https://www.npmjs.com/package/dovetail) app, started with
+A [Dovetail](https://www.npmjs.com/package/dovetailjs) app, started with
 \`dovetail new --preset ${choices.preset}\`.
 
 \`\`\`sh

@@ -71,8 +71,8 @@ it('answers 404 for a path with no route', async () => {
 })`)
   }
   return `import { afterAll, beforeAll, expect, it } from 'vitest'
-import { ${dovetail} } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
+import { ${dovetail} } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
 import config from '../app.js'
 
 let app: App

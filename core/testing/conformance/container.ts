@@ -22,7 +22,7 @@ export interface ContainerConformanceOptions {
  *
  * @example
  * // test/my-container.test.ts
- * import { runContainerConformance } from 'dovetail/testing'
+ * import { runContainerConformance } from 'dovetailjs/testing'
  * import { MyAdapter } from '../src/my-adapter.js'
  *
  * runContainerConformance({ name: 'my-container', createAdapter: () => new MyAdapter() })

@@ -1,6 +1,6 @@
 /**
  * Conformance suites, one per slot, written with vitest. Import from
- * `dovetail/testing/conformance` in a component's tests; vitest must be installed.
+ * `dovetailjs/testing/conformance` in a component's tests; vitest must be installed.
  */
 export { runContainerConformance, type ContainerConformanceOptions } from './container.js'
 export { runOrmConformance, type OrmConformanceOptions } from './orm.js'

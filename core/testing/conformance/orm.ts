@@ -21,8 +21,8 @@ export interface OrmConformanceOptions {
  *
  * @example
  * // test/conformance/orm.test.ts
- * import { runOrmConformance } from 'dovetail/testing/conformance'
- * import { mikroOrm } from 'dovetail/components/orm/mikro-orm'
+ * import { runOrmConformance } from 'dovetailjs/testing/conformance'
+ * import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
  * runOrmConformance({ name: 'orm/mikro-orm on SQLite', createComponent: () => mikroOrm({ url: ':memory:' }) })
  */
 export function runOrmConformance(options: OrmConformanceOptions): void {

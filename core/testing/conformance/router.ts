@@ -36,7 +36,7 @@ function route(match: RouteMatch): Extract<RouteMatch, { kind: 'route' }> {
  *
  * @example
  * // test/my-router.test.ts
- * import { runRouterConformance } from 'dovetail/testing/conformance'
+ * import { runRouterConformance } from 'dovetailjs/testing/conformance'
  * import { MyRouter } from '../src/my-router.js'
  * runRouterConformance({ name: 'router/mine', createRouter: () => new MyRouter() })
  */

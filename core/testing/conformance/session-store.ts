@@ -30,7 +30,7 @@ const freshId = () => randomBytes(18).toString('base64url')
  *
  * @example
  * // test/my-store.test.ts
- * import { runSessionStoreConformance } from 'dovetail/testing'
+ * import { runSessionStoreConformance } from 'dovetailjs/testing'
  * import { MyStore } from '../src/my-store.js'
  * runSessionStoreConformance({ name: 'session-store/mine', createStore: () => new MyStore() })
  */

@@ -98,7 +98,7 @@ async function rejection(promise: Promise<unknown>): Promise<DovetailError> {
  * Every `{x}` is printed with the engine's escaping output.
  *
  * @example
- * import { runTemplateConformance } from 'dovetail/testing/conformance'
+ * import { runTemplateConformance } from 'dovetailjs/testing/conformance'
  * import { handlebars } from '../src/index.js'
  * runTemplateConformance({
  *   name: 'template/handlebars',

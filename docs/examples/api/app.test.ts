@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import { expect, it } from 'vitest'
-import { createTestClient } from 'dovetail/testing'
+import { createTestClient } from 'dovetailjs/testing'
 import { createTodoApi } from './app.js'
 
 it('the api preset example: JSON in and out, JSON errors, CORS for its client, one log line per request', async () => {

@@ -1,10 +1,10 @@
 import type { Writable } from 'node:stream'
 import { defineEntity, type InferEntity } from '@mikro-orm/core'
-import { createApp, defineConfig, HttpError } from 'dovetail'
-import { pinoLogger } from 'dovetail/components/logger/pino'
-import { readJson } from 'dovetail/components/middleware/body'
-import { cors } from 'dovetail/components/middleware/cors'
-import { Em, mikroOrm } from 'dovetail/components/orm/mikro-orm'
+import { createApp, defineConfig, HttpError } from 'dovetailjs'
+import { pinoLogger } from 'dovetailjs/components/logger/pino'
+import { readJson } from 'dovetailjs/components/middleware/body'
+import { cors } from 'dovetailjs/components/middleware/cors'
+import { Em, mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 
 export const Todo = defineEntity({
   name: 'Todo',

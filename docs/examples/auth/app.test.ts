@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { createTestClient } from 'dovetail/testing'
+import { createTestClient } from 'dovetailjs/testing'
 import { createSite } from './app.js'
 import { Users } from './users.js'
 

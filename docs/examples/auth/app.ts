@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url'
-import { createApp, defineConfig } from 'dovetail'
-import { attemptLogin, auth, currentUser, logout, requireRole, requireUser, safeRedirect, verifyPassword, type ScryptParams } from 'dovetail/components/middleware/auth'
-import { csrf } from 'dovetail/components/middleware/csrf'
-import { sessionMiddleware } from 'dovetail/components/middleware/session'
-import { memoryStore } from 'dovetail/components/session-store/memory'
-import { eta } from 'dovetail/components/template/eta'
+import { createApp, defineConfig } from 'dovetailjs'
+import { attemptLogin, auth, currentUser, logout, requireRole, requireUser, safeRedirect, verifyPassword, type ScryptParams } from 'dovetailjs/components/middleware/auth'
+import { csrf } from 'dovetailjs/components/middleware/csrf'
+import { sessionMiddleware } from 'dovetailjs/components/middleware/session'
+import { memoryStore } from 'dovetailjs/components/session-store/memory'
+import { eta } from 'dovetailjs/components/template/eta'
 import type { User, Users } from './users.js'
 
 /** Sign in, an account page, an admin page and sign out, with the login form rate limited. */

@@ -1,4 +1,4 @@
-import { hashPassword, type AuthUser, type ScryptParams } from 'dovetail/components/middleware/auth'
+import { hashPassword, type AuthUser, type ScryptParams } from 'dovetailjs/components/middleware/auth'
 
 export interface User extends AuthUser {
   id: string

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, DovetailError } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
+import { createApp, DovetailError } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
 import { requestTimer } from './request-timer.js'
 
 describe('writing a component', () => {

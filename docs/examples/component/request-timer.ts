@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineComponent } from 'dovetail'
+import { defineComponent } from 'dovetailjs'
 
 /**
  * A third-party style middleware component: it adds a `Server-Timing` header.

@@ -1,4 +1,4 @@
-import { createApp, defineConfig, token } from 'dovetail'
+import { createApp, defineConfig, token } from 'dovetailjs'
 
 export const Greeting = token<string>('Greeting')
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTestClient } from 'dovetail/testing'
+import { createTestClient } from 'dovetailjs/testing'
 import { createContainerExample, Pool } from './app.js'
 
 describe.each(['awilix', 'inversify'] as const)('the container example (%s)', (container) => {

@@ -1,4 +1,4 @@
-import { createApp, defineConfig, token } from 'dovetail'
+import { createApp, defineConfig, token } from 'dovetailjs'
 
 /**
  * A singleton: the app's pool of connections (pretend ones, so the example runs

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTestClient } from 'dovetail/testing'
+import { createTestClient } from 'dovetailjs/testing'
 import { createNotesApp } from './app.js'
 
 describe.each(['awilix', 'inversify'] as const)('the controllers example on %s', (container) => {

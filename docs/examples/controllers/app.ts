@@ -1,4 +1,4 @@
-import { type Context, createApp, defineConfig, HttpError, token } from 'dovetail'
+import { type Context, createApp, defineConfig, HttpError, token } from 'dovetailjs'
 
 export interface Note {
   slug: string

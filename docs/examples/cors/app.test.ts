@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { createTestClient } from 'dovetail/testing'
+import { createTestClient } from 'dovetailjs/testing'
 import { createNotesApi } from './app.js'
 
 it('the cors example answers the SPA preflight and lets it read the notes, and no one else', async () => {

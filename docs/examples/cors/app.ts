@@ -1,5 +1,5 @@
-import { createApp, defineConfig } from 'dovetail'
-import { cors } from 'dovetail/components/middleware/cors'
+import { createApp, defineConfig } from 'dovetailjs'
+import { cors } from 'dovetailjs/components/middleware/cors'
 
 /** A JSON API called from a single-page app on another origin, with cookies. */
 export const createNotesApi = () =>

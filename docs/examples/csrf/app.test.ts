@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { createTestClient } from 'dovetail/testing'
+import { createTestClient } from 'dovetailjs/testing'
 import { createGuestbook } from './app.js'
 
 it('the csrf example accepts its own form and refuses a forged one', async () => {

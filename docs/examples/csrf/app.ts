@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url'
-import { createApp, defineConfig } from 'dovetail'
-import { csrf } from 'dovetail/components/middleware/csrf'
-import { sessionMiddleware } from 'dovetail/components/middleware/session'
-import { memoryStore } from 'dovetail/components/session-store/memory'
-import { eta } from 'dovetail/components/template/eta'
+import { createApp, defineConfig } from 'dovetailjs'
+import { csrf } from 'dovetailjs/components/middleware/csrf'
+import { sessionMiddleware } from 'dovetailjs/components/middleware/session'
+import { memoryStore } from 'dovetailjs/components/session-store/memory'
+import { eta } from 'dovetailjs/components/template/eta'
 
 /** A guestbook whose form can only be sent from its own page. */
 export async function createGuestbook(secret: string) {

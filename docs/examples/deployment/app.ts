@@ -1,4 +1,4 @@
-import { defineConfig } from 'dovetail'
+import { defineConfig } from 'dovetailjs'
 
 /** The app every entry in this folder serves; only the server component differs. */
 export const config = defineConfig({

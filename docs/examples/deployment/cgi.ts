@@ -1,8 +1,8 @@
 // One request per process, started by the web server through app.cgi
 // (lighttpd-cgi.conf). listen() answers the request in the environment and
 // stdin; close() waits until the response is written to stdout.
-import { createApp } from 'dovetail'
-import cgi from 'dovetail/components/server/cgi'
+import { createApp } from 'dovetailjs'
+import cgi from 'dovetailjs/components/server/cgi'
 import { config } from './app.js'
 
 const app = await createApp({ ...config, components: { server: cgi() } })

@@ -1,6 +1,6 @@
 // FastCGI behind nginx (nginx-fastcgi.conf). Run: npx tsx docs/examples/deployment/fastcgi.ts
-import { createApp } from 'dovetail'
-import fastcgi from 'dovetail/components/server/fastcgi'
+import { createApp } from 'dovetailjs'
+import fastcgi from 'dovetailjs/components/server/fastcgi'
 import { config } from './app.js'
 
 const app = await createApp({ ...config, components: { server: fastcgi() } })

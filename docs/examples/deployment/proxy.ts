@@ -1,7 +1,7 @@
 // The node server behind nginx as a reverse proxy (nginx-proxy.conf).
 // Run: npx tsx docs/examples/deployment/proxy.ts
-import { createApp } from 'dovetail'
-import node from 'dovetail/components/server/node'
+import { createApp } from 'dovetailjs'
+import node from 'dovetailjs/components/server/node'
 import { config } from './app.js'
 
 // trustProxy: build ctx.request.url from nginx's X-Forwarded-Proto and X-Forwarded-Host.

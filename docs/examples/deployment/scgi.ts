@@ -1,6 +1,6 @@
 // SCGI behind nginx (nginx-scgi.conf). Run: npx tsx docs/examples/deployment/scgi.ts
-import { createApp } from 'dovetail'
-import scgi from 'dovetail/components/server/scgi'
+import { createApp } from 'dovetailjs'
+import scgi from 'dovetailjs/components/server/scgi'
 import { config } from './app.js'
 
 const app = await createApp({ ...config, components: { server: scgi() } })

@@ -1,5 +1,5 @@
-import { createApp, defineConfig } from 'dovetail'
-import { pinoLogger } from 'dovetail/components/logger/pino'
+import { createApp, defineConfig } from 'dovetailjs'
+import { pinoLogger } from 'dovetailjs/components/logger/pino'
 import { defineRoutes } from './routes.js'
 
 /**

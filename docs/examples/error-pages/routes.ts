@@ -1,5 +1,5 @@
 // The error-pages example's routes. components/middleware/error-pages/error-pages.test.ts looks for these exact lines on the debug page.
-import { DovetailError, HttpError, type Routes } from 'dovetail'
+import { DovetailError, HttpError, type Routes } from 'dovetailjs'
 
 export function chargeCard(amount: number): never {
   const reason = `card declined for ${amount} <EUR>`

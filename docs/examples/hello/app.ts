@@ -1,4 +1,4 @@
-import { createApp, defineConfig, token } from 'dovetail'
+import { createApp, defineConfig, token } from 'dovetailjs'
 
 /** A service with one instance per request. */
 export class Greeter {

@@ -1,5 +1,5 @@
-import { createApp, defineConfig, Logger } from 'dovetail'
-import { pinoLogger } from 'dovetail/components/logger/pino'
+import { createApp, defineConfig, Logger } from 'dovetailjs'
+import { pinoLogger } from 'dovetailjs/components/logger/pino'
 
 /** An app that logs JSON lines with pino to `logFile` (stdout when omitted). */
 export const createLoggingApp = (logFile?: string) =>

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { createApp, defineConfig, HttpError } from 'dovetail'
-import body, { readForm, readJson } from 'dovetail/components/middleware/body'
+import { createApp, defineConfig, HttpError } from 'dovetailjs'
+import body, { readForm, readJson } from 'dovetailjs/components/middleware/body'
 
 interface NewNote {
   title: string

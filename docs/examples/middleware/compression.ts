@@ -1,5 +1,5 @@
-import { createApp, defineConfig } from 'dovetail'
-import compression from 'dovetail/components/middleware/compression'
+import { createApp, defineConfig } from 'dovetailjs'
+import compression from 'dovetailjs/components/middleware/compression'
 
 /** An app whose text responses go out compressed; one route streams its body. */
 export const createCompressedApp = () =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTestClient } from 'dovetail/testing'
+import { createTestClient } from 'dovetailjs/testing'
 import { createStaticApp } from './static.js'
 
 describe('the static example', () => {

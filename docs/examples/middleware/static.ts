@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
-import { createApp, defineConfig } from 'dovetail'
-import serveStatic from 'dovetail/components/middleware/static'
+import { createApp, defineConfig } from 'dovetailjs'
+import serveStatic from 'dovetailjs/components/middleware/static'
 
 const publicDir = fileURLToPath(new URL('./public', import.meta.url))
 

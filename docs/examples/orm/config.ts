@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'dovetail'
-import { transaction } from 'dovetail/components/middleware/transaction'
-import { Em, mikroOrm } from 'dovetail/components/orm/mikro-orm'
+import { defineConfig } from 'dovetailjs'
+import { transaction } from 'dovetailjs/components/middleware/transaction'
+import { Em, mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 import { Book, Shelf } from './entities.js'
 
 /**

@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, Orm } from 'dovetail'
-import { runDbCli } from 'dovetail/components/orm/mikro-orm'
-import { createTestClient } from 'dovetail/testing'
+import { createApp, Orm } from 'dovetailjs'
+import { runDbCli } from 'dovetailjs/components/orm/mikro-orm'
+import { createTestClient } from 'dovetailjs/testing'
 import config from './config.js'
 
 const root = fileURLToPath(new URL('../../..', import.meta.url))

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import { expect, it } from 'vitest'
-import { createTestClient } from 'dovetail/testing'
+import { createTestClient } from 'dovetailjs/testing'
 import { createRequestLogApp } from './app.js'
 
 it('the request-log example logs one line per request, keeping the proxy id', async () => {

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream'
-import { createApp, defineConfig } from 'dovetail'
-import { pinoLogger } from 'dovetail/components/logger/pino'
-import { requestLog } from 'dovetail/components/middleware/request-log'
+import { createApp, defineConfig } from 'dovetailjs'
+import { pinoLogger } from 'dovetailjs/components/logger/pino'
+import { requestLog } from 'dovetailjs/components/middleware/request-log'
 
 /**
  * An app that logs one line per request. Behind a proxy that sets

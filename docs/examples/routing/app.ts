@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { type Context, createApp, defineConfig, HttpError, token } from 'dovetail'
+import { type Context, createApp, defineConfig, HttpError, token } from 'dovetailjs'
 
 /** A stand-in for a real data source. */
 export interface PageStore {

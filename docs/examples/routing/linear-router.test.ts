@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createApp } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
-import { runRouterConformance } from 'dovetail/testing/conformance'
+import { createApp } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
+import { runRouterConformance } from 'dovetailjs/testing/conformance'
 import { config } from './app.js'
 import { LinearRouter, linear } from './linear-router.js'
 

@@ -7,7 +7,7 @@ import {
   type RouteMatch,
   Router,
   type UrlParams,
-} from 'dovetail'
+} from 'dovetailjs'
 
 interface Entry {
   method: string

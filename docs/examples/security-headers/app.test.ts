@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { createTestClient } from 'dovetail/testing'
+import { createTestClient } from 'dovetailjs/testing'
 import { createSecureSite } from './app.js'
 
 it('the security-headers example sends its policy, and lets /widget set its own', async () => {

@@ -1,5 +1,5 @@
-import { createApp, defineConfig } from 'dovetail'
-import { securityHeaders } from 'dovetail/components/middleware/security-headers'
+import { createApp, defineConfig } from 'dovetailjs'
+import { securityHeaders } from 'dovetailjs/components/middleware/security-headers'
 
 /** A site whose pages load images from a CDN and may be framed by one partner. */
 export const createSecureSite = () =>

@@ -1,5 +1,5 @@
-import { createApp, defineConfig } from 'dovetail'
-import node from 'dovetail/components/server/node'
+import { createApp, defineConfig } from 'dovetailjs'
+import node from 'dovetailjs/components/server/node'
 
 const encoder = new TextEncoder()
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

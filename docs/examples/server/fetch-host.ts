@@ -1,4 +1,4 @@
-import { createApp } from 'dovetail'
+import { createApp } from 'dovetailjs'
 import { config } from './app.js'
 
 /**

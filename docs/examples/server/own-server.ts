@@ -1,7 +1,7 @@
 // Run: npx tsx docs/examples/server/own-server.ts
 // Your own http.Server around the app: you set its limits and own its lifecycle.
 import { createServer } from 'node:http'
-import { toRequestListener } from 'dovetail/components/server/node'
+import { toRequestListener } from 'dovetailjs/components/server/node'
 import { createServerApp } from './app.js'
 
 const app = await createServerApp()

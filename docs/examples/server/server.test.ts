@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createApp } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
+import { createApp } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
 import { killExamples, startExample } from '../../../test/support/example-process.js'
 import { config } from './app.js'
 

@@ -1,10 +1,10 @@
-import { createApp, defineConfig, type ComponentSpec } from 'dovetail'
-import { session, sessionMiddleware } from 'dovetail/components/middleware/session'
-import { mikroOrm } from 'dovetail/components/orm/mikro-orm'
-import { cookieStore } from 'dovetail/components/session-store/cookie'
-import { memoryStore } from 'dovetail/components/session-store/memory'
-import { redisStore } from 'dovetail/components/session-store/redis'
-import { sqlStore } from 'dovetail/components/session-store/sql'
+import { createApp, defineConfig, type ComponentSpec } from 'dovetailjs'
+import { session, sessionMiddleware } from 'dovetailjs/components/middleware/session'
+import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
+import { cookieStore } from 'dovetailjs/components/session-store/cookie'
+import { memoryStore } from 'dovetailjs/components/session-store/memory'
+import { redisStore } from 'dovetailjs/components/session-store/redis'
+import { sqlStore } from 'dovetailjs/components/session-store/sql'
 
 export type StoreChoice = { kind: 'memory' } | { kind: 'cookie' } | { kind: 'redis'; url: string } | { kind: 'sql'; url: string }
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { createTestClient } from 'dovetail/testing'
+import { createTestClient } from 'dovetailjs/testing'
 import { createShop } from './app.js'
 
 it('the session example keeps a cart across requests, shows a flash once, and clears it', async () => {

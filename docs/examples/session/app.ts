@@ -1,6 +1,6 @@
-import { createApp, defineConfig } from 'dovetail'
-import { session, sessionMiddleware } from 'dovetail/components/middleware/session'
-import { memoryStore } from 'dovetail/components/session-store/memory'
+import { createApp, defineConfig } from 'dovetailjs'
+import { session, sessionMiddleware } from 'dovetailjs/components/middleware/session'
+import { memoryStore } from 'dovetailjs/components/session-store/memory'
 
 /** What this app keeps in a session; `session<CartSession>(ctx)` types get and set. */
 interface CartSession {

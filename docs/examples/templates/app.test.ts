@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { App } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
+import type { App } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
 import { createShopApp } from './app.js'
 
 let app: App | undefined

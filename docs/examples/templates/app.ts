@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
-import { createApp, defineConfig, type Middleware } from 'dovetail'
-import { eta } from 'dovetail/components/template/eta'
+import { createApp, defineConfig, type Middleware } from 'dovetailjs'
+import { eta } from 'dovetailjs/components/template/eta'
 
 export interface Product {
   id: string

@@ -1,7 +1,7 @@
 import type { SqlEntityManager } from '@mikro-orm/knex'
-import type { App, Logger } from 'dovetail'
-import { hashPassword, verifyPassword } from 'dovetail/components/middleware/auth'
-import { MikroOrm } from 'dovetail/components/orm/mikro-orm'
+import type { App, Logger } from 'dovetailjs'
+import { hashPassword, verifyPassword } from 'dovetailjs/components/middleware/auth'
+import { MikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 import { Page, Revision, User } from './models/index.js'
 
 /**

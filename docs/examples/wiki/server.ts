@@ -1,5 +1,5 @@
-import { createApp } from 'dovetail'
-import { MikroOrm } from 'dovetail/components/orm/mikro-orm'
+import { createApp } from 'dovetailjs'
+import { MikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 import { createWikiConfig } from './app.js'
 import { seedWiki } from './seed.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createApp } from 'dovetail'
-import { createTestClient } from 'dovetail/testing'
+import { createApp } from 'dovetailjs'
+import { createTestClient } from 'dovetailjs/testing'
 import { maintenance, poweredBy, timing } from './timing.js'
 
 describe('writing middleware', () => {

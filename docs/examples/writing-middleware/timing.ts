@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineComponent, editHeaders, type Middleware } from 'dovetail'
+import { defineComponent, editHeaders, type Middleware } from 'dovetailjs'
 
 /**
  * Plain middleware: a function of the context and `next`. Work before `next()`

@@ -2,7 +2,7 @@
  * Dovetail on its own node server, preset minimal. The container is the first
  * argument: `awilix` (the default) or `inversify`.
  */
-import { createApp, defineConfig } from 'dovetail'
+import { createApp, defineConfig } from 'dovetailjs'
 import { announce, PLAINTEXT } from '../bench-routes.js'
 
 const container = process.argv[2] ?? 'awilix'

@@ -1,6 +1,6 @@
-import type { Context } from 'dovetail'
-import { safeRedirect } from 'dovetail/components/middleware/auth'
-import { readForm } from 'dovetail/components/middleware/body'
+import type { Context } from 'dovetailjs'
+import { safeRedirect } from 'dovetailjs/components/middleware/auth'
+import { readForm } from 'dovetailjs/components/middleware/body'
 import { Accounts } from '../services/accounts.js'
 import { Views } from '../services/views.js'
 

@@ -1,5 +1,5 @@
-import { type Context, safeHtml } from 'dovetail'
-import { readForm } from 'dovetail/components/middleware/body'
+import { type Context, safeHtml } from 'dovetailjs'
+import { readForm } from 'dovetailjs/components/middleware/body'
 import type { Page, Revision } from '../models/index.js'
 import { Accounts } from '../services/accounts.js'
 import { linkedSlugs, renderMarkdown } from '../services/markdown.js'

@@ -1,4 +1,4 @@
-import type { Context } from 'dovetail'
+import type { Context } from 'dovetailjs'
 import { PageService } from '../services/page-service.js'
 import { changeView } from '../services/view-models.js'
 import { Views } from '../services/views.js'

@@ -1,7 +1,7 @@
 import type { SqlEntityManager } from '@mikro-orm/knex'
-import { type Context, HttpError } from 'dovetail'
-import { attemptLogin, currentUser, logout, UserLoader, verifyPassword } from 'dovetail/components/middleware/auth'
-import { Em } from 'dovetail/components/orm/mikro-orm'
+import { type Context, HttpError } from 'dovetailjs'
+import { attemptLogin, currentUser, logout, UserLoader, verifyPassword } from 'dovetailjs/components/middleware/auth'
+import { Em } from 'dovetailjs/components/orm/mikro-orm'
 import { User } from '../models/index.js'
 
 /**

@@ -1,6 +1,6 @@
 import { Marked, type TokenizerAndRendererExtension, type Tokens } from 'marked'
 import sanitizeHtml from 'sanitize-html'
-import { escapeHtml } from 'dovetail'
+import { escapeHtml } from 'dovetailjs'
 import { slugFor } from './slugs.js'
 
 /** Where wiki links point, and which pages exist (links to missing ones are styled, as in MoinMoin). */

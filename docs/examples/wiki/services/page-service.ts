@@ -1,5 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/knex'
-import { Em } from 'dovetail/components/orm/mikro-orm'
+import { Em } from 'dovetailjs/components/orm/mikro-orm'
 import { Page, Revision, type User } from '../models/index.js'
 
 /** What an author sends when saving a page. */

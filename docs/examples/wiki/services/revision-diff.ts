@@ -1,5 +1,5 @@
 import { diffLines } from 'diff'
-import { escapeHtml, type SafeHtml, safeHtml } from 'dovetail'
+import { escapeHtml, type SafeHtml, safeHtml } from 'dovetailjs'
 
 /** How many unchanged lines to show around each change; longer unchanged stretches fold into one marker. */
 const context = 3

@@ -1,5 +1,5 @@
-import type { Context, ResponseInitLite } from 'dovetail'
-import { session } from 'dovetail/components/middleware/session'
+import type { Context, ResponseInitLite } from 'dovetailjs'
+import { session } from 'dovetailjs/components/middleware/session'
 import { Accounts } from './accounts.js'
 
 /** A one-time message for the next page (after a redirect): "Page saved", "Logged out". */

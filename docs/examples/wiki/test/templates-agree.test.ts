@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type App, createApp } from 'dovetail'
-import { MikroOrm } from 'dovetail/components/orm/mikro-orm'
+import { type App, createApp } from 'dovetailjs'
+import { MikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 import { seedWiki } from '../seed.js'
 import { tempDatabase } from './temp-db.js'
 import { ADMIN_PASSWORD, testWikiConfig } from './wiki.case.js'
