@@ -11,7 +11,6 @@ export default defineConfig({
       { find: /^dovetailjs\/testing$/, replacement: here('./core/testing/index.ts') },
       { find: /^dovetailjs\/testing\/conformance$/, replacement: here('./core/testing/conformance/index.ts') },
       { find: /^dovetailjs\/components\/(.+)$/, replacement: here('./components/$1/index.ts') },
-      { find: /^dovetailjs\/presets\/(.+)$/, replacement: here('./presets/$1/index.ts') },
     ],
   },
   test: {

@@ -34,10 +34,10 @@ export async function createApp(config: DovetailConfig = {}): Promise<App> {
   const resolved = await resolveConfig(config)
   const ready: ReadyComponent[] = []
   for (const [slot, spec] of resolved.components) {
-    const component = await loadComponent(slot, spec)
+    const component = await loadComponent(slot, spec, resolved.catalogue)
     if (component) ready.push(await prepareComponent(slot, component))
   }
-  for (const component of await loadMiddlewareList(resolved.middlewareLayers)) {
+  for (const component of await loadMiddlewareList(resolved.middlewareLayers, resolved.catalogue)) {
     ready.push(await prepareComponent('middleware', component))
   }
   const components = orderComponents(ready)

@@ -5,10 +5,6 @@ import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { builtinComponents, builtinPresets } from '../config/builtins.js'
-import { loadComponent } from '../config/load-component.js'
-import { loadMiddlewareList } from '../config/middleware-list.js'
-import { resolveConfig } from '../config/resolve-config.js'
 import { main } from './index.js'
 import { templateExtensions } from './scaffold/choices.js'
 import { componentPackages, presetComponents, presetNames } from './scaffold/preset-needs.js'
@@ -193,75 +189,33 @@ describe('dovetail new', () => {
   })
 })
 
-describe('what dovetail new knows as data', () => {
-  it('lists the components each built-in preset resolves to', async () => {
-    expect(presetNames).toEqual(Object.keys(builtinPresets))
-    for (const preset of presetNames) {
-      const resolved = await resolveConfig({ preset })
-      const names: string[] = []
-      for (const [slot, spec] of resolved.components) {
-        const component = await loadComponent(slot, spec)
-        if (component) names.push(component.definition.name)
-      }
-      for (const component of await loadMiddlewareList(resolved.middlewareLayers)) names.push(component.definition.name)
-      expect(names, `presetComponents.${preset} in core/cli/scaffold/preset-needs.ts`).toEqual(presetComponents[preset])
-    }
-  })
-
-  it('lists the optional packages each component imports', () => {
-    const peers = new Set(Object.keys(ownManifest.peerDependencies))
-    const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')
-    for (const slot of readdirSync(join(root, 'components'))) {
-      for (const impl of readdirSync(join(root, 'components', slot))) {
-        const dir = join(root, 'components', slot, impl)
-        const sources = readdirSync(dir)
-          .filter((f) => f.endsWith('.ts') && !f.includes('.test.') && !/^(test-helpers|fixtures?)\.ts$/.test(f))
-          .map((f) => readFileSync(join(dir, f), 'utf8'))
-          .join('\n')
-        const fromClauses = [...sources.matchAll(/^\s*(?:import|export)\s+(type\s)?[^'";]*?from\s+'([^']+)'/gm)]
-        // Loaded with the component: every value import must be listed.
-        const required = new Set(fromClauses.filter((m) => !m[1]).map((m) => packageOf(m[2]!)).filter((p) => peers.has(p)))
-        // Anything listed must be used somehow: loaded on demand (a driver), or for its types (knex's, in .d.ts files).
-        const dynamics = [...sources.matchAll(/import\('([^']+)'\)/g)].map((m) => packageOf(m[1]!))
-        const imported = new Set([...fromClauses.map((m) => packageOf(m[2]!)), ...dynamics].filter((p) => peers.has(p)))
-        const listed = componentPackages[`${slot}/${impl}`] ?? []
-        const where = `componentPackages['${slot}/${impl}'] in core/cli/scaffold/preset-needs.ts`
-        for (const p of required) expect(listed, where).toContain(p)
-        for (const p of listed) expect([...imported], where).toContain(p)
-      }
-    }
-    for (const p of Object.values(componentPackages).flat()) expect(ownManifest.peerDependencies[p], `${p} in package.json peerDependencies`).toBeDefined()
-  })
-
-  it('has a file extension for every built-in template engine', () => {
-    for (const engine of Object.keys(builtinComponents.template)) expect(templateExtensions[engine]).toMatch(/^\.\w+$/)
-  })
-})
 
 describe('dovetail info', () => {
-  it('prints the components of minimal with the inversify container', async () => {
+  it('prints the components of minimal with the inversify container, then every installed component', async () => {
     expect((await cli(['new', 'hello-info', '--container', 'inversify'])).code).toBe(0)
     const result = await withEnv({ NODE_ENV: undefined }, () => cli(['info'], join(tmp, 'hello-info')))
-    expect(result).toEqual({
-      code: 0,
-      err: '',
-      out: [
-        'app.ts: preset minimal, environment development',
-        '',
-        'slot           component            contract',
-        'container      container/inversify  v1',
-        'router         router/radix         v1',
-        'server         server/node          v1',
-        'logger         -',
-        'template       -',
-        'orm            -',
-        'session-store  -',
-        'middleware     -',
-      ].join('\n'),
-    })
+    const core = `dovetailjs ${ownManifest.version}`
+    expect(result.code).toBe(0)
+    const [chosen, installed] = result.out.split('\nInstalled components:\n\n')
+    expect(chosen!.split('\n').map((l) => l.split(/\s{2,}/))).toEqual([
+      ['app.ts: preset minimal, environment development'],
+      [''],
+      ['slot', 'component', 'package', 'contract'],
+      ['container', 'inversify', core, '^1.0'],
+      ['router', 'radix', core, '^1.0'],
+      ['server', 'node', core, '^1.0'],
+      ['logger', '-'],
+      ['template', '-'],
+      ['orm', '-'],
+      ['session-store', '-'],
+      ['middleware', '-'],
+      [''],
+    ])
+    expect(installed).toMatch(/^slot\s+name\s+package\s+contract\n/)
+    expect(installed).toMatch(new RegExp(`\\ntemplate\\s+nunjucks\\s+${core}\\s+\\^1\\.0\\n`))
   })
 
-  it('resolves for the environment asked for, with that environment\'s layer', async () => {
+  it("resolves for the environment asked for, with that environment's layer", async () => {
     writeFileSync(
       join(tmp, 'layered.ts'),
       `import { defineConfig } from 'dovetailjs'
@@ -270,10 +224,10 @@ export default defineConfig({ env: { production: { components: { container: 'inv
     )
     const production = await cli(['info', '--config', 'layered.ts', '--env', 'production'])
     expect(production.out).toContain('layered.ts: preset minimal, environment production')
-    expect(production.out).toMatch(/\ncontainer\s+container\/inversify\s+v1\n/)
-    expect(production.out).toMatch(/\nlogger\s+logger\/pino\s+v1\n/)
+    expect(production.out).toMatch(/\ncontainer\s+inversify\s+dovetailjs \S+\s+\^1\.0\n/)
+    expect(production.out).toMatch(/\nlogger\s+pino\s+dovetailjs \S+\s+\^1\.0\n/)
     const development = await cli(['info', '-c', 'layered.ts', '-e', 'development'])
-    expect(development.out).toMatch(/\ncontainer\s+container\/awilix\s+v1\n/)
+    expect(development.out).toMatch(/\ncontainer\s+awilix\s+dovetailjs \S+\s+\^1\.0\n/)
     expect(development.out).toMatch(/\nlogger\s+-\n/)
   })
 
@@ -281,13 +235,13 @@ export default defineConfig({ env: { production: { components: { container: 'inv
     writeFileSync(
       join(tmp, 'future.ts'),
       `import { defineComponent, defineConfig } from 'dovetailjs'
-const future = defineComponent({ name: 'future-router', slot: 'router', api: 2 })
+const future = defineComponent({ name: 'future-router', slot: 'router', contract: '^2.0' })
 export default defineConfig({ components: { router: future } })
 `,
     )
     const result = await cli(['info', '--config', 'future.ts'])
     expect(result.code).toBe(0)
-    expect(result.out).toMatch(/\nrouter\s+future-router\s+v2 \(this core provides v1: createApp will refuse it\)\n/)
+    expect(result.out).toMatch(/\nrouter\s+future-router\s+\(in config\)\s+\^2\.0 \(this core provides 1\.0\.0: createApp will refuse it\)\n/)
   })
 
   it('says what is wrong with the config module', async () => {
@@ -297,7 +251,7 @@ export default defineConfig({ components: { router: future } })
     writeFileSync(join(tmp, 'bad-preset.ts'), "export default { preset: 'blog' }\n")
     expect(await cli(['info', '--config', 'bad-preset.ts'])).toMatchObject({
       code: 1,
-      err: "No preset named 'blog'. Presets: minimal, api, fullstack; or pass a preset object from definePreset(). [DOVETAIL_ERR_CONFIG_UNKNOWN_PRESET]",
+      err: "No installed package declares a preset named 'blog'. Presets: minimal, api, fullstack; or pass a preset object from definePreset(). [DOVETAIL_ERR_CONFIG_UNKNOWN_PRESET]",
     })
     expect(await cli(['info', 'app.ts'])).toMatchObject({ code: 2, err: expect.stringContaining('takes no arguments') })
   })

@@ -1,6 +1,6 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
-import { builtinComponents } from '../config/builtins.js'
+import { discover } from '../discovery/catalogue.js'
 import type { CliIo } from './io.js'
 import { ownPackage } from './own-package.js'
 import { parseOptions } from './parse-options.js'
@@ -9,8 +9,9 @@ import { presetNames, type PresetName } from './scaffold/preset-needs.js'
 import { projectFiles } from './scaffold/project-files.js'
 import { UsageError } from './usage-error.js'
 
-const containers = Object.keys(builtinComponents.container)
-const templates = Object.keys(builtinComponents.template)
+const namesFor = (slot: string) => discover().components.filter((c) => c.slot === slot).map((c) => c.name)
+const containers = namesFor('container')
+const templates = namesFor('template')
 
 export const newUsage = `Usage: dovetail new <dir> [--preset <name>] [--container <name>] [--template <name>]
 

@@ -2,6 +2,7 @@ import type { ContainerAdapter } from '../container/port.js'
 import type { Registry } from '../container/registry.js'
 import type { Token } from '../container/token.js'
 import type { Middleware } from '../pipeline/middleware.js'
+import type { ContractRange } from './contract-range.js'
 import type { SlotName } from './slots.js'
 import type { InferInput, InferOutput, StandardSchemaV1 } from './standard-schema.js'
 
@@ -22,8 +23,13 @@ export interface ComponentDefinition<Schema extends StandardSchemaV1 | undefined
   /** `<slot>/<impl>` for built-ins; a package name for third-party components. */
   name: string
   slot: SlotName
-  /** The version of the slot's contract this component implements. */
-  api: number
+  /**
+   * The versions of the slot's contract this component implements, as a semver
+   * range (`'^1.0'`); startup refuses the component when this core's contract
+   * for the slot is outside it. A package that declares the component in its
+   * package.json must declare the same range there.
+   */
+  contract: ContractRange
   /** Slots that must be filled for this component to work; it starts after them. */
   requires?: readonly SlotName[]
   options?: Schema
@@ -46,6 +52,16 @@ export interface Component {
   readonly [componentBrand]: true
   readonly definition: ComponentDefinition<StandardSchemaV1 | undefined>
   readonly input: unknown
+  /** Set when the component was found by name in an installed package's declaration. */
+  readonly source?: ComponentSource
+}
+
+/** The package declaration a component named in config was loaded from. */
+export interface ComponentSource {
+  /** The short name it was declared under (`'eta'`). */
+  name: string
+  package: string
+  version: string
 }
 
 /** What `defineComponent` returns: call it with options to get a {@link Component}. */
@@ -62,7 +78,7 @@ export interface ComponentFactory<Input = unknown> {
  * @example
  * import { z } from 'zod'
  * export const greeter = defineComponent({
- *   name: 'greeter', slot: 'middleware', api: 1,
+ *   name: 'greeter', slot: 'middleware', contract: '^1.0',
  *   options: z.object({ header: z.string().default('x-greeting') }),
  *   middleware: (_app, o) => async (ctx, next) => {
  *     const res = await next(); res.headers.set(o.header, 'hello'); return res

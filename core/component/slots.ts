@@ -1,17 +1,19 @@
 /**
- * The closed set of slots, each with the version of its contract this core
- * provides. A slot's version moves only when its own contract changes, so a core
- * release that leaves a slot alone strands none of its components.
+ * The closed set of slots, each with the semver version of its contract this
+ * core provides. A slot's version moves only when its own contract changes
+ * (minor for additions a component may ignore, major for changes that break
+ * implementations), so a core release that leaves a slot alone strands none of
+ * its components. Components declare the range they implement (`'^1.0'`).
  */
 export const slotContracts = {
-  container: 1,
-  router: 1,
-  server: 1,
-  logger: 1,
-  template: 1,
-  orm: 1,
-  'session-store': 1,
-  middleware: 1,
+  container: '1.0.0',
+  router: '1.0.0',
+  server: '1.0.0',
+  logger: '1.0.0',
+  template: '1.0.0',
+  orm: '1.0.0',
+  'session-store': '1.0.0',
+  middleware: '1.0.0',
 } as const
 
 export type SlotName = keyof typeof slotContracts

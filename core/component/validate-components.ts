@@ -1,5 +1,6 @@
 import { DovetailError } from '../errors/dovetail-error.js'
 import type { Component } from './define-component.js'
+import { implementsContract, parseContractRange } from './contract-range.js'
 import { requiredSlots, slotContracts, type SlotName } from './slots.js'
 import { issuePath } from './standard-schema.js'
 
@@ -19,12 +20,13 @@ export async function prepareComponent(slot: SlotName, component: Component): Pr
       `Component '${def.name}' fills the ${def.slot} slot, but was put in the ${slot} slot. Move it to components.${def.slot}.`,
     )
   }
-  const provided = slotContracts[slot]
-  if (def.api !== provided) {
+  const range = parseContractRange(def.contract, `Component '${def.name}'`)
+  if (!implementsContract(slot, range)) {
+    const provided = slotContracts[slot]
     throw new DovetailError(
-      'DOVETAIL_ERR_COMPONENT_API_MISMATCH',
-      `Component '${def.name}' implements version ${def.api} of the ${slot} slot's contract, but this core provides version ${provided}. ` +
-        `Use a release of '${def.name}' made for ${slot} contract v${provided}.`,
+      'DOVETAIL_ERR_COMPONENT_CONTRACT_MISMATCH',
+      `Component '${def.name}' implements the ${slot} contract ${range}, but this core (dovetailjs) provides ${slot} contract ${provided}. ` +
+        `Use a release of '${def.name}' made for ${slot} contract ${provided}, or a dovetailjs whose ${slot} contract is in ${range}.`,
     )
   }
   return { component, slot, options: await validateOptions(component) }

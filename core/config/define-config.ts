@@ -5,12 +5,31 @@ import type { Middleware } from '../pipeline/middleware.js'
 import type { Routes } from '../app/routes.js'
 
 /**
- * What may fill a slot: a built-in's name (`'inversify'`), an installed
- * package's name that exports a component, a factory (`eta`) used with its
- * default options, a configured component (`eta({ views })`), or `false` to
- * leave an optional slot empty. The middleware slot takes a list.
+ * A component named as data, with options: what presets are made of.
+ *
+ * @example
+ * { use: 'eta', options: { views: './views' } }
  */
-export type ComponentSpec = string | Component | ComponentFactory<any> | false
+export interface NamedComponentSpec {
+  /** An installed component's name: `'eta'`, a package name, or `'<package>#<name>'`. */
+  use: string
+  /** Given to the component's factory, and validated by its options schema at startup. */
+  options?: unknown
+}
+
+/**
+ * What may fill a slot: an installed component's name (`'inversify'`, a
+ * package's name, or `'<package>#<name>'`; see `dovetail info` for what is
+ * installed), a name with options (`{ use: 'eta', options: { views } }`), a
+ * factory (`eta`) used with its default options, a configured component
+ * (`eta({ views })`), or `false` to leave an optional slot empty. The
+ * middleware slot takes a list.
+ */
+export type ComponentSpec = string | NamedComponentSpec | Component | ComponentFactory<any> | false
+
+/** Whether a spec is the `{ use, options }` form. */
+export const isNamedSpec = (spec: unknown): spec is NamedComponentSpec =>
+  typeof spec === 'object' && spec !== null && !Array.isArray(spec) && typeof (spec as NamedComponentSpec).use === 'string'
 
 /**
  * Changes to the middleware list a preset (or an earlier layer) set up, by
@@ -44,17 +63,25 @@ export interface ConfigLayer {
 }
 
 export interface DovetailConfig extends ConfigLayer {
-  /** A built-in preset's name (`minimal`, …) or a preset object. Defaults to `minimal`. */
+  /** An installed preset's name (`minimal`, `api`, `fullstack`, or one a package declares) or a preset object. Defaults to `minimal`. */
   preset?: string | Preset
+  /**
+   * The app's directory: components and presets are discovered from the
+   * package.json nearest to it and the packages that lists.
+   * @default process.cwd()
+   */
+  root?: string
   /** Overrides per environment, applied on top of the rest. */
   env?: { [environment: string]: ConfigLayer }
   /** The environment's name. Defaults to `NODE_ENV`, else `development`. */
   environment?: string
 }
 
-/** A named set of components: data, no logic. */
+/** A named set of components: data, no logic (a preset.json file, or an object from definePreset). */
 export interface Preset {
   name: string
+  /** One line for `dovetail new --help` and the docs. */
+  description?: string
   components: ComponentsConfig
 }
 

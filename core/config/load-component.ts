@@ -1,53 +1,81 @@
 import { type Component, isComponent, isComponentFactory } from '../component/define-component.js'
 import type { SlotName } from '../component/slots.js'
+import { type Catalogue, findComponent, type InstalledComponent } from '../discovery/catalogue.js'
+import { importEntry } from '../discovery/import-entry.js'
 import { DovetailError } from '../errors/dovetail-error.js'
-import { builtinComponents } from './builtins.js'
-import type { ComponentSpec } from './define-config.js'
+import { type ComponentSpec, isNamedSpec } from './define-config.js'
 
-/** Turn one config entry into a component: a name is looked up, a factory is called. */
-export async function loadComponent(slot: SlotName, spec: ComponentSpec): Promise<Component | undefined> {
+/**
+ * Turn one config entry into a component: a name (alone or with options) is
+ * looked up in the catalogue of installed declarations and imported, a factory
+ * is called, a component is taken as it is.
+ *
+ * @example
+ * await loadComponent('template', { use: 'nunjucks', options: { views: './views' } }, discover())
+ */
+export async function loadComponent(slot: SlotName, spec: ComponentSpec, catalogue: Catalogue): Promise<Component | undefined> {
   if (spec === false) return undefined
   if (isComponent(spec)) return spec
   if (isComponentFactory(spec)) return spec()
-  if (typeof spec === 'string') return fromModule(slot, spec)
+  if (typeof spec === 'string') return fromDeclaration(slot, findComponent(catalogue, slot, spec), undefined, false)
+  if (isNamedSpec(spec)) {
+    const extra = Object.keys(spec).filter((key) => key !== 'use' && key !== 'options')
+    if (extra.length) throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `The ${slot} entry { use: '${spec.use}' } has unknown keys: ${extra.join(', ')}. It takes use and options.`)
+    return fromDeclaration(slot, findComponent(catalogue, slot, spec.use), spec.options, 'options' in spec)
+  }
   throw new DovetailError(
     'DOVETAIL_ERR_COMPONENT_INVALID',
-    `The ${slot} slot was given ${describe(spec)}; expected a built-in name, a package name, or a component from defineComponent().`,
+    `The ${slot} slot was given ${describe(spec)}; expected a component's name, { use: name, options }, or a component from defineComponent().`,
   )
 }
 
-async function fromModule(slot: SlotName, name: string): Promise<Component> {
-  const builtins = builtinComponents[slot]
-  const specifier = builtins[name] ?? name
-  let module: { default?: unknown }
+async function fromDeclaration(slot: SlotName, declared: InstalledComponent, options: unknown, hasOptions: boolean): Promise<Component> {
+  const where = `the ${slot} component '${declared.name}' (${declared.package} ${declared.version})`
+  let module: Record<string, unknown>
   try {
-    module = (await import(specifier)) as { default?: unknown }
+    module = await importEntry(declared, declared.entry)
   } catch (error) {
-    if (isMissingModule(error, specifier)) {
-      const known = Object.keys(builtins)
-      const listed = known.length ? `Built-in ${slot} components: ${known.join(', ')}.` : `There are no built-in ${slot} components yet.`
-      const why = builtins[name]
-        ? `The built-in '${name}' needs a package that is not installed (${(error as Error).message.split('\n')[0]}).`
-        : `'${name}' is neither a built-in ${slot} component nor an installed package. ${listed}`
-      throw new DovetailError('DOVETAIL_ERR_CONFIG_UNKNOWN_COMPONENT', why, { cause: error })
+    const missing = missingPackage(error)
+    if (missing) {
+      const needs = declared.needs?.length ? ` It needs ${declared.needs.join(', ')}.` : ''
+      throw new DovetailError(
+        'DOVETAIL_ERR_COMPONENT_PACKAGE_MISSING',
+        `${capitalize(where)} imports '${missing}', which is not installed.${needs} Install it: npm install ${missing}`,
+        { cause: error },
+      )
     }
     throw error
   }
   const exported = module.default
-  if (isComponent(exported)) return exported
-  if (isComponentFactory(exported)) return exported()
-  throw new DovetailError(
-    'DOVETAIL_ERR_COMPONENT_INVALID',
-    `'${name}' was imported for the ${slot} slot, but its default export is ${describe(exported)}, not a component from defineComponent().`,
-  )
+  if (!isComponent(exported) && !isComponentFactory(exported)) {
+    throw new DovetailError(
+      'DOVETAIL_ERR_COMPONENT_DECLARATION',
+      `${capitalize(where)} is declared at entry '${declared.entry}', whose default export is ${describe(exported)}, not a component from defineComponent().`,
+    )
+  }
+  const { definition } = exported
+  if (definition.slot !== declared.slot || definition.contract !== declared.contract) {
+    throw new DovetailError(
+      'DOVETAIL_ERR_COMPONENT_DECLARATION',
+      `${capitalize(where)} is declared in package.json for slot ${declared.slot}, contract ${declared.contract}, ` +
+        `but its code says slot ${definition.slot}, contract ${definition.contract}. Make the package.json declaration match defineComponent().`,
+    )
+  }
+  let component: Component
+  if (isComponentFactory(exported)) component = hasOptions ? exported(options as never) : exported()
+  else if (hasOptions) throw new DovetailError('DOVETAIL_ERR_COMPONENT_OPTIONS', `${capitalize(where)} exports a configured component, which takes no options here.`)
+  else component = exported
+  return { ...component, source: { name: declared.name, package: declared.package, version: declared.version } }
 }
 
-function isMissingModule(error: unknown, specifier: string): boolean {
+/** The package a failed import could not find, when that is why it failed. */
+function missingPackage(error: unknown): string | undefined {
   const e = error as { code?: string; message?: string }
-  if (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return true
-  // Vitest and bundlers report a failed resolution with their own message.
-  return typeof e?.message === 'string' && /Cannot find (module|package)|Failed to load url|Failed to resolve/.test(e.message) && e.message.includes(specifier.split('/')[0]!)
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' && !/Cannot find (module|package)|Failed to load url/.test(e?.message ?? '')) return undefined
+  return /(?:package|module|url) '([^']+)'/.exec(e.message ?? '')?.[1]
 }
+
+const capitalize = (text: string) => text[0]!.toUpperCase() + text.slice(1)
 
 const describe = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value

@@ -1,19 +1,23 @@
 import type { Component } from '../component/define-component.js'
 import { DovetailError } from '../errors/dovetail-error.js'
 import type { ComponentSpec, MiddlewareEdit } from './define-config.js'
+import type { Catalogue } from '../discovery/catalogue.js'
 import { loadComponent } from './load-component.js'
 
 const matches = (component: Component, name: string): boolean =>
-  component.definition.name === name || component.definition.name === `middleware/${name}`
+  component.definition.name === name ||
+  component.definition.name === `middleware/${name}` ||
+  component.source?.name === name ||
+  (component.source !== undefined && `${component.source.package}#${component.source.name}` === name)
 
 /**
  * The middleware components in order: each layer (preset, config, environment)
  * either replaces the list or edits it by component name.
  */
-export async function loadMiddlewareList(layers: ReadonlyArray<readonly ComponentSpec[] | MiddlewareEdit>): Promise<Component[]> {
+export async function loadMiddlewareList(layers: ReadonlyArray<readonly ComponentSpec[] | MiddlewareEdit>, catalogue: Catalogue): Promise<Component[]> {
   let list: Component[] = []
   const load = async (specs: readonly ComponentSpec[]) =>
-    (await Promise.all(specs.map((s) => loadComponent('middleware', s)))).filter((c): c is Component => c !== undefined)
+    (await Promise.all(specs.map((s) => loadComponent('middleware', s, catalogue)))).filter((c): c is Component => c !== undefined)
   for (const layer of layers) {
     if (Array.isArray(layer)) {
       list = await load(layer)

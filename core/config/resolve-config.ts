@@ -3,13 +3,17 @@ import type { Registry } from '../container/registry.js'
 import { DovetailError } from '../errors/dovetail-error.js'
 import type { Middleware } from '../pipeline/middleware.js'
 import type { Routes } from '../app/routes.js'
-import { builtinPresets } from './builtins.js'
+import { readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { type Catalogue, discover, findPreset } from '../discovery/catalogue.js'
 import type { ComponentSpec, ComponentsConfig, ConfigLayer, DovetailConfig, MiddlewareEdit, Preset } from './define-config.js'
 
 /** A config with its preset, environment layer and environment variables applied. */
 export interface ResolvedConfig {
   environment: string
   preset: string
+  /** The installed components and presets, for loading what the config names. */
+  catalogue: Catalogue
   /** Single-valued slots. */
   components: Map<Exclude<SlotName, 'middleware'>, ComponentSpec>
   /** The middleware list as set and then edited by each layer, in order. */
@@ -20,13 +24,14 @@ export interface ResolvedConfig {
   server: { port: number | undefined; host: string | undefined }
 }
 
-const configKeys = ['preset', 'components', 'server', 'register', 'routes', 'middleware', 'env', 'environment']
+const configKeys = ['preset', 'root', 'components', 'server', 'register', 'routes', 'middleware', 'env', 'environment']
 const layerKeys = ['components', 'server', 'register', 'routes', 'middleware']
 
 export async function resolveConfig(config: DovetailConfig, variables: NodeJS.ProcessEnv = process.env): Promise<ResolvedConfig> {
   checkKeys(config, configKeys, 'config')
   const environment = config.environment ?? variables.NODE_ENV ?? 'development'
-  const preset = await loadPreset(config.preset ?? 'minimal')
+  const catalogue = discover(resolve(config.root ?? process.cwd()))
+  const preset = await loadPreset(config.preset ?? 'minimal', catalogue)
   const layer = config.env?.[environment] ?? {}
   checkKeys(layer, layerKeys, `config.env.${environment}`)
   const layers: ConfigLayer[] = [config, layer]
@@ -49,6 +54,7 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
   return {
     environment,
     preset: preset.name,
+    catalogue,
     components,
     middlewareLayers,
     register: layers.flatMap((l) => (l.register ? [l.register] : [])),
@@ -58,17 +64,31 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
   }
 }
 
-async function loadPreset(preset: string | Preset): Promise<Preset> {
+async function loadPreset(preset: string | Preset, catalogue: Catalogue): Promise<Preset> {
   if (typeof preset !== 'string') return checkPreset(preset, 'the preset object')
-  const specifier = builtinPresets[preset]
-  if (!specifier) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_CONFIG_UNKNOWN_PRESET',
-      `No preset named '${preset}'. Presets: ${Object.keys(builtinPresets).join(', ')}; or pass a preset object from definePreset().`,
-    )
+  return readPreset(catalogue, preset)
+}
+
+/**
+ * Read an installed preset's file: JSON, component names and options only.
+ *
+ * @example
+ * (await readPreset(discover(), 'fullstack')).components.template // { use: 'eta', options: { views: './views' } }
+ */
+export async function readPreset(catalogue: Catalogue, name: string): Promise<Preset> {
+  const declared = findPreset(catalogue, name)
+  const file = join(declared.dir, declared.file)
+  let data: unknown
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'))
+  } catch (error) {
+    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `The preset '${name}' of ${declared.package} (${file}) could not be read: ${(error as Error).message}`, { cause: error })
   }
-  const module = (await import(specifier)) as { default?: unknown }
-  return checkPreset(module.default, specifier)
+  const checked = checkPreset(data, file)
+  if (checked.name !== declared.name) {
+    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `${file} is named '${checked.name}', but ${declared.package}'s package.json declares it as '${declared.name}'.`)
+  }
+  return checked
 }
 
 function checkPreset(value: unknown, where: string): Preset {

@@ -1,8 +1,7 @@
-import type { ErrorCode } from './codes.js'
-
 /**
  * Base class of every error Dovetail throws on purpose. `code` is stable across
- * releases and documented in `docs/errors.md`, so programs may branch on it.
+ * releases and documented by its owner (Dovetail's own in `docs/errors.md`), so
+ * programs may branch on it.
  *
  * @example
  * try { await createApp(config) } catch (e) {
@@ -12,7 +11,7 @@ import type { ErrorCode } from './codes.js'
 export class DovetailError extends Error {
   override name = 'DovetailError'
   constructor(
-    readonly code: ErrorCode,
+    readonly code: string,
     message: string,
     options?: { cause?: unknown },
   ) {

@@ -25,7 +25,7 @@ function countingContainer(make: () => ContainerAdapter) {
   const component = defineComponent({
     name: 'container/counting',
     slot: 'container',
-    api: 1,
+    contract: '^1.0',
     createContainer: () => {
       const adapter = make()
       return {

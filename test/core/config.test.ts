@@ -25,18 +25,30 @@ describe('bad config is caught at startup', () => {
     expect(error.message).toContain('container, router, server')
   })
 
-  it('an unknown built-in, listing the built-ins of that slot', async () => {
+  it('an unknown component name, listing the installed components of that slot', async () => {
     const error = await bootError({ components: { container: 'inversfy' } })
     expectCode(error, 'DOVETAIL_ERR_CONFIG_UNKNOWN_COMPONENT')
-    expect(error.message).toContain("'inversfy'")
-    expect(error.message).toContain('awilix, inversify')
+    expect(error.message).toContain("a container component named 'inversfy'")
+    expect(error.message).toContain('awilix (dovetailjs), inversify (dovetailjs)')
   })
 
   it('a package that is not installed', async () => {
     const error = await bootError({ components: { router: '@acme/dovetail-router-that-does-not-exist' } })
     expectCode(error, 'DOVETAIL_ERR_CONFIG_UNKNOWN_COMPONENT')
-    expect(error.message).toContain('@acme/dovetail-router-that-does-not-exist')
-    expect(error.message).toContain('nor an installed package')
+    expect(error.message).toContain("named '@acme/dovetail-router-that-does-not-exist'")
+    expect(error.message).toContain('Installed router components: radix (dovetailjs)')
+  })
+
+  it('a named component with a key other than use and options', async () => {
+    const error = await bootError({ components: { router: { use: 'radix', option: {} } as never } })
+    expectCode(error, 'DOVETAIL_ERR_CONFIG_INVALID')
+    expect(error.message).toContain('unknown keys: option')
+  })
+
+  it("a named component's options, validated by its schema", async () => {
+    const error = await bootError({ components: { router: { use: 'radix', options: { maxParamLength: 'long' } } } })
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_OPTIONS')
+    expect(error.message).toContain("option 'maxParamLength'")
   })
 
   it('an option of the wrong type, naming the component and the option path', async () => {
@@ -56,7 +68,7 @@ describe('bad config is caught at startup', () => {
     const nested = defineComponent({
       name: 'acme/nested',
       slot: 'middleware',
-      api: 1,
+      contract: '^1.0',
       options: z.object({ limits: z.object({ files: z.array(z.number()) }) }),
       middleware: () => (_ctx, next) => next(),
     })
@@ -64,12 +76,19 @@ describe('bad config is caught at startup', () => {
     expect(error.message).toContain("option 'limits.files[1]'")
   })
 
-  it('a contract version mismatch, naming the component, its version and the core version', async () => {
-    const future = defineComponent({ name: 'acme/router-next', slot: 'router', api: 2, register() {} })
+  it('a contract range that excludes the core, naming the component, its range and the core version', async () => {
+    const future = defineComponent({ name: 'acme/router-next', slot: 'router', contract: '^2.0', register() {} })
     const error = await bootError({ components: { router: future } })
-    expectCode(error, 'DOVETAIL_ERR_COMPONENT_API_MISMATCH')
-    expect(error.message).toContain("'acme/router-next' implements version 2")
-    expect(error.message).toContain('provides version 1')
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_CONTRACT_MISMATCH')
+    expect(error.message).toContain("'acme/router-next' implements the router contract ^2.0")
+    expect(error.message).toContain('provides router contract 1.0.0')
+  })
+
+  it('a contract range that is not a semver range', async () => {
+    const odd = defineComponent({ name: 'acme/odd', slot: 'router', contract: 'one-ish' as never, register() {} })
+    const error = await bootError({ components: { router: odd } })
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_CONTRACT_RANGE')
+    expect(error.message).toContain('"one-ish"')
   })
 
   it('a required slot left empty', async () => {
@@ -79,7 +98,7 @@ describe('bad config is caught at startup', () => {
   })
 
   it('a component whose required slot is empty, naming both', async () => {
-    const needsOrm = defineComponent({ name: 'acme/audit', slot: 'middleware', api: 1, requires: ['orm'], middleware: () => (_c, n) => n() })
+    const needsOrm = defineComponent({ name: 'acme/audit', slot: 'middleware', contract: '^1.0', requires: ['orm'], middleware: () => (_c, n) => n() })
     const error = await bootError({ components: { middleware: [needsOrm] } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_MISSING_REQUIREMENT')
     expect(error.message).toContain("'acme/audit' requires the orm slot")

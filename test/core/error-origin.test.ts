@@ -8,7 +8,7 @@ const thrower = (name: string) =>
   defineComponent({
     name,
     slot: 'middleware',
-    api: 1,
+    contract: '^1.0',
     middleware: () => async (ctx, next) => {
       if (ctx.path === `/in/${name}`) throw new Error(`${name} broke`)
       const res = await next()

@@ -7,7 +7,7 @@ const tracer = (name: string, log: string[]) =>
   defineComponent({
     name: `middleware/${name}`,
     slot: 'middleware',
-    api: 1,
+    contract: '^1.0',
     middleware: () => async (_ctx, next) => {
       log.push(`${name}:in`)
       const res = await next()
@@ -23,7 +23,7 @@ describe('component lifecycle', () => {
     const store = defineComponent({
       name: 'acme/store',
       slot: 'session-store',
-      api: 1,
+      contract: '^1.0',
       register: (c) => c.singleton(Store, () => ({ name: 'store' })),
       start: () => void events.push('start store'),
       stop: () => void events.push('stop store'),
@@ -31,7 +31,7 @@ describe('component lifecycle', () => {
     const sessions = defineComponent({
       name: 'acme/sessions',
       slot: 'middleware',
-      api: 1,
+      contract: '^1.0',
       requires: ['session-store'],
       start: (app) => void events.push(`start sessions using ${app.resolve(Store).name}`),
       stop: () => void events.push('stop sessions'),
@@ -46,11 +46,11 @@ describe('component lifecycle', () => {
 
   it('stops the components already started when one fails to start, and names it', async () => {
     const events: string[] = []
-    const first = defineComponent({ name: 'acme/first', slot: 'logger', api: 1, start: () => void events.push('start first'), stop: () => void events.push('stop first') })
+    const first = defineComponent({ name: 'acme/first', slot: 'logger', contract: '^1.0', start: () => void events.push('start first'), stop: () => void events.push('stop first') })
     const broken = defineComponent({
       name: 'acme/broken',
       slot: 'middleware',
-      api: 1,
+      contract: '^1.0',
       requires: ['logger'],
       start: () => {
         throw new Error('database unreachable')

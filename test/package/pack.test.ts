@@ -37,7 +37,7 @@ const npm = async (args: string[], cwd: string): Promise<string> => {
 
 const appSource = `import { createApp, defineConfig, defineComponent } from 'dovetailjs'
 import { createTestClient } from 'dovetailjs/testing'
-const stamp = defineComponent({ name: 'stamp', slot: 'middleware', api: 1,
+const stamp = defineComponent({ name: 'stamp', slot: 'middleware', contract: '^1.0',
   middleware: () => async (ctx, next) => { const res = await next(); res.headers.set('x-stamp', 'from-the-tarball'); return res } })
 const app = await createApp(defineConfig({ components: { middleware: [stamp()] },
   routes(r) { r.get('/hello/:name', (ctx) => ctx.text(\`Hello \${ctx.params.name}, installed from a tarball\`)) } }))

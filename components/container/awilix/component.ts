@@ -11,6 +11,6 @@ import { AwilixAdapter } from './awilix-container.js'
 export const awilix = defineComponent({
   name: 'container/awilix',
   slot: 'container',
-  api: 1,
+  contract: '^1.0',
   createContainer: () => new AwilixAdapter(),
 })

@@ -11,6 +11,6 @@ import { InversifyAdapter } from './inversify-container.js'
 export const inversify = defineComponent({
   name: 'container/inversify',
   slot: 'container',
-  api: 1,
+  contract: '^1.0',
   createContainer: () => new InversifyAdapter(),
 })

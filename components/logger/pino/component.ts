@@ -40,7 +40,7 @@ export const pinoOptions = z.strictObject({
 export const pinoLogger = defineComponent({
   name: 'logger/pino',
   slot: 'logger',
-  api: 1,
+  contract: '^1.0',
   options: pinoOptions,
   register(c, options) {
     let handle: PinoHandle | undefined

@@ -67,7 +67,7 @@ const settingsOf = (o: Parsed): AuthSettings => ({
 export const auth = defineComponent({
   name: 'middleware/auth',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   requires: ['session-store'],
   options: authOptions,
   register(c, options) {

@@ -18,7 +18,7 @@ import { bodyOptions } from './options.js'
 export const body = defineComponent({
   name: 'middleware/body',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   options: bodyOptions,
   middleware: (_app, options) => createBodyParser(options),
   async start(_app, options) {

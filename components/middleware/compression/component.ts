@@ -15,7 +15,7 @@ import { compressionOptions } from './options.js'
 export const compression = defineComponent({
   name: 'middleware/compression',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   options: compressionOptions,
   middleware: (_app, options) => createCompression(options),
 })

@@ -14,7 +14,7 @@ import { corsOptions } from './options.js'
 export const cors = defineComponent({
   name: 'middleware/cors',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   options: corsOptions,
   middleware: (_app, options) => createCors(options),
 })

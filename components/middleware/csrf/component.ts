@@ -50,7 +50,7 @@ export type CsrfOptions = z.input<typeof csrfOptions>
 export const csrf = defineComponent({
   name: 'middleware/csrf',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   requires: ['session-store'],
   options: csrfOptions,
   middleware: (app, options) => createCsrfMiddleware(options, app.resolve(Logger)),

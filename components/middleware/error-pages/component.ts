@@ -17,7 +17,7 @@ import { errorPagesOptions } from './options.js'
 export const errorPages = defineComponent({
   name: 'middleware/error-pages',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   options: errorPagesOptions,
   register(c, options) {
     c.singleton(ErrorRenderer, (resolve) => createErrorPageRenderer(options, resolve(Environment)))

@@ -12,7 +12,7 @@ const secrets = { cookie: 'sid=s3cr3t-session; theme=dark', authorization: 'Bear
 const brokenAuth = defineComponent({
   name: 'acme/broken-auth',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   middleware: () => async (ctx, next) => {
     if (ctx.path === '/auth-broken') throw new TypeError("Cannot read properties of undefined (reading 'user')")
     return next()

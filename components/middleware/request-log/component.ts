@@ -14,7 +14,7 @@ import { createRequestLog } from './request-log.js'
 export const requestLog = defineComponent({
   name: 'middleware/request-log',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   options: requestLogOptions,
   middleware: (app, options) => createRequestLog(app.resolve(Logger), options),
 })

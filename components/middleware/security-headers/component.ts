@@ -18,7 +18,7 @@ import { createSecurityHeaders } from './security-headers.js'
 export const securityHeaders = defineComponent({
   name: 'middleware/security-headers',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   options: securityHeadersOptions,
   middleware: (_app, options) => createSecurityHeaders(options),
 })

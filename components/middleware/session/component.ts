@@ -55,7 +55,7 @@ export type SessionOptions = z.input<typeof sessionOptions>
 export const sessionMiddleware = defineComponent({
   name: 'middleware/session',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   requires: ['session-store'],
   options: sessionOptions,
   register(c, options) {

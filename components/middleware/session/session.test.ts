@@ -25,7 +25,7 @@ class CountingStore extends MemorySessionStore {
 }
 
 const storeComponent = (store: SessionStore) =>
-  defineComponent({ name: 'test/session-store', slot: 'session-store', api: 1, register: (c) => void c.value(SessionStore, store) })()
+  defineComponent({ name: 'test/session-store', slot: 'session-store', contract: '^1.0', register: (c) => void c.value(SessionStore, store) })()
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLogger }
 

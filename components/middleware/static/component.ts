@@ -17,7 +17,7 @@ import { createStatic } from './serve-static.js'
 export const serveStatic = defineComponent({
   name: 'middleware/static',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   options: staticOptions,
   middleware: (_app, options) => createStatic(options),
   async start(_app, options) {

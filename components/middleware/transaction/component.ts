@@ -38,7 +38,7 @@ export type TransactionOptions = z.input<typeof transactionOptions>
 export const transaction = defineComponent({
   name: 'middleware/transaction',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   requires: ['orm'],
   options: transactionOptions,
   middleware(app, options) {

@@ -20,7 +20,7 @@ import { MikroOrm } from './tokens.js'
 export const mikroOrm = defineComponent({
   name: 'orm/mikro-orm',
   slot: 'orm',
-  api: 1,
+  contract: '^1.0',
   options: mikroOrmOptions,
   register(c, options) {
     // Read DATABASE_URL now, so a bad one stops createApp() before anything connects.

@@ -19,7 +19,7 @@ export const radixOptions = z.strictObject({
 export const radix = defineComponent({
   name: 'router/radix',
   slot: 'router',
-  api: 1,
+  contract: '^1.0',
   options: radixOptions,
   register(c, options) {
     c.singleton(Router, () => new RadixRouter(options))

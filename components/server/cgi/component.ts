@@ -66,7 +66,7 @@ export class CgiServer implements Server {
 export const cgi = defineComponent({
   name: 'server/cgi',
   slot: 'server',
-  api: 1,
+  contract: '^1.0',
   options: cgiServerOptions,
   register(c, options) {
     c.singleton(Server, (resolve) => new CgiServer(options, resolve(Logger)))

@@ -22,7 +22,7 @@ export const fastcgiServerOptions = socketServerOptions
 export const fastcgi = defineComponent({
   name: 'server/fastcgi',
   slot: 'server',
-  api: 1,
+  contract: '^1.0',
   options: fastcgiServerOptions,
   register(c, options) {
     c.singleton(Server, (resolve) => new FastCgiServer(options, resolve(Logger)))

@@ -27,7 +27,7 @@ export const nodeServerOptions = z
 export const node = defineComponent({
   name: 'server/node',
   slot: 'server',
-  api: 1,
+  contract: '^1.0',
   options: nodeServerOptions,
   register(c, options) {
     c.singleton(Server, (resolve) => new NodeServer(options, resolve(Logger)))

@@ -22,7 +22,7 @@ export const scgiServerOptions = socketServerOptions
 export const scgi = defineComponent({
   name: 'server/scgi',
   slot: 'server',
-  api: 1,
+  contract: '^1.0',
   options: scgiServerOptions,
   register(c, options) {
     c.singleton(Server, (resolve) => new ScgiServer(options, resolve(Logger)))

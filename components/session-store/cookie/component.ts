@@ -23,7 +23,7 @@ export const cookieStoreOptions = z.strictObject({
 export const cookieStore = defineComponent({
   name: 'session-store/cookie',
   slot: 'session-store',
-  api: 1,
+  contract: '^1.0',
   options: cookieStoreOptions,
   register(c, options) {
     c.singleton(SessionStore, (resolve) => new CookieSessionStore({ secrets: options.secrets ?? secretsFrom(resolve), maxBytes: options.maxBytes }))

@@ -19,7 +19,7 @@ export const memoryStoreOptions = z.strictObject({
 export const memoryStore = defineComponent({
   name: 'session-store/memory',
   slot: 'session-store',
-  api: 1,
+  contract: '^1.0',
   options: memoryStoreOptions,
   register(c, options) {
     c.singleton(SessionStore, () => new MemorySessionStore(options), { dispose: (store) => (store as MemorySessionStore).close() })

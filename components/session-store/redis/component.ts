@@ -23,7 +23,7 @@ export const redisStoreOptions = z.strictObject({
 export const redisStore = defineComponent({
   name: 'session-store/redis',
   slot: 'session-store',
-  api: 1,
+  contract: '^1.0',
   options: redisStoreOptions,
   register(c, options) {
     c.singleton(SessionStore, (resolve) => {

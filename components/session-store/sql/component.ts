@@ -29,7 +29,7 @@ const sweeps = new WeakMap<SqlSessionStore, NodeJS.Timeout>()
 export const sqlStore = defineComponent({
   name: 'session-store/sql',
   slot: 'session-store',
-  api: 1,
+  contract: '^1.0',
   requires: ['orm'],
   options: sqlStoreOptions,
   register(c, options) {

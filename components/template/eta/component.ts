@@ -17,7 +17,7 @@ import { etaOptions } from './options.js'
 export const eta = defineComponent({
   name: 'template/eta',
   slot: 'template',
-  api: 1,
+  contract: '^1.0',
   options: etaOptions,
   register(c, options) {
     c.singleton(TemplateEngine, {

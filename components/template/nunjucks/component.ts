@@ -17,7 +17,7 @@ import { nunjucksOptions } from './options.js'
 export const nunjucks = defineComponent({
   name: 'template/nunjucks',
   slot: 'template',
-  api: 1,
+  contract: '^1.0',
   options: nunjucksOptions,
   register(c, options) {
     c.singleton(TemplateEngine, {

@@ -9,7 +9,7 @@ import { defineComponent } from 'dovetailjs'
 export const requestTimer = defineComponent({
   name: 'acme/request-timer',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   options: z.strictObject({
     /** The metric name in the header. */
     metric: z.string().regex(/^[a-z][a-z0-9-]*$/).default('app'),

@@ -113,7 +113,7 @@ export class LinearRouter implements Router {
 export const linear = defineComponent({
   name: 'router/linear',
   slot: 'router',
-  api: 1,
+  contract: '^1.0',
   register(c) {
     c.singleton(Router, () => new LinearRouter())
   },

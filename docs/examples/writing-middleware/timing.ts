@@ -25,7 +25,7 @@ export const maintenance = (enabled: () => boolean): Middleware =>
 export const timing = defineComponent({
   name: 'acme/timing',
   slot: 'middleware',
-  api: 1,
+  contract: '^1.0',
   options: z.strictObject({ header: z.string().default('server-timing') }),
   middleware: (_app, options) =>
     async function timingMiddleware(ctx, next) {
