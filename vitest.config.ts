@@ -10,6 +10,8 @@ export default defineConfig({
       { find: /^dovetailjs$/, replacement: here('./core/index.ts') },
       { find: /^dovetailjs\/testing$/, replacement: here('./core/testing/index.ts') },
       { find: /^dovetailjs\/testing\/conformance$/, replacement: here('./core/testing/conformance/index.ts') },
+      { find: /^dovetailjs\/server-kit$/, replacement: here('./core/server-kit/index.ts') },
+      { find: /^dovetailjs\/template-kit$/, replacement: here('./core/template-kit/index.ts') },
       { find: /^dovetailjs\/components\/(.+)$/, replacement: here('./components/$1/index.ts') },
     ],
   },

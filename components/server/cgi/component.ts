@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineComponent, DovetailError, type FetchHandler, type ListeningServer, Logger, Server } from '../../../core/index.js'
-import { cgiMappingShape } from './options.js'
+import { cgiMappingShape } from '../../../core/server-kit/index.js'
 import { type ServeCgiOptions, startCgi } from './serve-cgi.js'
 
 /**

@@ -1,5 +1,2 @@
 export { cgi, cgi as default, cgiServerOptions, CgiServer, type CgiServerOptions } from './component.js'
 export { serveCgi, type ServeCgiOptions } from './serve-cgi.js'
-export { cgiUrl, type CgiParams, type CgiVariables } from './cgi-request.js'
-export { cgiRequest, type CgiRequestInit } from './lazy-request.js'
-export { cgiResponseParts, type CgiResponseParts } from './cgi-response.js'

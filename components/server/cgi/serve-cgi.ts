@@ -1,13 +1,17 @@
 import type { Readable, Writable } from 'node:stream'
 import { DovetailError, type FetchHandler, type HasFetch, type Logger } from '../../../core/index.js'
-import { failureLog } from './adapter-log.js'
-import { answer } from './answer.js'
-import { type CgiParams, contentLength, paramValue } from './cgi-request.js'
-import { plainResponse } from './cgi-response.js'
-import { drained } from './drained.js'
-import { Hangup } from './hangup.js'
-import { cgiRequest } from './lazy-request.js'
-import { PushedBody } from './pushed-body.js'
+import {
+  answerCgi,
+  cgiContentLength,
+  cgiParam,
+  type CgiParams,
+  cgiRequest,
+  drained,
+  failureLog,
+  Hangup,
+  plainCgiResponse,
+  PushedBody,
+} from '../../../core/server-kit/index.js'
 
 export interface ServeCgiOptions {
   /** Largest request body in bytes; a larger CONTENT_LENGTH is answered 413 without calling the app. @default 16 MiB */
@@ -84,12 +88,12 @@ export function startCgi(handler: FetchHandler, options: ServeCgiOptions): { req
   let length: number | undefined
   let request: Request
   try {
-    length = contentLength(params)
+    length = cgiContentLength(params)
     if (length !== undefined && length > maxBodySize) {
       const done = reply(write, 413, `The request body is larger than ${maxBodySize} bytes (server/cgi option maxBodySize).`).then(finish)
       return { request: undefined, params, done }
     }
-    const method = paramValue(params, 'REQUEST_METHOD')!
+    const method = cgiParam(params, 'REQUEST_METHOD')!
     if (method !== 'GET' && method !== 'HEAD' && length !== 0) {
       body = readStdin(options.stdin ?? process.stdin, length, maxBodySize)
     }
@@ -103,7 +107,7 @@ export function startCgi(handler: FetchHandler, options: ServeCgiOptions): { req
     return { request: undefined, params, done }
   }
   const output = { write, get gone() { return hangup.happened }, onGone: (listener: () => void) => hangup.on(listener) }
-  const done = answer(handler, request, output, onError).then(finish, (error: unknown) => {
+  const done = answerCgi(handler, request, output, onError).then(finish, (error: unknown) => {
     onError(error, 'the response body failed after its head was sent; the response is cut short')
     return finish()
   })
@@ -111,7 +115,7 @@ export function startCgi(handler: FetchHandler, options: ServeCgiOptions): { req
 }
 
 function reply(write: (bytes: Uint8Array) => void | Promise<void>, status: number, message: string): Promise<void> {
-  return Promise.resolve(write(plainResponse(status, message)))
+  return Promise.resolve(write(plainCgiResponse(status, message)))
 }
 
 function writer(out: Writable): (bytes: Uint8Array) => void | Promise<void> {

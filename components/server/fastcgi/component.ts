@@ -1,5 +1,5 @@
 import { defineComponent, Logger, Server } from '../../../core/index.js'
-import { socketServerOptions } from '../cgi/options.js'
+import { socketServerOptions } from '../../../core/server-kit/index.js'
 import { FastCgiServer } from './fastcgi-server.js'
 
 /**

@@ -1,13 +1,18 @@
 import type { FetchHandler, Logger } from '../../../core/index.js'
-import { failureLog, logProtocolError } from '../cgi/adapter-log.js'
-import { answerOnSocket, type CgiOutput } from '../cgi/answer.js'
-import { batchedWriter } from '../cgi/batched-writer.js'
-import { contentLength, paramValue } from '../cgi/cgi-request.js'
-import { plainResponse } from '../cgi/cgi-response.js'
-import { Hangup } from '../cgi/hangup.js'
-import { cgiRequest } from '../cgi/lazy-request.js'
-import { PushedBody } from '../cgi/pushed-body.js'
-import type { Connection } from '../cgi/socket-listener.js'
+import {
+  answerCgiOnSocket,
+  batchedWriter,
+  type CgiOutput,
+  cgiContentLength,
+  cgiParam,
+  cgiRequest,
+  failureLog,
+  Hangup,
+  logProtocolError,
+  plainCgiResponse,
+  PushedBody,
+  type SocketConnection,
+} from '../../../core/server-kit/index.js'
 import {
   decodePairs,
   encodeEndRequest,
@@ -61,7 +66,7 @@ const values: Record<string, string> = {
  * a dependency for what is a few hundred lines of a small, frozen protocol.
  */
 export class FastCgiConnection {
-  readonly #connection: Connection
+  readonly #connection: SocketConnection
   readonly #handler: FetchHandler
   readonly #options: FastCgiConnectionOptions
   readonly #logger: Logger | undefined
@@ -71,7 +76,7 @@ export class FastCgiConnection {
   #closed = false
   readonly #send: (bytes: Uint8Array) => void | Promise<void>
 
-  constructor(connection: Connection, handler: FetchHandler, options: FastCgiConnectionOptions, logger?: Logger) {
+  constructor(connection: SocketConnection, handler: FetchHandler, options: FastCgiConnectionOptions, logger?: Logger) {
     this.#connection = connection
     this.#handler = handler
     this.#options = options
@@ -173,11 +178,11 @@ export class FastCgiConnection {
     let length: number | undefined
     let fetchRequest: Request
     try {
-      length = contentLength(params)
+      length = cgiContentLength(params)
       if (length !== undefined && length > this.#options.maxBodySize) {
         return this.#reply(request, 413, `The request body is larger than ${this.#options.maxBodySize} bytes (server/fastcgi option maxBodySize).`)
       }
-      const method = paramValue(params, 'REQUEST_METHOD') ?? 'GET'
+      const method = cgiParam(params, 'REQUEST_METHOD') ?? 'GET'
       // Without a body, STDIN bytes (there should be none) are dropped as they arrive.
       if (method !== 'GET' && method !== 'HEAD' && length !== 0) {
         request.body = new PushedBody({
@@ -202,12 +207,12 @@ export class FastCgiConnection {
       },
       onGone: (listener) => request.hangup.on(listener),
     }
-    answerOnSocket(this.#handler, fetchRequest, out, this.#log, this.#connection.socket, () => this.#end(request))
+    answerCgiOnSocket(this.#handler, fetchRequest, out, this.#log, this.#connection.socket, () => this.#end(request))
   }
 
   /** Answer without calling the app (a limit or a malformed request). */
   #reply(request: Pending, status: number, message: string): void {
-    this.#write(encodeStream(RecordType.stdout, request.id, plainResponse(status, message)))
+    this.#write(encodeStream(RecordType.stdout, request.id, plainCgiResponse(status, message)))
     this.#end(request)
   }
 

@@ -1,6 +1,5 @@
 import type { Logger } from '../../../core/index.js'
-import type { SocketServerOptions } from '../cgi/options.js'
-import { SocketServer } from '../cgi/socket-server.js'
+import { SocketServer, type SocketServerOptions } from '../../../core/server-kit/index.js'
 import { FastCgiConnection } from './fastcgi-connection.js'
 
 /** Options of {@link FastCgiServer}; defaults in `socketServerOptions`. */

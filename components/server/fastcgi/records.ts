@@ -1,4 +1,4 @@
-import { paramEncoding } from '../cgi/cgi-request.js'
+import { cgiParamEncoding } from '../../../core/server-kit/index.js'
 
 /**
  * FastCGI 1.0 wire format: record types, roles, statuses, and the encoders
@@ -89,7 +89,7 @@ export function encodeUnknownType(type: number): Buffer {
 }
 
 /**
- * Name-value pairs (PARAMS, GET_VALUES), decoded as {@link paramEncoding} says.
+ * Name-value pairs (PARAMS, GET_VALUES), decoded as {@link cgiParamEncoding} says.
  * Returns undefined when a length runs past the end (a malformed stream).
  */
 export function decodePairs(buffer: Buffer): Array<[string, string]> | undefined {
@@ -105,7 +105,7 @@ export function decodePairs(buffer: Buffer): Array<[string, string]> | undefined
     const end = at + nameLength.value + valueLength.value
     if (end > buffer.length) return undefined
     const name = buffer.toString('latin1', at, at + nameLength.value)
-    const value = buffer.toString(paramEncoding(name), at + nameLength.value, end)
+    const value = buffer.toString(cgiParamEncoding(name), at + nameLength.value, end)
     pairs.push([name, value])
     at = end
   }

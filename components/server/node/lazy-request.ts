@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { bodyStream } from './body-stream.js'
 import { clientAddressKey } from '../../../core/index.js'
-import { delegateToRequest } from '../cgi/request-delegation.js'
+import { delegateToRequest } from '../../../core/server-kit/index.js'
 
 /**
  * A `Request` built only as far as it is read.

@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { lightResponseParts } from '../../../core/index.js'
-// A leaf module with no imports: server/node takes nothing else from server/cgi.
-import { drained } from '../cgi/drained.js'
+import { drained } from '../../../core/server-kit/index.js'
 
 /**
  * Write a fetch `Response` to a node response, streaming its body with

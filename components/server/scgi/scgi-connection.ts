@@ -1,13 +1,19 @@
 import type { FetchHandler, Logger } from '../../../core/index.js'
-import { failureLog, logProtocolError } from '../cgi/adapter-log.js'
-import { answerOnSocket } from '../cgi/answer.js'
-import { batchedWriter } from '../cgi/batched-writer.js'
-import { type CgiParams, contentLength, paramEncoding, paramValue } from '../cgi/cgi-request.js'
-import { plainResponse } from '../cgi/cgi-response.js'
-import { Hangup } from '../cgi/hangup.js'
-import { cgiRequest } from '../cgi/lazy-request.js'
-import { PushedBody } from '../cgi/pushed-body.js'
-import type { Connection } from '../cgi/socket-listener.js'
+import {
+  answerCgiOnSocket,
+  batchedWriter,
+  cgiContentLength,
+  cgiParam,
+  cgiParamEncoding,
+  type CgiParams,
+  cgiRequest,
+  failureLog,
+  Hangup,
+  logProtocolError,
+  plainCgiResponse,
+  PushedBody,
+  type SocketConnection,
+} from '../../../core/server-kit/index.js'
 
 export interface ScgiConnectionOptions {
   maxHeaderSize: number
@@ -25,7 +31,7 @@ const maxLengthDigits = 10
  * connection ends it.
  */
 export class ScgiConnection {
-  readonly #connection: Connection
+  readonly #connection: SocketConnection
   readonly #handler: FetchHandler
   readonly #options: ScgiConnectionOptions
   readonly #logger: Logger | undefined
@@ -39,7 +45,7 @@ export class ScgiConnection {
   #answered = false
   readonly #send: (bytes: Uint8Array) => void | Promise<void>
 
-  constructor(connection: Connection, handler: FetchHandler, options: ScgiConnectionOptions, logger?: Logger) {
+  constructor(connection: SocketConnection, handler: FetchHandler, options: ScgiConnectionOptions, logger?: Logger) {
     this.#connection = connection
     this.#handler = handler
     this.#options = options
@@ -86,12 +92,12 @@ export class ScgiConnection {
     let length: number
     let request: Request
     try {
-      length = contentLength(params) ?? 0
+      length = cgiContentLength(params) ?? 0
       this.#remaining = length
       if (length > this.#options.maxBodySize) {
         return this.#refuse(413, `The request body is larger than ${this.#options.maxBodySize} bytes (server/scgi option maxBodySize).`)
       }
-      const method = paramValue(params, 'REQUEST_METHOD') ?? 'GET'
+      const method = cgiParam(params, 'REQUEST_METHOD') ?? 'GET'
       const hasBody = method !== 'GET' && method !== 'HEAD' && length > 0
       if (hasBody) {
         this.#body = new PushedBody({
@@ -111,7 +117,7 @@ export class ScgiConnection {
     }
     const hangup = this.#hangup
     const out = { write: (bytes: Uint8Array) => this.#write(bytes), get gone() { return hangup.happened }, onGone: (listener: () => void) => hangup.on(listener) }
-    answerOnSocket(this.#handler, request, out, this.#log, this.#connection.socket, () => this.#finish())
+    answerCgiOnSocket(this.#handler, request, out, this.#log, this.#connection.socket, () => this.#finish())
   }
 
   #bodyBytes(chunk: Buffer): void {
@@ -127,7 +133,7 @@ export class ScgiConnection {
   /** Answer without calling the app, then drop whatever the web server still sends. */
   #refuse(status: number, message: string): void {
     this.#state = 'done'
-    void this.#write(plainResponse(status, message))
+    void this.#write(plainCgiResponse(status, message))
     this.#finish()
   }
 
@@ -179,7 +185,7 @@ function parseHeaders(block: Buffer): Array<[string, string]> | undefined {
     const valueEnd = block.indexOf(0, nameEnd + 1)
     if (valueEnd < 0) return undefined
     const name = block.toString('latin1', at, nameEnd)
-    pairs.push([name, block.toString(paramEncoding(name), nameEnd + 1, valueEnd)])
+    pairs.push([name, block.toString(cgiParamEncoding(name), nameEnd + 1, valueEnd)])
     at = valueEnd + 1
   }
   return pairs

@@ -1,6 +1,5 @@
 import type { Logger } from '../../../core/index.js'
-import type { SocketServerOptions } from '../cgi/options.js'
-import { SocketServer } from '../cgi/socket-server.js'
+import { SocketServer, type SocketServerOptions } from '../../../core/server-kit/index.js'
 import { ScgiConnection } from './scgi-connection.js'
 
 /** Options of {@link ScgiServer}; defaults in `socketServerOptions`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { clientAddress, lightResponse } from 'dovetailjs'
-import { cgiRequest, cgiResponseParts, type CgiParams } from 'dovetailjs/components/server/cgi'
+import { cgiRequest, cgiResponseParts, type CgiParams } from 'dovetailjs/server-kit'
 
 const base: CgiParams = [
   ['GATEWAY_INTERFACE', 'CGI/1.1'],

@@ -1,8 +1,14 @@
-import { HttpError } from '../../../core/index.js'
+import { HttpError } from '../errors/http-error.js'
 
 /** Bytes a body holds before it asks its source to pause. */
 const highWaterMark = 64 * 1024
 
+/**
+ * How a {@link PushedBody} is bounded, and how it asks its source for more.
+ *
+ * @example
+ * const options: PushedBodyOptions = { maxBodySize: 1024 * 1024, limitName: '@acme/server-foo option maxBodySize', resume: () => socket.resume() }
+ */
 export interface PushedBodyOptions {
   /** Largest body accepted; more fails the stream with a 413 `HttpError`. */
   maxBodySize: number
@@ -21,8 +27,15 @@ export interface PushedBodyOptions {
  * when nobody reads the body any more (the app answered first, cancelled it, or
  * it went over the limit), or the web server, still sending, would never read
  * the response. Such bytes are dropped, as node:http drops a body nobody reads.
+ *
+ * @example
+ * const body = new PushedBody({ maxBodySize, limitName: '@acme/server-foo option maxBodySize', resume: () => socket.resume() })
+ * socket.on('data', (chunk) => { if (!body.push(chunk) && !body.discarding) socket.pause() })
+ * socket.once('end', () => body.end())
+ * const request = cgiRequest(params, { body: body.stream })
  */
 export class PushedBody {
+  /** The body as the app reads it: `request.body`. */
   readonly stream: ReadableStream<Uint8Array>
   #controller!: ReadableStreamDefaultController<Uint8Array>
   readonly #options: PushedBodyOptions
@@ -65,12 +78,14 @@ export class PushedBody {
     return (this.#controller.desiredSize ?? 0) > 0
   }
 
+  /** The source has sent the whole body: close the stream. */
   end(): void {
     if (this.#settled) return
     this.#settled = true
     this.#controller.close()
   }
 
+  /** The source failed (or the body is refused): error the stream and resume the source so it can drain. */
   fail(error: Error): void {
     if (this.#settled) return
     this.#settled = true

@@ -1,7 +1,16 @@
-import type { FetchHandler } from '../../../core/index.js'
+import type { FetchHandler } from '../gateway/fetch-handler.js'
 import { cgiResponseParts } from './cgi-response.js'
 
-/** Where a CGI-style response goes: stdout, STDOUT records, an SCGI socket. */
+/**
+ * Where a CGI-style response goes: stdout, FastCGI STDOUT records, an SCGI
+ * socket. The adapter says how bytes are written and when the web server is
+ * gone; {@link answerCgi} does the rest.
+ *
+ * @example
+ * const hangup = new Hangup()
+ * socket.once('close', () => hangup.fire(new Error('the web server closed the connection')))
+ * const out: CgiOutput = { write: batchedWriter(socket), get gone() { return hangup.happened }, onGone: (l) => hangup.on(l) }
+ */
 export interface CgiOutput {
   /** Write bytes; a returned promise means "wait before writing more". */
   write(bytes: Uint8Array): void | Promise<void>
@@ -20,8 +29,11 @@ const internalError = Buffer.from('Status: 500 Internal Server Error\r\ncontent-
  * Rejects when the body stream fails after the head went out: the caller must
  * then cut the connection, so the web server sees a truncated response rather
  * than a complete-looking one.
+ *
+ * @example
+ * await answerCgi(app.fetch, cgiRequest(params, { body: null }), out, failureLog('@acme/server-foo', logger))
  */
-export async function answer(
+export async function answerCgi(
   handler: FetchHandler,
   request: Request,
   out: CgiOutput,
@@ -50,14 +62,14 @@ export async function answer(
 }
 
 /**
- * {@link answer} on a FastCGI or SCGI connection: `onAnswered` runs once the
+ * {@link answerCgi} on a FastCGI or SCGI connection: `onAnswered` runs once the
  * response is written; a body that fails after the head went out is logged and
  * the connection cut, so the web server sees a truncated response.
  *
  * @example
- * answerOnSocket(handler, request, out, log, socket, () => this.#finish())
+ * answerCgiOnSocket(handler, request, out, log, connection.socket, () => connection.finish())
  */
-export function answerOnSocket(
+export function answerCgiOnSocket(
   handler: FetchHandler,
   request: Request,
   out: CgiOutput,
@@ -65,7 +77,7 @@ export function answerOnSocket(
   socket: { destroy(): void },
   onAnswered: () => void,
 ): void {
-  answer(handler, request, out, log).then(onAnswered, (error: unknown) => {
+  answerCgi(handler, request, out, log).then(onAnswered, (error: unknown) => {
     log(error, 'the response body failed after its head was sent; cutting the connection')
     socket.destroy()
   })

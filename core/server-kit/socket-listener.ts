@@ -1,9 +1,21 @@
 import { chmod, unlink } from 'node:fs/promises'
 import { type AddressInfo, connect, createServer, type Server as NetServer, type Socket } from 'node:net'
-import type { ListeningServer, ListenOptions } from '../../../core/index.js'
+import type { ListeningServer, ListenOptions } from '../slots/server.js'
 
-/** One connection from the web server, as the listener tracks it for a graceful close. */
-export class Connection {
+/**
+ * One connection from the web server, as the listener tracks it for a
+ * graceful close. The protocol calls `begin()` when a request starts arriving
+ * and `finish()` once it is answered, and takes no new request once `closing`.
+ *
+ * @example
+ * socket.on('data', (bytes) => {
+ *   if (connection.closing) return
+ *   connection.begin()
+ *   answerCgiOnSocket(handler, request, out, log, connection.socket, () => connection.finish())
+ * })
+ */
+export class SocketConnection {
+  /** The connection itself; the listener has set its idle timeout and error handler. */
   readonly socket: Socket
   #requests = 0
   #closing = false
@@ -40,8 +52,14 @@ export class Connection {
   }
 }
 
+/**
+ * How {@link listenSockets} listens and closes.
+ *
+ * @example
+ * const options: SocketListenerOptions = { scheme: 'foo', shutdownTimeout: 10_000, idleTimeout: 60_000 }
+ */
 export interface SocketListenerOptions {
-  /** `fastcgi` or `scgi`: the scheme of the listening server's `url`. */
+  /** The scheme of the listening server's `url` (`fastcgi`, `scgi`). */
   scheme: string
   /** How long requests in flight may run after close() before their connections are cut, in ms. */
   shutdownTimeout: number
@@ -58,16 +76,21 @@ export interface SocketListenerOptions {
  * close gracefully: stop accepting, let each connection finish its requests
  * in flight and end it once idle, cut what is left after shutdownTimeout.
  * Shared by the FastCGI and SCGI servers, whose protocols differ only once a
- * connection is open.
+ * connection is open. {@link SocketServer} is this with the options of
+ * {@link socketServerOptions}; call it directly for options of your own.
+ *
+ * @example
+ * const listening = await listenSockets((connection) => new FooConnection(connection, handler), { port: 9000, host: '127.0.0.1' }, options)
+ * listening.url // 'foo://127.0.0.1:9000'
  */
 export async function listenSockets(
-  onConnection: (connection: Connection) => void,
+  onConnection: (connection: SocketConnection) => void,
   { port, host }: ListenOptions,
   options: SocketListenerOptions,
 ): Promise<ListeningServer> {
-  const connections = new Set<Connection>()
+  const connections = new Set<SocketConnection>()
   const server = createServer({ noDelay: true }, (socket) => {
-    const connection = new Connection(socket)
+    const connection = new SocketConnection(socket)
     connections.add(connection)
     socket.once('close', () => connections.delete(connection))
     // A peer that resets the connection is the web server's business; the protocol hears of it through 'close'.

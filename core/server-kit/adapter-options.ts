@@ -2,7 +2,13 @@ import { z } from 'zod'
 
 const MiB = 1024 * 1024
 
-/** Options every CGI-family adapter (CGI, FastCGI, SCGI) takes: how a request is mapped and bounded. */
+/**
+ * Options every CGI-family adapter (CGI, FastCGI, SCGI) takes: how a request
+ * is mapped and bounded. A zod shape, to spread into an adapter's own schema.
+ *
+ * @example
+ * const myAdapterOptions = z.strictObject({ ...cgiMappingShape, port: z.number().int() })
+ */
 export const cgiMappingShape = {
   /** Largest request body in bytes; a larger CONTENT_LENGTH is answered 413 without calling the app. @default 16 MiB */
   maxBodySize: z.number().int().nonnegative().default(16 * MiB),
@@ -11,10 +17,13 @@ export const cgiMappingShape = {
 }
 
 /**
- * Options of the adapters that listen on a socket (FastCGI, SCGI).
+ * Options of the adapters that listen on a socket (FastCGI, SCGI): the
+ * {@link cgiMappingShape} plus header limit, timeouts and the unix socket.
+ * An adapter uses it as its component's `options` schema.
  *
  * @example
- * fastcgi({ socketPath: '/run/dovetail/app.sock', socketMode: 0o660, maxBodySize: 50 * 1024 * 1024 })
+ * socketServerOptions.parse({ socketPath: '/run/dovetail/app.sock', socketMode: 0o660 })
+ * // { maxBodySize: 16777216, stripScriptName: false, maxHeaderSize: 32768, shutdownTimeout: 10000, idleTimeout: 60000, socketPath: …, socketMode: 432 }
  */
 export const socketServerOptions = z
   .strictObject({
@@ -35,4 +44,10 @@ export const socketServerOptions = z
     message: 'applies to a unix socket only; set socketPath too, or leave socketMode out',
   })
 
+/**
+ * {@link socketServerOptions} after parsing: defaults filled in.
+ *
+ * @example
+ * const options: SocketServerOptions = socketServerOptions.parse({})
+ */
 export type SocketServerOptions = z.output<typeof socketServerOptions>

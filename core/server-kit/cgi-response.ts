@@ -1,7 +1,14 @@
 import { STATUS_CODES } from 'node:http'
-import { lightResponseParts } from '../../../core/index.js'
+import { lightResponseParts } from '../gateway/light-response.js'
 
-/** A response as a CGI program writes it: a header block, then the body. */
+/**
+ * A response as a CGI program writes it: a header block, then the body, which
+ * is either in memory or a stream (never both).
+ *
+ * @example
+ * const { head, body, stream } = cgiResponseParts(response, request.method)
+ * await write(body ? Buffer.concat([head, body]) : head)
+ */
 export interface CgiResponseParts {
   /** `Status:`, the header lines and the blank line, as bytes. */
   head: Buffer
@@ -45,9 +52,9 @@ export function cgiResponseParts(response: Response, method: string): CgiRespons
  * request): `Status:` with the bare code, then `message` as plain text.
  *
  * @example
- * write(plainResponse(413, 'The request body is larger than 1024 bytes (server/scgi option maxBodySize).'))
+ * write(plainCgiResponse(413, 'The request body is larger than 1024 bytes (server/scgi option maxBodySize).'))
  */
-export function plainResponse(status: number, message: string): Buffer {
+export function plainCgiResponse(status: number, message: string): Buffer {
   const text = Buffer.from(message)
   const head = `Status: ${status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length}\r\n\r\n`
   return Buffer.concat([Buffer.from(head, 'latin1'), text])

@@ -1,7 +1,5 @@
 import type { EventEmitter } from 'node:events'
 
-// A leaf module: server/node imports it too, and must not pull in the rest of server/cgi.
-
 /**
  * Resolves once `stream` can take more bytes (`'drain'`) or will take none
  * (`'close'`): what a writer waits for after `write()` returned false, so a

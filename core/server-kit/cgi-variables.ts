@@ -2,10 +2,19 @@
  * CGI meta-variables as name/value pairs, in the order the web server sent
  * them. A list rather than a record because nginx before 1.23 sends a request
  * header that occurs twice as two `HTTP_*` parameters.
+ *
+ * @example
+ * const params: CgiParams = [['REQUEST_METHOD', 'GET'], ['REQUEST_URI', '/'], ['HTTP_HOST', 'example.com']]
  */
 export type CgiParams = ReadonlyArray<readonly [name: string, value: string]>
 
-/** The meta-variables that are not request headers, by name. */
+/**
+ * The meta-variables that are not request headers, by name.
+ *
+ * @example
+ * const { variables } = splitCgiParams(params)
+ * variables.REMOTE_ADDR // '203.0.113.7'
+ */
 export interface CgiVariables {
   readonly [name: string]: string | undefined
 }
@@ -14,8 +23,13 @@ export interface CgiVariables {
  * Split CGI meta-variables into request headers and the other variables.
  * `HTTP_ACCEPT_LANGUAGE` becomes the header `accept-language`; `CONTENT_TYPE`
  * and `CONTENT_LENGTH` become headers too (RFC 3875 keeps them apart).
+ *
+ * @example
+ * const { headers, variables } = splitCgiParams([['HTTP_ACCEPT_LANGUAGE', 'fr'], ['SERVER_NAME', 'example.com']])
+ * headers.get('accept-language') // 'fr'
+ * variables.SERVER_NAME          // 'example.com'
  */
-export function splitParams(params: CgiParams): { headers: Headers; variables: CgiVariables } {
+export function splitCgiParams(params: CgiParams): { headers: Headers; variables: CgiVariables } {
   const headers = new Headers()
   const variables: Record<string, string> = {}
   for (const [name, value] of params) {
@@ -90,8 +104,15 @@ function cgiPath(variables: CgiVariables, stripScriptName: boolean): string {
 
 const encodePath = (path: string): string => encodeURI(path).replaceAll('?', '%3F').replaceAll('#', '%23')
 
-/** The declared body length, or undefined when CONTENT_LENGTH is absent or empty. Throws on a malformed one. */
-export function contentLength(params: CgiParams): number | undefined {
+/**
+ * The declared body length, or undefined when CONTENT_LENGTH is absent or
+ * empty. Throws a TypeError on a malformed one, which adapters answer with 400.
+ *
+ * @example
+ * cgiContentLength([['CONTENT_LENGTH', '42']]) // 42
+ * cgiContentLength([['CONTENT_LENGTH', '']])   // undefined
+ */
+export function cgiContentLength(params: CgiParams): number | undefined {
   let value: string | undefined
   for (const [name, v] of params) if (name === 'CONTENT_LENGTH') value = v
   if (value === undefined || value === '') return undefined
@@ -99,8 +120,13 @@ export function contentLength(params: CgiParams): number | undefined {
   return Number(value)
 }
 
-/** The value of one meta-variable (the last one of that name). */
-export function paramValue(params: CgiParams, name: string): string | undefined {
+/**
+ * The value of one meta-variable (the last one of that name), or undefined.
+ *
+ * @example
+ * cgiParam(params, 'REQUEST_METHOD') // 'POST'
+ */
+export function cgiParam(params: CgiParams, name: string): string | undefined {
   let value: string | undefined
   for (const [n, v] of params) if (n === name) value = v
   return value
@@ -115,6 +141,6 @@ const utf8Variables = new Set(['REQUEST_URI', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY
  * parser then percent-encodes them as a browser would).
  *
  * @example
- * buffer.toString(paramEncoding(name), start, end)
+ * buffer.toString(cgiParamEncoding(name), start, end)
  */
-export const paramEncoding = (name: string): BufferEncoding => (utf8Variables.has(name) ? 'utf8' : 'latin1')
+export const cgiParamEncoding = (name: string): BufferEncoding => (utf8Variables.has(name) ? 'utf8' : 'latin1')

@@ -1,7 +1,13 @@
-import { setClientAddress } from '../../../core/index.js'
-import { type CgiParams, cgiUrl, splitParams } from './cgi-request.js'
+import { setClientAddress } from '../gateway/client-address.js'
+import { type CgiParams, cgiUrl, splitCgiParams } from './cgi-variables.js'
 import { delegateToRequest } from './request-delegation.js'
 
+/**
+ * What {@link cgiRequest} needs besides the meta-variables.
+ *
+ * @example
+ * const init: CgiRequestInit = { body: pushed.stream, stripScriptName: false, onAbort: (listener) => void hangup.on(listener) }
+ */
 export interface CgiRequestInit {
   /** The request body, or null when there is none (ignored for GET and HEAD). */
   body: ReadableStream<Uint8Array> | null
@@ -55,7 +61,7 @@ class LazyCgiRequest {
   get headers(): Headers {
     if (this[real]) return this[real].headers
     const s = this[source]
-    s.headers ??= splitParams(s.params).headers
+    s.headers ??= splitCgiParams(s.params).headers
     return s.headers
   }
 }
@@ -90,7 +96,8 @@ const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
  * fails at once with a TypeError, which the adapters answer with 400.
  *
  * @example
- * const request = cgiRequest(Object.entries(process.env) as [string, string][], { body: null })
+ * const request = cgiRequest([['REQUEST_METHOD', 'GET'], ['REQUEST_URI', '/hello'], ['HTTP_HOST', 'example.com']], { body: null })
+ * request.url // 'http://example.com/hello'
  */
 export function cgiRequest(params: CgiParams, init: CgiRequestInit): Request {
   const variables: Record<string, string> = {}

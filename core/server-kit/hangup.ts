@@ -8,12 +8,18 @@ const noop = () => {}
  * signal transferable), per request, and most requests never need
  * `request.signal`; the lazy request makes its controller only when read, and
  * listens here.
+ *
+ * @example
+ * const hangup = new Hangup()
+ * socket.once('close', () => hangup.fire(new Error('the web server closed the connection')))
+ * const request = cgiRequest(params, { body, onAbort: (listener) => void hangup.on(listener) })
  */
 export class Hangup {
   #listeners: Array<(reason: unknown) => void> | undefined
   #reason: unknown
   #happened = false
 
+  /** True once {@link Hangup.fire} was called. */
   get happened(): boolean {
     return this.#happened
   }
@@ -31,6 +37,7 @@ export class Hangup {
     }
   }
 
+  /** It happened, for `reason`: tell every listener, once. Later calls do nothing. */
   fire(reason: unknown): void {
     if (this.#happened) return
     this.#happened = true

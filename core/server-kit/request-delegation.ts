@@ -1,5 +1,3 @@
-// A leaf module: server/node imports it too, and must not pull in the rest of server/cgi.
-
 /**
  * Finish a lazy stand-in for a `Request` (the node server's and the CGI
  * family's): every member of Request that `prototype` does not answer itself
