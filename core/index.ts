@@ -8,12 +8,19 @@ export {
   type ComponentContext,
   type ComponentDefinition,
   type ComponentFactory,
+  type ComponentSource,
 } from './component/define-component.js'
 export { slotContracts, slotNames, type SlotName } from './component/slots.js'
+export { implementsContract, parseContractRange, type ContractRange } from './component/contract-range.js'
+export { discover, findComponent, findPreset, type Catalogue, type InstalledComponent, type InstalledPreset } from './discovery/catalogue.js'
+export type { ComponentDeclaration, DovetailField, PresetDeclaration } from './discovery/declaration.js'
 export type { StandardSchemaV1 } from './component/standard-schema.js'
 export {
   defineConfig,
   definePreset,
+  withComponents,
+  withLayer,
+  type NamedComponentSpec,
   type ComponentSpec,
   type MiddlewareEdit,
   type ComponentsConfig,
@@ -23,7 +30,8 @@ export {
 } from './config/define-config.js'
 export * from './container/index.js'
 export { Context, type ResponseInitLite } from './context/context.js'
-export { errorCodes, type ErrorCode } from './errors/codes.js'
+export { coreErrorCodes, type ErrorCode } from './errors/codes.js'
+export { createError, type DovetailErrorFactory, type ErrorCodeInfo, type HttpErrorFactory } from './errors/create-error.js'
 export { DovetailError } from './errors/dovetail-error.js'
 export { defaultErrorRenderer, ErrorRenderer, errorDetails, type ErrorDetails } from './errors/error-renderer.js'
 export { attributeErrors, errorOrigin } from './errors/error-origin.js'

@@ -71,8 +71,15 @@ export interface DovetailConfig extends ConfigLayer {
    * @default process.cwd()
    */
   root?: string
-  /** Overrides per environment, applied on top of the rest. */
+  /** Overrides per environment, applied on top of the config. */
   env?: { [environment: string]: ConfigLayer }
+  /**
+   * Layers applied last, in order, after the environment's layer: each sets
+   * the slots it names and edits the middleware list, and adds its register,
+   * routes and middleware. Made by {@link withComponents} and
+   * {@link withLayer}; rarely written by hand.
+   */
+  overrides?: readonly ConfigLayer[]
   /** The environment's name. Defaults to `NODE_ENV`, else `development`. */
   environment?: string
 }
@@ -97,6 +104,29 @@ export interface Preset {
  * })
  */
 export const defineConfig = (config: DovetailConfig): DovetailConfig => config
+
+/**
+ * A copy of `config` with the given slots changed and everything else kept:
+ * its preset, its other component overrides, middleware edits, environment
+ * layers, register and routes. What deployment entries use to put the same
+ * app behind another server.
+ *
+ * @example
+ * import config from './app.js'
+ * const app = await createApp(withComponents(config, { server: 'fastcgi' }))
+ * // or with options: withComponents(config, { server: { use: 'fastcgi', options: { socketPath: '/run/app.sock' } } })
+ */
+export const withComponents = (config: DovetailConfig, components: ComponentsConfig): DovetailConfig => withLayer(config, { components })
+
+/**
+ * A copy of `config` with one more layer applied last (see
+ * `DovetailConfig.overrides`): slots, middleware edits, server defaults,
+ * register, routes and middleware.
+ *
+ * @example
+ * const testConfig = withLayer(config, { register(c) { c.value(Mailer, fakeMailer) } })
+ */
+export const withLayer = (config: DovetailConfig, layer: ConfigLayer): DovetailConfig => ({ ...config, overrides: [...(config.overrides ?? []), layer] })
 
 /** Identity function that gives a preset its type. */
 export const definePreset = (preset: Preset): Preset => preset

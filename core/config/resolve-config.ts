@@ -24,7 +24,7 @@ export interface ResolvedConfig {
   server: { port: number | undefined; host: string | undefined }
 }
 
-const configKeys = ['preset', 'root', 'components', 'server', 'register', 'routes', 'middleware', 'env', 'environment']
+const configKeys = ['preset', 'root', 'components', 'server', 'register', 'routes', 'middleware', 'env', 'environment', 'overrides']
 const layerKeys = ['components', 'server', 'register', 'routes', 'middleware']
 
 export async function resolveConfig(config: DovetailConfig, variables: NodeJS.ProcessEnv = process.env): Promise<ResolvedConfig> {
@@ -32,13 +32,23 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
   const environment = config.environment ?? variables.NODE_ENV ?? 'development'
   const catalogue = discover(resolve(config.root ?? process.cwd()))
   const preset = await loadPreset(config.preset ?? 'minimal', catalogue)
-  const layer = config.env?.[environment] ?? {}
-  checkKeys(layer, layerKeys, `config.env.${environment}`)
-  const layers: ConfigLayer[] = [config, layer]
+  const envLayer = config.env?.[environment] ?? {}
+  checkKeys(envLayer, layerKeys, `config.env.${environment}`)
+  if (config.overrides !== undefined && !Array.isArray(config.overrides)) {
+    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', 'config.overrides must be a list of layers (use withComponents or withLayer).')
+  }
+  // Later layers win: the config, its environment's layer, then each override in order.
+  const layers: Array<{ where: string; layer: ConfigLayer }> = [
+    { where: 'config', layer: config },
+    { where: `config.env.${environment}`, layer: envLayer },
+    ...(config.overrides ?? []).map((layer, i) => ({ where: `config.overrides[${i}]`, layer })),
+  ]
+  for (const { where, layer } of layers.slice(2)) checkKeys(layer, layerKeys, where)
 
   const components = new Map<Exclude<SlotName, 'middleware'>, ComponentSpec>()
   const middlewareLayers: Array<readonly ComponentSpec[] | MiddlewareEdit> = []
-  for (const [where, set] of [[`preset '${preset.name}'`, preset.components], ['config.components', config.components], [`config.env.${environment}.components`, layer.components]] as const) {
+  const sets = [{ where: `preset '${preset.name}'`, set: preset.components }, ...layers.map(({ where, layer }) => ({ where: `${where}.components`, set: layer.components }))]
+  for (const { where, set } of sets) {
     for (const [slot, spec] of Object.entries(set ?? {}) as Array<[string, unknown]>) {
       if (!isSlotName(slot)) {
         throw new DovetailError('DOVETAIL_ERR_CONFIG_UNKNOWN_SLOT', `${where} names a slot '${slot}' that does not exist. Slots: ${slotNames.join(', ')}.`)
@@ -50,17 +60,20 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
     }
   }
 
-  const port = parsePort(variables.PORT) ?? config.server?.port ?? layer.server?.port
+  const last = <T>(pick: (layer: ConfigLayer) => T | undefined): T | undefined =>
+    layers.reduce<T | undefined>((found, { layer }) => pick(layer) ?? found, undefined)
+  const all = layers.map(({ layer }) => layer)
   return {
     environment,
     preset: preset.name,
     catalogue,
     components,
     middlewareLayers,
-    register: layers.flatMap((l) => (l.register ? [l.register] : [])),
-    routes: layers.flatMap((l) => (l.routes ? [l.routes] : [])),
-    middleware: layers.flatMap((l) => l.middleware ?? []),
-    server: { port, host: variables.HOST || layer.server?.host || config.server?.host },
+    register: all.flatMap((l) => (l.register ? [l.register] : [])),
+    routes: all.flatMap((l) => (l.routes ? [l.routes] : [])),
+    middleware: all.flatMap((l) => l.middleware ?? []),
+    // PORT and HOST from the environment win over every layer.
+    server: { port: parsePort(variables.PORT) ?? last((l) => l.server?.port), host: variables.HOST || last((l) => l.server?.host || undefined) },
   }
 }
 

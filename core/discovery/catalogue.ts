@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { parseContractRange } from '../component/contract-range.js'
 import type { SlotName } from '../component/slots.js'
 import { DovetailError } from '../errors/dovetail-error.js'
@@ -35,7 +36,8 @@ export interface Catalogue {
  * const catalogue = discover(process.cwd())
  * catalogue.components.filter((c) => c.slot === 'template').map((c) => c.name) // ['eta', 'nunjucks', 'handlebars']
  */
-export function discover(root: string = process.cwd()): Catalogue {
+export function discover(from: string = process.cwd()): Catalogue {
+  const root = resolve(from)
   const seen = new Set<string>()
   const packages = [corePackage(), ...appPackages(root)].filter((p) => !seen.has(p.dir) && seen.add(p.dir))
   const components: InstalledComponent[] = []

@@ -1,7 +1,7 @@
 import { defineConfig } from 'dovetailjs'
 
 /** The app every entry in this folder serves; only the server component differs. */
-export const config = defineConfig({
+export default defineConfig({
   routes(r) {
     r.get('/', (ctx) => ctx.text('hello from behind the web server'))
     // What the app sees of the request: the URL the client used, and the client's address.

@@ -1,9 +1,9 @@
 // FastCGI behind nginx (nginx-fastcgi.conf). Run: npx tsx docs/examples/deployment/fastcgi.ts
-import { createApp } from 'dovetailjs'
-import fastcgi from 'dovetailjs/components/server/fastcgi'
-import { config } from './app.js'
+import { createApp, withComponents } from 'dovetailjs'
+import config from './app.js'
 
-const app = await createApp({ ...config, components: { server: fastcgi() } })
+// The app's own config with only the server slot changed: every other override stays.
+const app = await createApp(withComponents(config, { server: 'fastcgi' }))
 const server = await app.listen({ port: Number(process.env.PORT ?? 9000) })
 console.log(`listening on ${server.url}`)
 

@@ -1,11 +1,11 @@
 // The node server behind nginx as a reverse proxy (nginx-proxy.conf).
 // Run: npx tsx docs/examples/deployment/proxy.ts
-import { createApp } from 'dovetailjs'
-import node from 'dovetailjs/components/server/node'
-import { config } from './app.js'
+import { createApp, withComponents } from 'dovetailjs'
+import config from './app.js'
 
-// trustProxy: build ctx.request.url from nginx's X-Forwarded-Proto and X-Forwarded-Host.
-const app = await createApp({ ...config, components: { server: node({ trustProxy: true }) } })
+// The app's own config with only the server slot changed; trustProxy builds
+// ctx.request.url from nginx's X-Forwarded-Proto and X-Forwarded-Host.
+const app = await createApp(withComponents(config, { server: { use: 'node', options: { trustProxy: true } } }))
 const server = await app.listen({ port: Number(process.env.PORT ?? 3000) })
 console.log(`listening on ${server.url}`)
 

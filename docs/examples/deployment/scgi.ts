@@ -1,9 +1,9 @@
 // SCGI behind nginx (nginx-scgi.conf). Run: npx tsx docs/examples/deployment/scgi.ts
-import { createApp } from 'dovetailjs'
-import scgi from 'dovetailjs/components/server/scgi'
-import { config } from './app.js'
+import { createApp, withComponents } from 'dovetailjs'
+import config from './app.js'
 
-const app = await createApp({ ...config, components: { server: scgi() } })
+// The app's own config with only the server slot changed: every other override stays.
+const app = await createApp(withComponents(config, { server: 'scgi' }))
 const server = await app.listen({ port: Number(process.env.PORT ?? 4000) })
 console.log(`listening on ${server.url}`)
 
