@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { dirname, extname, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { Eta, EtaParseError, type TemplateFunction } from 'eta'
 import {
   DovetailError,
@@ -9,9 +9,9 @@ import {
   type TemplateEngine,
   type TemplateGlobals,
 } from '../../../core/index.js'
+import { findView, templateFile } from '../../../core/template-kit/index.js'
 import { badGlobalName, type EtaResolvedOptions } from './options.js'
 import { BrokenTemplate, templateError } from './template-errors.js'
-import { findView } from './views-lookup.js'
 
 export type EtaEngineOptions = Omit<EtaResolvedOptions, 'cache'> & { cache: boolean }
 
@@ -101,7 +101,7 @@ export class EtaEngine implements TemplateEngine {
     const key = from && /^\.\.?\//.test(name) ? `${from}\0${name}` : name
     const known = this.#options.cache ? this.#paths.get(key) : undefined
     if (known) return known
-    const file = extname(name) ? name : name + this.#options.extension
+    const file = templateFile(name, this.#options.extension)
     const roots = this.#options.views
     // A leading slash means the views roots too, as in eta.
     const candidates = key !== name ? [resolve(dirname(from!), file)] : roots.map((root) => resolve(root, file.replace(/^[/\\]+/, '')))

@@ -1,6 +1,6 @@
 import { EtaError, EtaRuntimeError } from 'eta'
 import { DovetailError } from '../../../core/index.js'
-import { causeChain, MissingTemplate, templateNotFound } from './views-lookup.js'
+import { causeChain, MissingTemplate, templateNotFound } from '../../../core/template-kit/index.js'
 
 /** Thrown by the compiler with the file it was compiling, which eta's own parse errors lack. */
 export class BrokenTemplate extends Error {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { viewsEngineShape } from '../eta/options.js'
+import { viewsEngineShape } from '../../../core/template-kit/index.js'
 
 const identifier = /^[A-Za-z_$][\w$]*$/
 

@@ -1,5 +1,5 @@
 import { DovetailError } from '../../../core/index.js'
-import { causeChain, MissingTemplate, templateNotFound } from '../eta/views-lookup.js'
+import { causeChain, MissingTemplate, templateNotFound } from '../../../core/template-kit/index.js'
 
 /**
  * Turn whatever rendering `name` threw into a `DovetailError` naming the

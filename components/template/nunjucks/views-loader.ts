@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { extname, isAbsolute, resolve } from 'node:path'
+import { isAbsolute, resolve } from 'node:path'
 import nunjucks from 'nunjucks'
-import { findView } from '../eta/views-lookup.js'
+import { findView, templateFile } from '../../../core/template-kit/index.js'
 
 /**
  * Finds templates in the views directories, in order, adding the extension
@@ -25,7 +25,7 @@ export class ViewsLoader extends nunjucks.Loader implements nunjucks.ILoader {
   }
 
   getSource(name: string): nunjucks.LoaderSource {
-    const file = extname(name) ? name : name + this.#extension
+    const file = templateFile(name, this.#extension)
     // Relative names (`./x`) arrive already resolved against the including file: absolute.
     const candidates = isAbsolute(file) ? [file] : this.#roots.map((root) => resolve(root, file))
     const path = findView(name, file, this.#roots, candidates)

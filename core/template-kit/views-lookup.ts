@@ -1,10 +1,14 @@
 import { statSync } from 'node:fs'
-import { isAbsolute, relative } from 'node:path'
-import { DovetailError } from '../../../core/index.js'
+import { extname, isAbsolute, relative } from 'node:path'
 
-// template/nunjucks imports this file too, so it must import neither engine's package.
-
-/** Thrown when a name is in none of the views directories; turned into `DOVETAIL_ERR_TEMPLATE_NOT_FOUND` at the top. */
+/**
+ * Thrown when a name is in none of the views directories; the engine turns it
+ * into `DOVETAIL_ERR_TEMPLATE_NOT_FOUND` at the top with {@link templateNotFound}.
+ *
+ * @example
+ * const missing = causeChain(error).find((e) => e instanceof MissingTemplate)
+ * if (missing) throw templateNotFound('@acme/template-foo', missing, '', error)
+ */
 export class MissingTemplate extends Error {
   constructor(
     readonly template: string,
@@ -41,29 +45,11 @@ export function findView(template: string, file: string, roots: readonly string[
 }
 
 /**
- * `DOVETAIL_ERR_TEMPLATE_NOT_FOUND` for a `MissingTemplate`: `component` is the
- * component's name, `where` what the engine knows about who asked for it.
+ * The file a template name stands for: the name as it is when it has an
+ * extension, else the name plus the engine's `extension` option.
  *
  * @example
- * throw templateNotFound('template/eta', missing, '', error)
+ * templateFile('pages/home', '.njk')     // 'pages/home.njk'
+ * templateFile('feed.xml', '.njk')       // 'feed.xml'
  */
-export function templateNotFound(component: string, missing: MissingTemplate, where: string, cause: unknown): DovetailError {
-  return new DovetailError(
-    'DOVETAIL_ERR_TEMPLATE_NOT_FOUND',
-    `${component}: template '${missing.template}'${where} was not found: ${missing.message}. Check the name and the views option.`,
-    { cause },
-  )
-}
-
-/**
- * An error followed by its `cause`s, outermost first, stopping at a cycle:
- * engines wrap what a template threw, once per template it passes through.
- *
- * @example
- * const thrown = causeChain(error).at(-1)
- */
-export function causeChain(error: unknown): unknown[] {
-  const chain: unknown[] = []
-  for (let e = error; e !== undefined && !chain.includes(e); e = (e as { cause?: unknown } | null)?.cause) chain.push(e)
-  return chain
-}
+export const templateFile = (name: string, extension: string): string => (extname(name) ? name : name + extension)
