@@ -1,6 +1,6 @@
 import zlib from 'node:zlib'
 import { promisify } from 'node:util'
-import type { Coding } from './accept-encoding.js'
+import type { Coding } from './options.js'
 
 export interface CompressionLevels {
   gzipLevel: number

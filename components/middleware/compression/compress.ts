@@ -1,9 +1,7 @@
-import { editHeaders, lightResponse, lightResponseParts, type Middleware } from '../../../core/index.js'
-import { negotiateEncoding } from './accept-encoding.js'
+import { appendVary, editHeaders, lightResponse, lightResponseParts, type Middleware, negotiateEncoding } from '../../../core/index.js'
 import { compressBytes, compressStream } from './compress-stream.js'
 import { isCompressible } from './compressible.js'
 import type { ResolvedCompressionOptions } from './options.js'
-import { appendVary } from './vary.js'
 
 /** Statuses whose responses have no body to compress, or one that must not change (206: its byte ranges refer to the identity body). */
 const untouchedStatuses = new Set([204, 206, 304])

@@ -2,7 +2,7 @@ import { request as httpGet } from 'node:http'
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { createApp, defineConfig, DovetailError, type Routes } from 'dovetailjs'
-import compression, { negotiateEncoding, type CompressionOptions } from 'dovetailjs/components/middleware/compression'
+import compression, { type CompressionOptions } from 'dovetailjs/components/middleware/compression'
 import { createTestClient } from 'dovetailjs/testing'
 
 const big = 'Dovetail compresses text. '.repeat(200) // 5200 bytes
@@ -13,35 +13,6 @@ async function clientFor(routes: (r: Routes) => void, options?: CompressionOptio
 }
 
 const bytes = async (res: Response) => Buffer.from(await res.arrayBuffer())
-
-describe('Accept-Encoding negotiation', () => {
-  const offered = ['br', 'gzip'] as const
-  it.each([
-    ['gzip', 'gzip'],
-    ['br', 'br'],
-    ['gzip, br', 'br'],
-    ['gzip;q=1, br;q=1', 'br'],
-    ['br;q=0.5, gzip', 'gzip'],
-    ['br;q=0, gzip;q=0.1', 'gzip'],
-    ['*', 'br'],
-    ['br;q=0, *', 'gzip'],
-    ['*;q=0', undefined],
-    ['identity', undefined],
-    ['deflate', undefined],
-    ['x-gzip', 'gzip'],
-    ['GZIP;Q=0.8', 'gzip'],
-    ['br;q=abc, gzip', 'gzip'],
-    ['br;q=2, gzip', 'gzip'],
-    ['', undefined],
-  ] as const)('%j -> %s', (header, expected) => {
-    expect(negotiateEncoding(header, offered)).toBe(expected)
-  })
-
-  it('follows the configured order on ties', () => {
-    expect(negotiateEncoding('gzip, br', ['gzip', 'br'])).toBe('gzip')
-    expect(negotiateEncoding(null, offered)).toBeUndefined()
-  })
-})
 
 describe('compression middleware', () => {
   it('gzips a text body for a client that accepts only gzip', async () => {

@@ -1,6 +1,4 @@
 export { compression, compression as default } from './component.js'
 export { createCompression } from './compress.js'
-export { negotiateEncoding, type Coding } from './accept-encoding.js'
 export { isCompressible } from './compressible.js'
-export { compressionOptions, type CompressionOptions, type ResolvedCompressionOptions } from './options.js'
-export { appendVary } from './vary.js'
+export { compressionOptions, type Coding, type CompressionOptions, type ResolvedCompressionOptions } from './options.js'

@@ -1,6 +1,14 @@
 import { z } from 'zod'
 
 /**
+ * A content coding the compression middleware can produce.
+ *
+ * @example
+ * const coding: Coding = negotiateEncoding(request.headers.get('accept-encoding'), ['br', 'gzip']) ?? 'gzip'
+ */
+export type Coding = 'br' | 'gzip'
+
+/**
  * The compression middleware's options schema (zod), with defaults.
  *
  * @example

@@ -1,6 +1,7 @@
 /**
  * Add a field name to a `Vary` header unless it is already there (or `Vary: *`
- * already covers everything). Shared with the static middleware.
+ * already covers everything). Use it whenever a response depends on a request
+ * header, so caches keep the variants apart.
  *
  * @example
  * const headers = new Headers({ vary: 'Origin' })

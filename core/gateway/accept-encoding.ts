@@ -1,6 +1,3 @@
-/** A content coding Dovetail can produce. */
-export type Coding = 'br' | 'gzip'
-
 /**
  * The coding to use for a response, from the request's `Accept-Encoding`, or
  * `undefined` to send it as is. `preferred` lists the codings on offer, best
@@ -8,7 +5,8 @@ export type Coding = 'br' | 'gzip'
  * does, so `Accept-Encoding: gzip, br` still gets brotli when brotli is listed first.
  * `*` stands for every coding the header does not name; `q=0` refuses one.
  *
- * Shared with the static middleware, which picks precompressed siblings by the same rules.
+ * Public so every middleware negotiates alike: the compression middleware picks
+ * a coding to compress with, the static middleware a precompressed sibling.
  *
  * @example
  * negotiateEncoding('gzip;q=1, br;q=0.5', ['br', 'gzip']) // 'gzip'
