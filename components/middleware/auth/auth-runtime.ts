@@ -1,5 +1,6 @@
-import { type Context, DovetailError, HttpError, type Middleware, token } from '../../../core/index.js'
+import { type Context, type Middleware, token } from '../../../core/index.js'
 import { session } from '../session/index.js'
+import { AuthNoMiddleware, AuthNoUserLoader, AuthRateLimited } from './errors.js'
 import type { LoginAttempts } from './login-attempts.js'
 
 /** What the auth helpers need to know about a user: an id, and optionally roles and permissions. */
@@ -49,8 +50,7 @@ const runtimes = new WeakMap<Context, Runtime>()
 export function runtimeOf(ctx: Context, helper: string): Runtime {
   const runtime = runtimes.get(ctx)
   if (!runtime) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_AUTH_NO_MIDDLEWARE',
+    throw AuthNoMiddleware(
       `${helper} was used for ${ctx.request.method} ${ctx.path}, but the auth middleware did not handle this request. ` +
         "Add auth({ loadUser }) from 'dovetailjs/components/middleware/auth' to components.middleware, after the session middleware.",
     )
@@ -94,8 +94,7 @@ function loaderOf(ctx: Context, settings: AuthSettings): UserLoader {
   try {
     return ctx.resolve(UserLoader)
   } catch (error) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_AUTH_NO_USER_LOADER',
+    throw AuthNoUserLoader(
       'middleware/auth has no way to load the signed-in user: give auth({ loadUser: (id, ctx) => ... }) or register UserLoader in the container.',
       { cause: error },
     )
@@ -173,8 +172,7 @@ export async function attemptLogin<U extends AuthUser>(ctx: Context, account: st
   const wait = Math.max(retryAfter(accountFailures, perAccount), retryAfter(addressFailures, perAddress))
   if (wait > 0) {
     const minutes = Math.ceil(wait / 60)
-    throw new HttpError(429, `Too many failed sign-in attempts. Try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`, {
-      code: 'DOVETAIL_ERR_AUTH_RATE_LIMITED',
+    throw AuthRateLimited(`Too many failed sign-in attempts. Try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`, {
       headers: { 'retry-after': String(wait) },
     })
   }

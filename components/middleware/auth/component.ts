@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { type Context, defineComponent, DovetailError, SessionStore, type Token } from '../../../core/index.js'
 import { type AuthSettings, type AuthUser, createAuthMiddleware, UserLoader } from './auth-runtime.js'
+import { AuthNoUserLoader } from './errors.js'
 import { LoginAttempts, MemoryLoginAttempts, type RedisLike, RedisLoginAttempts } from './login-attempts.js'
 
 const fn = <T>(option: string) => z.custom<T>((value) => typeof value === 'function', { message: `${option} must be a function` })
@@ -88,8 +89,7 @@ export const auth = defineComponent({
   start(app, options) {
     if (!options.loadUser) {
       resolveOr(app.resolve, UserLoader, () => {
-        throw new DovetailError(
-          'DOVETAIL_ERR_AUTH_NO_USER_LOADER',
+        throw AuthNoUserLoader(
           'middleware/auth has no way to load the signed-in user: give auth({ loadUser: (id, ctx) => ... }) or register UserLoader in the container.',
         )
       })

@@ -1,5 +1,6 @@
-import { type Context, type Handler, HttpError, isResponse, type Middleware, prefersHtml } from '../../../core/index.js'
+import { type Context, type Handler, isResponse, type Middleware, prefersHtml } from '../../../core/index.js'
 import { type AuthUser, currentUser, runtimeOf } from './auth-runtime.js'
+import { AuthForbidden, AuthUnauthenticated } from './errors.js'
 
 /** Answers `undefined` to let the request through, or the response that refuses it. */
 type Check = (ctx: Context) => Promise<Response | undefined>
@@ -34,12 +35,12 @@ function notSignedIn(ctx: Context): Response {
     const next = encodeURIComponent(url.pathname + url.search)
     return ctx.redirect(`${loginPath}${loginPath.includes('?') ? '&' : '?'}next=${next}`, 303)
   }
-  throw new HttpError(401, 'Sign in to use this resource.', { code: 'DOVETAIL_ERR_AUTH_UNAUTHENTICATED' })
+  throw AuthUnauthenticated('Sign in to use this resource.')
 }
 
 const forbidden = (what: string): never => {
   // Signed in but not allowed: sending them to the login page again would not help, so browsers get the 403 page too.
-  throw new HttpError(403, `You don't have ${what} this page needs.`, { code: 'DOVETAIL_ERR_AUTH_FORBIDDEN' })
+  throw AuthForbidden(`You don't have ${what} this page needs.`)
 }
 
 const signedIn = async (ctx: Context): Promise<AuthUser | Response> => (await currentUser(ctx)) ?? notSignedIn(ctx)

@@ -12,3 +12,4 @@ export {
 export { requirePermission, requireRole, requireUser, type Guard } from './guards.js'
 export { defaultScryptParams, hashPassword, needsRehash, verifyPassword, type ScryptParams } from './password.js'
 export { LoginAttempts, MemoryLoginAttempts, RedisLoginAttempts, type RedisLike, type RedisMultiLike } from './login-attempts.js'
+export { AuthBadHash, AuthForbidden, AuthNoMiddleware, AuthNoUserLoader, AuthRateLimited, AuthUnauthenticated, errorCodes } from './errors.js'

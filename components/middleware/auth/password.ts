@@ -1,5 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
-import { DovetailError } from '../../../core/index.js'
+import { AuthBadHash } from './errors.js'
 
 /** scrypt's cost parameters. Stored with each hash, so they can rise later without breaking old hashes. */
 export interface ScryptParams {
@@ -55,8 +55,7 @@ function parse(stored: string): Parsed {
   const params = match ? { ln: Number(match[1]), r: Number(match[2]), p: Number(match[3]) } : undefined
   // Bounds keep a corrupted row from asking for gigabytes of memory.
   if (!match || !params || params.ln < 1 || params.ln > 22 || params.r < 1 || params.p < 1 || params.p > 16) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_AUTH_BAD_HASH',
+    throw AuthBadHash(
       `verifyPassword was given a stored hash it can't read ('${stored.slice(0, 12)}…'); it expects the '$scrypt$ln=…,r=…,p=…$salt$hash' strings hashPassword makes.`,
     )
   }

@@ -5,3 +5,16 @@ export { FormBody } from './form-body.js'
 export { UploadedFile } from './uploaded-file.js'
 export { parseJson } from './parse-json.js'
 export { bodyOptions, bodyTypes, type BodyOptions, type BodyType, type ResolvedBodyOptions } from './options.js'
+export {
+  BodyAlreadyRead,
+  BodyFieldTooLarge,
+  BodyFileTooLarge,
+  BodyForbiddenKey,
+  BodyMalformed,
+  BodyNoMiddleware,
+  BodyTooLarge,
+  BodyTooManyFields,
+  BodyTooManyFiles,
+  BodyUnsupportedType,
+  errorCodes,
+} from './errors.js'

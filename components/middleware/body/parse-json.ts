@@ -1,5 +1,4 @@
-import { HttpError } from '../../../core/index.js'
-import { malformed } from './body-errors.js'
+import { BodyForbiddenKey, malformed } from './errors.js'
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
@@ -60,6 +59,4 @@ function removePoisonedKeys(root: unknown, mode: 'reject' | 'strip'): void {
 }
 
 const forbidden = (key: string) =>
-  new HttpError(400, `The JSON body has a '${key}' key, which is refused to prevent prototype poisoning (middleware/body option protoKeys).`, {
-    code: 'DOVETAIL_ERR_BODY_FORBIDDEN_KEY',
-  })
+  BodyForbiddenKey(`The JSON body has a '${key}' key, which is refused to prevent prototype poisoning (middleware/body option protoKeys).`)

@@ -1,4 +1,4 @@
-import { fieldTooLarge, malformed, tooManyFields } from './body-errors.js'
+import { fieldTooLarge, malformed, tooManyFields } from './errors.js'
 import { FormBody } from './form-body.js'
 
 const decoder = new TextDecoder('utf-8', { fatal: true })

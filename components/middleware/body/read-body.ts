@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises'
-import { type Context, DovetailError } from '../../../core/index.js'
-import { tooLarge, unsupportedType } from './body-errors.js'
+import type { Context } from '../../../core/index.js'
+import { BodyAlreadyRead, BodyNoMiddleware, tooLarge, unsupportedType } from './errors.js'
 import type { FormBody } from './form-body.js'
 import { bodyTypeOf, isUtf8, parseMediaType } from './media-type.js'
 import type { BodyType, ResolvedBodyOptions } from './options.js'
@@ -97,8 +97,7 @@ export async function readForm(ctx: Context): Promise<FormBody> {
 function stateOf(ctx: Context): BodyState {
   const state = states.get(ctx)
   if (!state) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_BODY_NO_MIDDLEWARE',
+    throw BodyNoMiddleware(
       "readBody/readJson/readForm needs the body middleware: add 'body' (or body({...}) from 'dovetailjs/components/middleware/body') to components.middleware.",
     )
   }
@@ -157,8 +156,7 @@ async function parse(request: Request, state: BodyState): Promise<ParsedBody> {
   const limit = type === 'multipart' ? limits.multipart : limits.body
   assertDeclaredLength(request, limit, () => tooLarge(limit, type === 'multipart' ? 'limits.multipart' : 'limits.body'))
   if (request.bodyUsed) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_BODY_ALREADY_READ',
+    throw BodyAlreadyRead(
       'The request body was already read (request.json(), request.formData(), a reader) before readBody: read it only through readBody/readJson/readForm.',
     )
   }

@@ -1,5 +1,6 @@
-import { type Context, DovetailError, escapeHtml, HttpError, type Logger, type Middleware, safeHtml, type SafeHtml } from '../../../core/index.js'
+import { type Context, escapeHtml, type HttpErrorFactory, type Logger, type Middleware, safeHtml, type SafeHtml } from '../../../core/index.js'
 import { hasSession, session, type Session } from '../session/index.js'
+import { CsrfNoSession, CsrfOriginMismatch, CsrfTokenInvalid, CsrfTokenMissing } from './errors.js'
 import { formToken } from './form-token.js'
 import { maskToken, newCsrfSecret, tokenMatches } from './token.js'
 
@@ -53,15 +54,14 @@ export async function csrfToken(ctx: Context): Promise<string> {
  */
 export function createCsrfMiddleware(settings: CsrfSettings, logger: Logger): Middleware {
   const field = settings.fieldName
-  const refuse = (ctx: Context, code: 'DOVETAIL_ERR_CSRF_TOKEN_MISSING' | 'DOVETAIL_ERR_CSRF_TOKEN_INVALID' | 'DOVETAIL_ERR_CSRF_ORIGIN_MISMATCH', message: string, detail: Record<string, unknown> = {}) => {
-    logger.warn({ method: ctx.request.method, path: ctx.path, code, ...detail }, 'CSRF check refused a request')
-    return new HttpError(403, message, { code })
+  const refuse = (ctx: Context, error: HttpErrorFactory, message: string, detail: Record<string, unknown> = {}) => {
+    logger.warn({ method: ctx.request.method, path: ctx.path, code: error.code, ...detail }, 'CSRF check refused a request')
+    return error(message)
   }
 
   return async function csrfMiddleware(ctx, next) {
     if (!hasSession(ctx)) {
-      throw new DovetailError(
-        'DOVETAIL_ERR_CSRF_NO_SESSION',
+      throw CsrfNoSession(
         "middleware/csrf keeps its token in the session, but no session middleware ran before it. List sessionMiddleware({ secrets }) before csrf() in components.middleware.",
       )
     }
@@ -75,7 +75,7 @@ export function createCsrfMiddleware(settings: CsrfSettings, logger: Logger): Mi
     if (claimed !== undefined && claimed !== own && !settings.trustedOrigins.includes(claimed)) {
       throw refuse(
         ctx,
-        'DOVETAIL_ERR_CSRF_ORIGIN_MISMATCH',
+        CsrfOriginMismatch,
         `This ${method} request came from ${claimed}, not from this site (${own}), so it was refused. ` +
           'If that origin is yours, add it to the csrf option trustedOrigins; behind a proxy, turn on the node server option trustProxy so the app sees its public address.',
         { origin: claimed, expected: own },
@@ -89,7 +89,7 @@ export function createCsrfMiddleware(settings: CsrfSettings, logger: Logger): Mi
     if (!token) {
       throw refuse(
         ctx,
-        'DOVETAIL_ERR_CSRF_TOKEN_MISSING',
+        CsrfTokenMissing,
         `This form was refused because it carries no security token. Reload the page and send the form again. ` +
           `(For developers: put csrfField() inside the form, before any file input, or send the token in the ${settings.headerName} header.)`,
       )
@@ -98,7 +98,7 @@ export function createCsrfMiddleware(settings: CsrfSettings, logger: Logger): Mi
     if (typeof secret !== 'string' || !tokenMatches(token, secret)) {
       throw refuse(
         ctx,
-        'DOVETAIL_ERR_CSRF_TOKEN_INVALID',
+        CsrfTokenInvalid,
         'This form was refused because its security token has expired or belongs to another session. Reload the page and send the form again.',
       )
     }

@@ -1,5 +1,5 @@
 import { type Context, DovetailError } from '../../../core/index.js'
-import { readBody } from '../body/index.js'
+import { BodyNoMiddleware, readBody } from '../body/index.js'
 
 /**
  * The CSRF token from a form body. With the body middleware in the list
@@ -29,7 +29,7 @@ function parsedByBodyMiddleware(ctx: Context): ReturnType<typeof readBody> | und
   try {
     return readBody(ctx)
   } catch (error) {
-    if (error instanceof DovetailError && error.code === 'DOVETAIL_ERR_BODY_NO_MIDDLEWARE') return undefined
+    if (error instanceof DovetailError && error.code === BodyNoMiddleware.code) return undefined
     throw error
   }
 }

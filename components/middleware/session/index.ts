@@ -3,3 +3,4 @@ export { createSessionMiddleware, hasSession, session, type SessionSettings } fr
 export { newSessionId, type Session } from './request-session.js'
 export { sign, unsign, type Verified } from './signing.js'
 export { readCookies, serializeCookie, type CookieAttributes } from './cookie.js'
+export { errorCodes, SessionNoMiddleware } from './errors.js'

@@ -1,4 +1,5 @@
-import { type Context, DovetailError, editHeaders, type Middleware, type SessionData, type SessionRecord, type SessionStore } from '../../../core/index.js'
+import { type Context, editHeaders, type Middleware, type SessionData, type SessionRecord, type SessionStore } from '../../../core/index.js'
+import { SessionNoMiddleware } from './errors.js'
 import { type CookieAttributes, isSecure, readCookies, serializeCookie } from './cookie.js'
 import { newSessionId, RequestSession, type Session } from './request-session.js'
 import { sign, unsign } from './signing.js'
@@ -34,8 +35,7 @@ const handles = new WeakMap<Context, Handle>()
 export function session<D extends object = SessionData>(ctx: Context): Promise<Session<D>> {
   const handle = handles.get(ctx)
   if (!handle) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_SESSION_NO_MIDDLEWARE',
+    throw SessionNoMiddleware(
       `session(ctx) was called for ${ctx.request.method} ${ctx.path}, but the session middleware did not handle this request. ` +
         "Add session({ secrets }) from 'dovetailjs/components/middleware/session' to components.middleware, before any middleware that uses it.",
     )

@@ -2,9 +2,10 @@ import { constants as fsConstants, type Stats } from 'node:fs'
 import { type FileHandle, open, realpath } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
-import { appendVary, HttpError, type Middleware, negotiateEncoding, NotFoundError } from '../../../core/index.js'
+import { appendVary, type Middleware, negotiateEncoding, NotFoundError } from '../../../core/index.js'
 import { etagFor, ifRangeAllows, isFresh } from './conditional.js'
 import { contentTypeFor } from './content-types.js'
+import { StaticRangeNotSatisfiable } from './errors.js'
 import type { ResolvedStaticOptions } from './options.js'
 import { parseRange } from './range.js'
 import { resolveRequestPath } from './request-path.js'
@@ -152,8 +153,7 @@ async function respond(request: Request, file: OpenFile, headers: Headers, codin
   const range = ifRangeAllows(request, etag, lastModified) ? parseRange(request.headers.get('range'), stats.size) : undefined
   if (range === 'unsatisfiable') {
     await handle.close()
-    throw new HttpError(416, `The requested range is outside the file (${stats.size} bytes).`, {
-      code: 'DOVETAIL_ERR_STATIC_RANGE_NOT_SATISFIABLE',
+    throw StaticRangeNotSatisfiable(`The requested range is outside the file (${stats.size} bytes).`, {
       headers: { 'content-range': `bytes */${stats.size}` },
     })
   }

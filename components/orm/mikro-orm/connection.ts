@@ -1,4 +1,5 @@
-import { DovetailError, type OrmDialect } from '../../../core/index.js'
+import type { DovetailError, OrmDialect } from '../../../core/index.js'
+import { OrmConfig } from './errors.js'
 
 /** Where the ORM connects, and which setting said so (named in every error). */
 export interface Connection {
@@ -82,4 +83,4 @@ function sqliteTarget(url: string, scheme: string | undefined): string {
   return path === '' ? defaultSqliteFile : path
 }
 
-const configError = (message: string): DovetailError => new DovetailError('DOVETAIL_ERR_ORM_CONFIG', `Component 'orm/mikro-orm': ${message}`)
+const configError = (message: string): DovetailError => OrmConfig(`Component 'orm/mikro-orm': ${message}`)

@@ -1,5 +1,6 @@
 import type { Constructor, IDatabaseDriver, MikroORM } from '@mikro-orm/core'
-import { DovetailError, type OrmDialect } from '../../../core/index.js'
+import type { OrmDialect } from '../../../core/index.js'
+import { OrmPackageMissing } from './errors.js'
 
 const driverPackages = {
   sqlite: '@mikro-orm/libsql',
@@ -43,8 +44,7 @@ export async function loadMigrator(orm: MikroORM): Promise<void> {
 function missing(pkg: string, what: string, error: unknown): Error {
   const code = (error as { code?: string })?.code
   if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return error as Error
-  return new DovetailError(
-    'DOVETAIL_ERR_ORM_PACKAGE_MISSING',
+  return OrmPackageMissing(
     `Component 'orm/mikro-orm' needs ${pkg} for ${what}, and it is not installed. Run: npm install ${pkg}@^6`,
     { cause: error },
   )

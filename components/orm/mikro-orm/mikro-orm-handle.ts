@@ -2,8 +2,9 @@ import { mkdir } from 'node:fs/promises'
 import { dirname, resolve as resolvePath } from 'node:path'
 import { MikroORM, type Options, UniqueConstraintViolationException } from '@mikro-orm/core'
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex'
-import { DovetailError, type Logger, type Orm, type OrmDialect } from '../../../core/index.js'
+import type { DovetailError, Logger, Orm, OrmDialect } from '../../../core/index.js'
 import { type Connection, redact } from './connection.js'
+import { OrmNotStarted } from './errors.js'
 import { loadDriver, loadMigrator } from './load-packages.js'
 import type { MikroOrmSettings } from './options.js'
 
@@ -206,7 +207,6 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
 const isLocalFile = (target: string): boolean => target !== ':memory:' && !/^[a-z][a-z0-9+.-]+:\/\//i.test(target)
 
 const notStarted = (why: string): DovetailError =>
-  new DovetailError(
-    'DOVETAIL_ERR_ORM_NOT_STARTED',
+  OrmNotStarted(
     `Component 'orm/mikro-orm' is not connected (${why}). Use the ORM from a request, or after createApp() resolves and before app.close().`,
   )

@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { type App, createApp, type DovetailConfig, DovetailError, Orm } from '../../../core/index.js'
+import { type App, createApp, type DovetailConfig, type DovetailError, Orm } from '../../../core/index.js'
+import { OrmCli } from './errors.js'
 import { MikroOrmHandle } from './mikro-orm-handle.js'
 
 /** Where the command line writes; tests pass their own. */
@@ -163,7 +164,7 @@ async function loadApp(file: string): Promise<App> {
 const isApp = (value: unknown): value is App =>
   typeof value === 'object' && value !== null && typeof (value as App).fetch === 'function' && typeof (value as App).resolve === 'function'
 
-const cliError = (message: string, cause?: unknown): DovetailError => new DovetailError('DOVETAIL_ERR_ORM_CLI', message, { cause })
+const cliError = (message: string, cause?: unknown): DovetailError => OrmCli(message, { cause })
 
 const consoleIo: DbCliIo = {
   out: (line) => process.stdout.write(`${line}\n`),

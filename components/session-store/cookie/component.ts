@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { defineComponent, DovetailError, SessionSecrets, SessionStore, type Token } from '../../../core/index.js'
+import { defineComponent, SessionSecrets, SessionStore, type Token } from '../../../core/index.js'
 import { CookieSessionStore } from './cookie-store.js'
+import { SessionNoSecrets } from './errors.js'
 
 export const cookieStoreOptions = z.strictObject({
   /** Defaults to the session middleware's secrets. */
@@ -34,8 +35,7 @@ function secretsFrom(resolve: <T>(token: Token<T>) => T): readonly string[] {
   try {
     return resolve(SessionSecrets)
   } catch (error) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_SESSION_NO_SECRETS',
+    throw SessionNoSecrets(
       "session-store/cookie has no secrets to encrypt with: add the session middleware (it shares its secrets) or give cookieStore({ secrets: [...] }).",
       { cause: error },
     )

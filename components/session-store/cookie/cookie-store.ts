@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
-import { decodeSession, DovetailError, encodeSession, type SessionData, type SessionStore } from '../../../core/index.js'
+import { decodeSession, encodeSession, type SessionData, type SessionStore } from '../../../core/index.js'
+import { SessionCookieTooLarge, SessionNoSecrets } from './errors.js'
 
 export interface CookieStoreOptions {
   /** Newest first: the first encrypts, every one decrypts. Each at least 32 characters. */
@@ -37,7 +38,7 @@ export class CookieSessionStore implements SessionStore {
 
   constructor(options: CookieStoreOptions) {
     if (!options.secrets.length) {
-      throw new DovetailError('DOVETAIL_ERR_SESSION_NO_SECRETS', 'session-store/cookie needs at least one secret (option secrets).')
+      throw SessionNoSecrets('session-store/cookie needs at least one secret (option secrets).')
     }
     this.#keys = options.secrets.map(deriveKey)
     this.#maxBytes = options.maxBytes ?? 3800
@@ -73,8 +74,7 @@ export class CookieSessionStore implements SessionStore {
     const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()])
     const sealed = Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), ciphertext]).toString('base64url')
     if (sealed.length > this.#maxBytes) {
-      throw new DovetailError(
-        'DOVETAIL_ERR_SESSION_COOKIE_TOO_LARGE',
+      throw SessionCookieTooLarge(
         `The session is ${sealed.length} bytes once sealed, over session-store/cookie's limit of ${this.#maxBytes} (option maxBytes); ` +
           'browsers drop cookies over about 4 KB. Keep less in the session (ids rather than whole records), ' +
           "or use a server-side store: components['session-store']: 'redis' or 'sql'.",
