@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
@@ -17,6 +17,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'components/**/*.test.ts', 'core/**/*.test.ts', 'presets/**/*.test.ts', 'docs/**/*.test.ts'],
+    // A scaffold's tests are the generated project's, run by test/package/scaffolds.test.ts after an install.
+    exclude: [...configDefaults.exclude, 'presets/*/scaffold/**'],
     testTimeout: 20_000,
     // CI reads its closing counts from the JSON report.
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/out/vitest.json' }]] : ['default'],

@@ -1,8 +1,8 @@
 import { dbCommand } from './command-db.js'
 import { infoCommand } from './command-info.js'
 import { newCommand } from './command-new.js'
+import { corePackage } from '../discovery/installed-packages.js'
 import { type CliIo, processIo } from './io.js'
-import { ownPackage } from './own-package.js'
 import { exitCodes, UsageError } from './usage-error.js'
 
 export const usage = `Usage: dovetail <command> [options]
@@ -43,7 +43,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return exitCodes.ok
   }
   if (first === '--version' || first === '-v') {
-    io.out(ownPackage().version)
+    io.out(corePackage().version)
     return exitCodes.ok
   }
   if (first === undefined) {

@@ -40,12 +40,18 @@ export const componentDeclarationSchema = z.strictObject({
  * A preset a package declares: a JSON file of component names and options.
  *
  * @example
- * { "name": "blog", "file": "./presets/blog/preset.json" }
+ * { "name": "blog", "file": "./presets/blog/preset.json", "scaffold": "./presets/blog/scaffold" }
  */
 export const presetDeclarationSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower case letters, digits and dashes, starting with a letter'),
   /** The preset file, relative to the package's root. */
   file: z.string().regex(/^\.\/[^\s]+\.json$/, "a path such as './presets/blog/preset.json'"),
+  /**
+   * The folder `dovetail new` makes a project from (see docs/presets.md,
+   * "Writing a preset"), relative to the package's root. Without one, the
+   * preset can be named in a config but not scaffolded.
+   */
+  scaffold: z.string().regex(/^\.\/[^\s]+$/, "a folder such as './presets/blog/scaffold'").optional(),
   description: z.string().optional(),
 })
 

@@ -1,66 +1,80 @@
-import { presetComponents, type PresetName } from './preset-needs.js'
-
-/** What `dovetail new` was asked for: everything the generated files depend on. */
-export interface ProjectChoices {
-  /** The package name, made from the directory's name. */
-  name: string
-  preset: PresetName
-  /** The container's built-in name (`awilix`, `inversify`). */
-  container: string
-  /** The template engine's built-in name; `undefined` for none (`fullstack` always has one). */
-  template: string | undefined
-  /** When the project is made: the first migration is named after it, as `migration:create` would. */
-  now: Date
-}
-
-/** The component in one slot of the preset, by its slot prefix (`container/`). */
-const presetDefault = (preset: PresetName, slot: string): string | undefined =>
-  presetComponents[preset].find((name) => name.startsWith(`${slot}/`))?.slice(slot.length + 1)
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { SlotName } from '../../component/slots.js'
+import { isNamedSpec, type Preset } from '../../config/define-config.js'
+import { type Catalogue, findComponent, qualifiedName } from '../../discovery/catalogue.js'
+import { databaseNames } from '../../discovery/declaration.js'
 
 /**
- * The project's components by name: the preset's, with the container and
- * template engine that were chosen.
+ * The options of `dovetail new` that choose part of the project, in the order
+ * their overlay folders are applied. Each option but `db` picks the component
+ * of the slot of the same name.
+ */
+export const choiceOptions = ['container', 'template', 'db', 'session-store'] as const
+
+export type ChoiceOption = (typeof choiceOptions)[number]
+
+/** What one option may be set to for a preset, and what it is when not given. */
+export interface OptionChoices {
+  option: ChoiceOption
+  values: string[]
+  default: string
+  /** Why the option applies, for the usage text: the slot, or the orm component's databases. */
+  because: string
+}
+
+/**
+ * The name a preset gives the component in a slot: `'eta'` or
+ * `{ use: 'eta', options }`; `undefined` for an empty slot.
  *
  * @example
- * projectComponents({ preset: 'minimal', container: 'inversify', template: 'eta', ... })
- * // ['container/inversify', 'router/radix', 'server/node', 'template/eta']
+ * specName({ use: 'eta', options: { views: './views' } }) // 'eta'
  */
-export function projectComponents(choices: ProjectChoices): string[] {
-  const names = presetComponents[choices.preset].filter((name) => !name.startsWith('container/') && !name.startsWith('template/'))
-  return [`container/${choices.container}`, ...names, ...(choices.template ? [`template/${choices.template}`] : [])]
-}
-
-/** What the generated code branches on, read off the preset's components. */
-export interface ProjectTraits {
-  /** The container differs from the preset's, so app.ts names it. */
-  containerOverride: boolean
-  hasOrm: boolean
-  hasPino: boolean
-  /** The fullstack preset's sessions, CSRF, auth, static files and transactions. */
-  fullstack: boolean
-}
+export const specName = (spec: unknown): string | undefined =>
+  typeof spec === 'string' ? spec : isNamedSpec(spec) ? spec.use : undefined
 
 /**
+ * The options a preset takes and the values each may have, all read from
+ * data: an option applies when the preset fills its slot (`db`: when the
+ * preset's orm component lists databases in `needsByDatabase`), its values
+ * are the installed components of that slot (the databases), and its default
+ * is the preset's own. A scaffold with a folder for an option (views in one
+ * engine's syntax, say) offers only the values it has a folder for.
+ *
  * @example
- * traitsOf({ preset: 'api', container: 'inversify', ... }) // { containerOverride: true, hasOrm: true, hasPino: true, fullstack: false }
+ * presetChoices(await readPreset(catalogue, 'api'), catalogue, scaffoldDir)
+ * // [{ option: 'container', values: ['awilix', 'inversify'], default: 'awilix', … }, { option: 'db', values: ['sqlite', 'postgresql', 'mysql'], default: 'sqlite', … }]
  */
-export function traitsOf(choices: ProjectChoices): ProjectTraits {
-  const components: readonly string[] = presetComponents[choices.preset]
-  return {
-    containerOverride: presetDefault(choices.preset, 'container') !== choices.container,
-    hasOrm: components.includes('orm/mikro-orm'),
-    hasPino: components.includes('logger/pino'),
-    fullstack: components.includes('middleware/csrf'),
+export function presetChoices(preset: Preset, catalogue: Catalogue, scaffoldDir: string): OptionChoices[] {
+  const found: OptionChoices[] = []
+  for (const option of choiceOptions) {
+    const offered = option === 'db' ? databases(preset, catalogue) : components(option, preset, catalogue)
+    if (!offered) continue
+    const overlays = join(scaffoldDir, option)
+    const values = existsSync(overlays) ? offered.values.filter((value) => existsSync(join(overlays, value))) : offered.values
+    if (values.length === 0) throw new Error(`The scaffold ${scaffoldDir} has a folder for --${option}, but none for what is installed: ${offered.values.join(', ')}.`)
+    found.push({ option, values, default: values.includes(offered.default) ? offered.default : values[0]!, because: offered.because })
   }
+  return found
 }
 
-/**
- * The template engine a preset brings when none is chosen.
- *
- * @example
- * defaultTemplate('fullstack') // 'eta'
- */
-export const defaultTemplate = (preset: PresetName): string | undefined => presetDefault(preset, 'template')
+function components(slot: SlotName, preset: Preset, catalogue: Catalogue): Omit<OptionChoices, 'option'> | undefined {
+  const name = specName(preset.components[slot as keyof Preset['components']])
+  if (name === undefined) return undefined
+  const installed = catalogue.components.filter((c) => c.slot === slot)
+  // A name two packages declare is written with its package, as config takes it.
+  const values = installed.map((c) => (installed.filter((other) => other.name === c.name).length > 1 ? qualifiedName(c) : c.name))
+  const preferred = findComponent(catalogue, slot, name)
+  return { values, default: values[installed.indexOf(preferred)]!, because: `its ${slot} slot` }
+}
 
-/** A file name's extension for each template engine. */
-export const templateExtensions: Readonly<Record<string, string>> = { eta: '.eta', nunjucks: '.njk' }
+function databases(preset: Preset, catalogue: Catalogue): Omit<OptionChoices, 'option'> | undefined {
+  const orm = specName(preset.components.orm)
+  if (orm === undefined) return undefined
+  const component = findComponent(catalogue, 'orm', orm)
+  const listed = Object.keys(component.needsByDatabase ?? {})
+  if (listed.length === 0) return undefined
+  // The order databaseNames gives, so the default (SQLite, no server) comes first.
+  const values = databaseNames.filter((db) => listed.includes(db))
+  return { values, default: values[0]!, because: `the databases of orm/${component.name}` }
+}

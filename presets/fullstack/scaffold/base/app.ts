@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto'
+import { type Context, defineConfig } from 'dovetailjs'
+import { UserLoader } from 'dovetailjs/components/middleware/auth'
+import { readForm } from 'dovetailjs/components/middleware/body'
+import { sessionMiddleware } from 'dovetailjs/components/middleware/session'
+import { Em } from 'dovetailjs/components/orm/mikro-orm'
+import { database, databaseUrl, testDatabaseUrl } from './database.js'
+import { Note } from './entities.js'
+
+/**
+ * The keys signing the session cookie, newest first. Set SESSION_SECRET (32 or
+ * more random characters: openssl rand -base64 48) wherever the app runs for
+ * real; without it, development signs with a key made at each start, so a
+ * restart signs everyone out.
+ */
+function sessionSecrets(): string[] {
+  if (process.env.SESSION_SECRET) return [process.env.SESSION_SECRET]
+  if (process.env.NODE_ENV === 'production') throw new Error('Set SESSION_SECRET: 32 or more random characters, the same for every process of the app.')
+  return [randomBytes(32).toString('base64url')]
+}
+
+/** The home page: the notes, newest first, and the form that adds one. */
+async function home(ctx: Context, error?: string): Promise<Response> {
+  const notes = await ctx.resolve(Em).find(Note, {}, { orderBy: { id: 'desc' } })
+  return ctx.render('index', { title: '{{name}}', notes, error }, { status: error ? 422 : 200 })
+}
+
+/**
+ * The app: the fullstack preset, that is a site (templates in ./views, files
+ * in ./public under /static, a database, sessions, CSRF, auth), and what is
+ * this app's own. `npm run info` lists the component in each slot. Paths are
+ * relative to the project folder, where the npm scripts run.
+ */
+export default defineConfig({
+  preset: '{{preset}}',
+  components: {
+    container: '{{container}}', // dovetail new --container
+    template: { use: '{{template}}', options: { views: './views' } }, // dovetail new --template
+    orm: database(databaseUrl()),
+    'session-store': {{sessionStoreSpec}}, // dovetail new --session-store
+    middleware: {
+      replace: { session: sessionMiddleware({ secrets: sessionSecrets() }) },
+    },
+  },
+  register(c) {
+    // No accounts yet, so nobody is signed in. To add them, load your users here,
+    // e.g. (id) => em.findOne(User, { id: Number(id) }), and see the auth middleware's docs.
+    c.value(UserLoader, () => undefined)
+  },
+  routes(r) {
+    r.get('/', (ctx) => home(ctx), { name: 'home' })
+    r.post('/notes', async (ctx) => {
+      const text = (await readForm(ctx)).get('text')?.trim() ?? ''
+      if (!text) return home(ctx, 'Write something first.')
+      // Saved when the handler answers below 400: the preset's transaction middleware commits then.
+      ctx.resolve(Em).create(Note, { text })
+      return ctx.redirect(ctx.url('home'), 303)
+    }, { name: 'notes' })
+  },
+  env: {
+    // Tests get a database of their own and a quieter log.
+    test: { components: { orm: database(testDatabaseUrl()), logger: { use: 'pino', options: { level: 'warn' } } } },
+  },
+})
