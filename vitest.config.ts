@@ -18,7 +18,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'components/**/*.test.ts', 'core/**/*.test.ts', 'presets/**/*.test.ts', 'docs/**/*.test.ts'],
     // A scaffold's tests are the generated project's, run by test/package/scaffolds.test.ts after an install.
-    exclude: [...configDefaults.exclude, 'presets/*/scaffold/**'],
+    // The example component package's tests run against its built tarball, by test/package/third-party.test.ts.
+    exclude: [...configDefaults.exclude, 'presets/*/scaffold/**', 'docs/examples/component-package/**'],
     testTimeout: 20_000,
     // CI reads its closing counts from the JSON report.
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/out/vitest.json' }]] : ['default'],
