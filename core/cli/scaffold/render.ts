@@ -29,6 +29,7 @@ export async function renderScaffold(
   choices: ReadonlyArray<readonly [option: string, value: string]>,
   values: Readonly<Record<string, string>>,
 ): Promise<ProjectFile[]> {
+  if (!(await isDirectory(join(dir, 'base')))) throw new Error(`The scaffold ${dir} has no base/ folder, so there is nothing to make a project from; the package that declares it is incomplete.`)
   const layers = [join(dir, 'base'), ...choices.map(([option, value]) => join(dir, option, value))]
   const files = new Map<string, ProjectFile>()
   for (const layer of layers) {
