@@ -1,39 +1,22 @@
 /**
- * The package as a user gets it: `npm pack` (whose prepack step builds dist/
- * with tsconfig.build.json), then `npm install <tarball>` into an empty project
- * in the OS temp dir, then a small app that imports only the package's public
- * entry points and serves a request over a real socket.
- *
- * The pack runs on a copy of the checkout (the files git would commit, with
- * node_modules linked), so the repo never gets a dist/ or a .tgz, and a build
- * running elsewhere in the checkout cannot race with this one.
+ * The package as a user gets it: `npm pack`'s tarball (test/support/tarball.ts,
+ * shared with the other package tests), installed into an empty project in the
+ * OS temp dir, then a small app that imports only the package's public entry
+ * points and serves a request over a real socket.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { installProject, packedTarball } from '../support/tarball.js'
 
 const run = promisify(execFile)
 const repo = fileURLToPath(new URL('../../', import.meta.url))
-
-// A test run under `npm test` inherits npm_config_* settings meant for the repo; the
-// nested npm commands must behave as they would for a user.
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)))
-
-const npm = async (args: string[], cwd: string): Promise<string> => {
-  try {
-    const { stdout } = await run('npm', args, { cwd, env: cleanEnv, maxBuffer: 64 * 1024 * 1024 })
-    return stdout
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string }
-    throw new Error(`npm ${args.join(' ')} failed in ${cwd}: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`)
-  }
-}
 
 const appSource = `import { createApp, defineConfig, defineComponent } from 'dovetailjs'
 import { createTestClient } from 'dovetailjs/testing'
@@ -49,7 +32,7 @@ console.log(server.url)
 
 const subpathSource = `import { RadixRouter } from 'dovetailjs/components/router/radix'
 import awilix from 'dovetailjs/components/container/awilix'
-import minimal from 'dovetailjs/presets/minimal'
+import minimal from 'dovetailjs/presets/minimal/preset.json' with { type: 'json' }
 const router = new RadixRouter()
 router.add({ methods: ['GET'], path: '/p/:id', handler: () => new Response('x') })
 const match = router.match('GET', '/p/7')
@@ -77,30 +60,16 @@ describe('the npm package', () => {
   const children: ChildProcess[] = []
 
   beforeAll(async () => {
+    tarball = await packedTarball()
+    const { stdout } = await run('tar', ['-tzf', tarball], { maxBuffer: 64 * 1024 * 1024 })
+    packedFiles = stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''))
+
     temp = mkdtempSync(join(tmpdir(), 'dovetail-pack-'))
-    const stage = join(temp, 'stage')
-    const { stdout: listed } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-      cwd: repo,
-      maxBuffer: 64 * 1024 * 1024,
-    })
-    for (const file of listed.split('\0')) {
-      if (!file || !existsSync(join(repo, file))) continue
-      mkdirSync(dirname(join(stage, file)), { recursive: true })
-      cpSync(join(repo, file), join(stage, file))
-    }
-    symlinkSync(join(repo, 'node_modules'), join(stage, 'node_modules'), 'dir')
-
-    const out = join(temp, 'out')
-    mkdirSync(out)
-    const packed = JSON.parse(await npm(['pack', '--json', '--pack-destination', out], stage)) as [{ filename: string; files: { path: string }[] }]
-    tarball = join(out, packed[0].filename)
-    packedFiles = packed[0].files.map((f) => f.path)
-
     consumer = join(temp, 'consumer')
     mkdirSync(consumer)
     // Without a package.json, npm would look upward for a project to install into.
     writeFileSync(join(consumer, 'package.json'), `${JSON.stringify({ name: 'dovetail-consumer', private: true, type: 'module' })}\n`)
-    await npm(['install', tarball, '--no-audit', '--no-fund'], consumer)
+    await installProject(consumer)
     writeFileSync(join(consumer, 'app.mjs'), appSource)
     writeFileSync(join(consumer, 'subpath.mjs'), subpathSource)
     writeFileSync(join(consumer, 'types.ts'), typesSource)
@@ -111,19 +80,25 @@ describe('the npm package', () => {
     if (temp) rmSync(temp, { recursive: true, force: true })
   })
 
-  it('contains compiled JavaScript and declarations, and no sources or tests', () => {
+  it('contains compiled JavaScript, declarations, presets and their scaffolds, and no sources or tests', () => {
     expect(packedFiles).toContain('package.json')
     expect(packedFiles).toContain('dist/core/index.js')
     expect(packedFiles).toContain('dist/core/index.d.ts')
     expect(packedFiles).toContain('dist/core/testing/index.js')
     expect(packedFiles).toContain('dist/components/router/radix/index.js')
     expect(packedFiles).toContain('dist/components/router/radix/index.d.ts')
-    expect(packedFiles).toContain('dist/presets/minimal/index.js')
-    const typescriptSources = packedFiles.filter((f) => /\.(c|m)?ts$/.test(f) && !/\.d\.(c|m)?ts$/.test(f))
+    expect(packedFiles).toContain('presets/minimal/preset.json')
+    // npm drops files named .gitignore from packages; the scaffold keeps it as gitignore.
+    expect(packedFiles).toContain('presets/minimal/scaffold/base/gitignore')
+    expect(packedFiles).toContain('presets/fullstack/scaffold/template/nunjucks/views/index.njk')
+    // A scaffold's files are the project's sources and tests, written out by dovetail new: they belong in the package.
+    const own = packedFiles.filter((f) => !/^presets\/[^/]+\/scaffold\//.test(f))
+    const typescriptSources = own.filter((f) => /\.(c|m)?ts$/.test(f) && !/\.d\.(c|m)?ts$/.test(f))
     expect(typescriptSources).toEqual([])
-    const tests = packedFiles.filter((f) => /(\.|\/)(test|spec|case)\.|(^|\/)(test|tests|__tests__|fixtures|__fixtures__)\//.test(f))
+    const tests = own.filter((f) => /(\.|\/)(test|spec|case)\.|(^|\/)(test|tests|__tests__|fixtures|__fixtures__)\//.test(f))
     expect(tests).toEqual([])
-    expect(packedFiles.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([])
+    const outside = own.filter((f) => !f.startsWith('dist/') && !/^presets\/[^/]+\/(preset\.json|README\.md)$/.test(f))
+    expect(outside.filter((f) => !['package.json', 'README.md', 'LICENSE'].includes(f))).toEqual([])
   })
 
   it('serves a request from an app that imports the installed package', async () => {
