@@ -1,7 +1,7 @@
 import { DovetailError } from 'dovetailjs'
+import { causeChain, MissingTemplate, templateNotFound } from 'dovetailjs/template-kit'
 import { HelperFailed } from './helpers.js'
 import { componentName } from './name.js'
-import { MissingTemplate } from './views.js'
 
 /** A template that does not parse: the file, the line Handlebars found, and its message. */
 export class BrokenTemplate extends Error {
@@ -51,13 +51,11 @@ const describe = (error: unknown): string =>
  */
 export function templateError(name: string, error: unknown): DovetailError {
   if (error instanceof DovetailError) return error
-  if (error instanceof MissingTemplate) {
-    const used = error.template === name ? '' : ` (a partial or layout used while rendering '${name}')`
-    return new DovetailError(
-      'DOVETAIL_ERR_TEMPLATE_NOT_FOUND',
-      `${componentName}: template '${error.template}'${used} was not found: ${error.message}. Check the name and the views option.`,
-      { cause: error },
-    )
+  // A helper that renders a template of its own may wrap the miss.
+  const missing = causeChain(error).find((e): e is MissingTemplate => e instanceof MissingTemplate)
+  if (missing) {
+    const used = missing.template === name ? '' : ` (a partial or layout used while rendering '${name}')`
+    return templateNotFound(componentName, missing, used, error)
   }
   if (error instanceof BrokenTemplate) {
     // "Parse error on line 3:\n<source line>\n----^\nExpecting …": the line is in our prefix already.

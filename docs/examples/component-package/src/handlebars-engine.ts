@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import type Handlebars from 'handlebars'
 import { DovetailError, htmlStream, type RenderOptions, type TemplateEngine, type TemplateGlobals } from 'dovetailjs'
+import { findView, templateFile } from 'dovetailjs/template-kit'
 import { createEnvironment, type HandlebarsEnv } from './environment.js'
 import { parseTemplate, templateError } from './errors.js'
 import { plainHelpers } from './helpers.js'
 import { componentName } from './name.js'
 import { badName, type HandlebarsResolvedOptions } from './options.js'
-import { findView } from './views.js'
 
 export type HandlebarsEngineOptions = Omit<HandlebarsResolvedOptions, 'cache'> & { cache: boolean }
 
@@ -78,7 +79,9 @@ export class HandlebarsEngine implements TemplateEngine {
     const { cache, views, extension } = this.#options
     let file = cache ? this.#paths.get(name) : undefined
     if (!file) {
-      file = findView(name, views, extension)
+      // Names start at the views roots (a leading slash too); findView never reads outside them.
+      const wanted = templateFile(name, extension)
+      file = findView(name, wanted, views, views.map((root) => resolve(root, wanted.replace(/^[/\\]+/, ''))))
       if (cache) this.#paths.set(name, file)
     }
     const known = this.#compiled.get(file)

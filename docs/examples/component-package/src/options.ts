@@ -1,6 +1,5 @@
-import { statSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { z } from 'zod'
+import { functionValue, namesRecord, viewsEngineShape, viewsOption } from 'dovetailjs/template-kit'
 
 /** What `handlebars(options)` accepts. Every field is optional, so config can name the component alone: `template: 'handlebars'`. */
 export interface HandlebarsOptions {
@@ -38,34 +37,6 @@ export function badName(name: string): string | undefined {
   return undefined
 }
 
-const isDirectory = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false
-
-// Resolved against the working directory at startup, and checked there, so a typo fails the boot and not the first request.
-const views = z
-  .union([z.string().min(1), z.array(z.string().min(1)).min(1, 'views must list at least one directory')], {
-    error: 'views must be a directory path or a non-empty list of them',
-  })
-  .default('views')
-  .transform((dirs) => (Array.isArray(dirs) ? dirs : [dirs]).map((dir) => resolve(dir)))
-  .superRefine((dirs, ctx) => {
-    for (const dir of dirs) {
-      if (!isDirectory(dir)) ctx.addIssue({ code: 'custom', message: `'${dir}' is not a directory (relative paths start at ${process.cwd()})` })
-    }
-  })
-
-const names = <T extends z.ZodType>(values: T) =>
-  z
-    .record(z.string(), values)
-    .superRefine((record, ctx) => {
-      for (const key of Object.keys(record)) {
-        const why = badName(key)
-        if (why) ctx.addIssue({ code: 'custom', path: [key], message: why })
-      }
-    })
-    .default({})
-
-const fn = z.custom<(...args: any[]) => unknown>((value) => typeof value === 'function', 'expected a function')
-
 /**
  * The schema `handlebars(options)` is validated against at startup: views
  * resolved to absolute paths that must exist, names checked, defaults filled in.
@@ -74,13 +45,11 @@ const fn = z.custom<(...args: any[]) => unknown>((value) => typeof value === 'fu
  * handlebarsOptions.parse({ views: './views' }) // { views: ['/app/views'], extension: '.hbs', helpers: {}, … }
  */
 export const handlebarsOptions = z.strictObject({
-  views,
-  cache: z.boolean().optional(),
-  extension: z.string().regex(/^\.[\w.-]+$/, "extension must start with a dot, like '.hbs'").default('.hbs'),
-  helpers: names(fn),
-  filters: names(fn),
-  globals: names(z.unknown()),
-  handlebarsHelpers: names(fn),
+  // The options every views-based engine takes, validated and worded as the built-in engines do.
+  ...viewsEngineShape('.hbs', badName),
+  // Optional here, so config can name the component alone; parsed like any given value.
+  views: viewsOption.prefault('views'),
+  handlebarsHelpers: namesRecord(badName, functionValue).default({}),
 }) satisfies z.ZodType<unknown, HandlebarsOptions>
 
 export type HandlebarsResolvedOptions = z.output<typeof handlebarsOptions>
