@@ -3,7 +3,7 @@ import type { ReadyComponent } from '../component/validate-components.js'
 import type { Container } from '../container/container.js'
 import type { Token } from '../container/token.js'
 import { Context, type ContextKernel } from '../context/context.js'
-import { DovetailError } from '../errors/dovetail-error.js'
+import { AppClosed, AppNoServer, HandlerNoResponse } from '../errors/codes.js'
 import { type ErrorRenderer, errorDetails } from '../errors/error-renderer.js'
 import { MethodNotAllowedError, NotFoundError } from '../errors/http-error.js'
 import { isResponse } from '../gateway/is-response.js'
@@ -66,8 +66,7 @@ export class App implements ContextKernel {
     try {
       response = await this.#pipeline(ctx)
       if (!isResponse(response)) {
-        throw new DovetailError(
-          'DOVETAIL_ERR_HANDLER_NO_RESPONSE',
+        throw HandlerNoResponse(
           `${request.method} ${ctx.path}: the handler or a middleware returned ${response === undefined ? 'undefined' : typeof response} instead of a Response.`,
         )
       }
@@ -108,9 +107,9 @@ export class App implements ContextKernel {
    * arguments, else `PORT`/`HOST`, else `config.server`, else 3000 and 127.0.0.1.
    */
   async listen(options: { port?: number; host?: string } = {}): Promise<ListeningServer> {
-    if (this.#closed) throw new DovetailError('DOVETAIL_ERR_APP_CLOSED', 'app.listen() after app.close().')
+    if (this.#closed) throw AppClosed('app.listen() after app.close().')
     if (this.container.lifetimeOf(Server) === undefined) {
-      throw new DovetailError('DOVETAIL_ERR_APP_NO_SERVER', 'app.listen() needs a component in the server slot (components.server), e.g. the built-in "node".')
+      throw AppNoServer('app.listen() needs a component in the server slot (components.server), e.g. the built-in "node".')
     }
     const server = this.container.resolve(Server)
     const listening = await server.listen(this.fetch, {

@@ -6,7 +6,7 @@ import { loadComponent } from '../config/load-component.js'
 import { resolveConfig } from '../config/resolve-config.js'
 import { Container } from '../container/container.js'
 import { token } from '../container/token.js'
-import { DovetailError } from '../errors/dovetail-error.js'
+import { ComponentInvalid, ComponentStart } from '../errors/codes.js'
 import { defaultErrorRenderer, ErrorRenderer } from '../errors/error-renderer.js'
 import { attributeErrors } from '../errors/error-origin.js'
 import type { Middleware } from '../pipeline/middleware.js'
@@ -44,7 +44,7 @@ export async function createApp(config: DovetailConfig = {}): Promise<App> {
   const containerComponent = components.find((r) => r.slot === 'container')!
   const createAdapter = containerComponent.component.definition.createContainer
   if (!createAdapter) {
-    throw new DovetailError('DOVETAIL_ERR_COMPONENT_INVALID', `Container component '${containerComponent.component.definition.name}' has no createContainer(options).`)
+    throw ComponentInvalid(`Container component '${containerComponent.component.definition.name}' has no createContainer(options).`)
   }
   const container = new Container(createAdapter(containerComponent.options as never))
 
@@ -92,8 +92,7 @@ async function startAll(components: readonly ReadyComponent[], context: Componen
     } catch (error) {
       for (const s of started.reverse()) await Promise.resolve(s.component.definition.stop?.(context, s.options as never)).catch(() => {})
       await container.dispose().catch(() => {})
-      throw new DovetailError(
-        'DOVETAIL_ERR_COMPONENT_START',
+      throw ComponentStart(
         `Component '${r.component.definition.name}' failed to start: ${(error as Error)?.message ?? error}`,
         { cause: error },
       )

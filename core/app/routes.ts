@@ -1,6 +1,6 @@
 import type { Registry } from '../container/registry.js'
 import type { InjectableClass } from '../container/token.js'
-import { DovetailError } from '../errors/dovetail-error.js'
+import { RouterInvalidRoute } from '../errors/codes.js'
 import type { FetchHandler, HasFetch } from '../gateway/fetch-handler.js'
 import type { Context } from '../context/context.js'
 import type { Handler } from '../pipeline/middleware.js'
@@ -65,13 +65,12 @@ export function createRoutes(router: Router, registry: Registry, prefix = ''): R
     if (Array.isArray(handler) && typeof handler[0] === 'function' && typeof handler[1] === 'string') {
       const [controller, action] = handler as [InjectableClass<Record<string, Handler>>, string]
       if (typeof controller.prototype[action] !== 'function') {
-        throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Route ${path}: ${controller.name} has no method '${action}'.`)
+        throw RouterInvalidRoute(`Route ${path}: ${controller.name} has no method '${action}'.`)
       }
       if (!registry.has(controller)) registry.scoped(controller)
       return (ctx) => ctx.resolve(controller)[action]!(ctx)
     }
-    throw new DovetailError(
-      'DOVETAIL_ERR_ROUTER_INVALID_ROUTE',
+    throw RouterInvalidRoute(
       `Route ${path}: the handler must be a function (ctx) => Response or a controller action [Class, 'method'].`,
     )
   }
@@ -97,7 +96,7 @@ export function createRoutes(router: Router, registry: Registry, prefix = ''): R
     mount: (mountPrefix, target) => {
       const fetch = typeof target === 'function' ? target : target.fetch.bind(target)
       if (typeof fetch !== 'function') {
-        throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `mount('${mountPrefix}'): the target must be a fetch handler or have a fetch method.`)
+        throw RouterInvalidRoute(`mount('${mountPrefix}'): the target must be a fetch handler or have a fetch method.`)
       }
       router.mount(join(prefix, mountPrefix), fetch)
       return routes

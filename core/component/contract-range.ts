@@ -1,5 +1,5 @@
 import semver from 'semver'
-import { DovetailError } from '../errors/dovetail-error.js'
+import { ComponentContractRange } from '../errors/codes.js'
 import { slotContracts, type SlotName } from './slots.js'
 
 type Digits = `${number}`
@@ -33,8 +33,7 @@ export type ContractRange =
  */
 export function parseContractRange(range: unknown, where: string): string {
   if (typeof range !== 'string' || semver.validRange(range) === null) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_COMPONENT_CONTRACT_RANGE',
+    throw ComponentContractRange(
       `${where} declares the contract range ${JSON.stringify(range)}, which is not a semver range. Write one such as '^1.0'.`,
     )
   }

@@ -1,4 +1,4 @@
-import { DovetailError } from '../errors/dovetail-error.js'
+import { ComponentContractMismatch, ComponentCycle, ComponentMissingRequirement, ComponentOptions, ComponentRequiredSlot, ComponentSlotMismatch } from '../errors/codes.js'
 import type { Component } from './define-component.js'
 import { implementsContract, parseContractRange } from './contract-range.js'
 import { requiredSlots, slotContracts, type SlotName } from './slots.js'
@@ -15,16 +15,14 @@ export interface ReadyComponent {
 export async function prepareComponent(slot: SlotName, component: Component): Promise<ReadyComponent> {
   const def = component.definition
   if (def.slot !== slot) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_COMPONENT_SLOT_MISMATCH',
+    throw ComponentSlotMismatch(
       `Component '${def.name}' fills the ${def.slot} slot, but was put in the ${slot} slot. Move it to components.${def.slot}.`,
     )
   }
   const range = parseContractRange(def.contract, `Component '${def.name}'`)
   if (!implementsContract(slot, range)) {
     const provided = slotContracts[slot]
-    throw new DovetailError(
-      'DOVETAIL_ERR_COMPONENT_CONTRACT_MISMATCH',
+    throw ComponentContractMismatch(
       `Component '${def.name}' implements the ${slot} contract ${range}, but this core (dovetailjs) provides ${slot} contract ${provided}. ` +
         `Use a release of '${def.name}' made for ${slot} contract ${provided}, or a dovetailjs whose ${slot} contract is in ${range}.`,
     )
@@ -36,14 +34,14 @@ async function validateOptions(component: Component): Promise<unknown> {
   const { definition: def, input } = component
   if (!def.options) {
     if (input !== undefined) {
-      throw new DovetailError('DOVETAIL_ERR_COMPONENT_OPTIONS', `Component '${def.name}' takes no options, but was given some.`)
+      throw ComponentOptions(`Component '${def.name}' takes no options, but was given some.`)
     }
     return undefined
   }
   const result = await def.options['~standard'].validate(input ?? {})
   if (result.issues) {
     const lines = result.issues.map((issue) => `  - option '${issuePath(issue)}': ${issue.message}`)
-    throw new DovetailError('DOVETAIL_ERR_COMPONENT_OPTIONS', `Component '${def.name}' has invalid options:\n${lines.join('\n')}\n`)
+    throw ComponentOptions(`Component '${def.name}' has invalid options:\n${lines.join('\n')}\n`)
   }
   return result.value
 }
@@ -57,8 +55,7 @@ export function orderComponents(ready: readonly ReadyComponent[]): ReadyComponen
   const filled = new Set(ready.map((r) => r.slot))
   for (const slot of requiredSlots) {
     if (!filled.has(slot)) {
-      throw new DovetailError(
-        'DOVETAIL_ERR_COMPONENT_REQUIRED_SLOT',
+      throw ComponentRequiredSlot(
         `Every app needs a component in the ${slot} slot, and this config leaves it empty. Set components.${slot} or use a preset that fills it.`,
       )
     }
@@ -66,8 +63,7 @@ export function orderComponents(ready: readonly ReadyComponent[]): ReadyComponen
   for (const r of ready) {
     for (const need of r.component.definition.requires ?? []) {
       if (!filled.has(need)) {
-        throw new DovetailError(
-          'DOVETAIL_ERR_COMPONENT_MISSING_REQUIREMENT',
+        throw ComponentMissingRequirement(
           `Component '${r.component.definition.name}' requires the ${need} slot, which no component fills. Add one under components.${need}.`,
         )
       }
@@ -79,7 +75,7 @@ export function orderComponents(ready: readonly ReadyComponent[]): ReadyComponen
     if (state.get(r) === 'done') return
     const name = r.component.definition.name
     if (state.get(r) === 'visiting') {
-      throw new DovetailError('DOVETAIL_ERR_COMPONENT_CYCLE', `Components require each other in a cycle: ${[...path, name].join(' -> ')}.`)
+      throw ComponentCycle(`Components require each other in a cycle: ${[...path, name].join(' -> ')}.`)
     }
     state.set(r, 'visiting')
     for (const need of r.component.definition.requires ?? []) {

@@ -2,7 +2,7 @@ import { type Component, isComponent, isComponentFactory } from '../component/de
 import type { SlotName } from '../component/slots.js'
 import { type Catalogue, findComponent, type InstalledComponent } from '../discovery/catalogue.js'
 import { importEntry } from '../discovery/import-entry.js'
-import { DovetailError } from '../errors/dovetail-error.js'
+import { ComponentDeclaration, ComponentInvalid, ComponentOptions, ComponentPackageMissing, ConfigInvalid } from '../errors/codes.js'
 import { type ComponentSpec, isNamedSpec } from './define-config.js'
 
 /**
@@ -20,11 +20,10 @@ export async function loadComponent(slot: SlotName, spec: ComponentSpec, catalog
   if (typeof spec === 'string') return fromDeclaration(slot, findComponent(catalogue, slot, spec), undefined, false)
   if (isNamedSpec(spec)) {
     const extra = Object.keys(spec).filter((key) => key !== 'use' && key !== 'options')
-    if (extra.length) throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `The ${slot} entry { use: '${spec.use}' } has unknown keys: ${extra.join(', ')}. It takes use and options.`)
+    if (extra.length) throw ConfigInvalid(`The ${slot} entry { use: '${spec.use}' } has unknown keys: ${extra.join(', ')}. It takes use and options.`)
     return fromDeclaration(slot, findComponent(catalogue, slot, spec.use), spec.options, 'options' in spec)
   }
-  throw new DovetailError(
-    'DOVETAIL_ERR_COMPONENT_INVALID',
+  throw ComponentInvalid(
     `The ${slot} slot was given ${describe(spec)}; expected a component's name, { use: name, options }, or a component from defineComponent().`,
   )
 }
@@ -38,8 +37,7 @@ async function fromDeclaration(slot: SlotName, declared: InstalledComponent, opt
     const missing = missingPackage(error)
     if (missing) {
       const needs = declared.needs?.length ? ` It needs ${declared.needs.join(', ')}.` : ''
-      throw new DovetailError(
-        'DOVETAIL_ERR_COMPONENT_PACKAGE_MISSING',
+      throw ComponentPackageMissing(
         `${capitalize(where)} imports '${missing}', which is not installed.${needs} Install it: npm install ${missing}`,
         { cause: error },
       )
@@ -48,22 +46,20 @@ async function fromDeclaration(slot: SlotName, declared: InstalledComponent, opt
   }
   const exported = module.default
   if (!isComponent(exported) && !isComponentFactory(exported)) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_COMPONENT_DECLARATION',
+    throw ComponentDeclaration(
       `${capitalize(where)} is declared at entry '${declared.entry}', whose default export is ${describe(exported)}, not a component from defineComponent().`,
     )
   }
   const { definition } = exported
   if (definition.slot !== declared.slot || definition.contract !== declared.contract) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_COMPONENT_DECLARATION',
+    throw ComponentDeclaration(
       `${capitalize(where)} is declared in package.json for slot ${declared.slot}, contract ${declared.contract}, ` +
         `but its code says slot ${definition.slot}, contract ${definition.contract}. Make the package.json declaration match defineComponent().`,
     )
   }
   let component: Component
   if (isComponentFactory(exported)) component = hasOptions ? exported(options as never) : exported()
-  else if (hasOptions) throw new DovetailError('DOVETAIL_ERR_COMPONENT_OPTIONS', `${capitalize(where)} exports a configured component, which takes no options here.`)
+  else if (hasOptions) throw ComponentOptions(`${capitalize(where)} exports a configured component, which takes no options here.`)
   else component = exported
   return { ...component, source: { name: declared.name, package: declared.package, version: declared.version } }
 }

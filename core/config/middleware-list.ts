@@ -1,5 +1,5 @@
 import type { Component } from '../component/define-component.js'
-import { DovetailError } from '../errors/dovetail-error.js'
+import { ConfigUnknownComponent } from '../errors/codes.js'
 import type { ComponentSpec, MiddlewareEdit } from './define-config.js'
 import type { Catalogue } from '../discovery/catalogue.js'
 import { loadComponent } from './load-component.js'
@@ -28,7 +28,7 @@ export async function loadMiddlewareList(layers: ReadonlyArray<readonly Componen
       const i = list.findIndex((c) => matches(c, name))
       if (i < 0) {
         const present = list.map((c) => c.definition.name).join(', ') || 'none'
-        throw new DovetailError('DOVETAIL_ERR_CONFIG_UNKNOWN_COMPONENT', `components.middleware.${verb} names '${name}', which is not in the middleware list. In the list: ${present}.`)
+        throw ConfigUnknownComponent(`components.middleware.${verb} names '${name}', which is not in the middleware list. In the list: ${present}.`)
       }
       return i
     }

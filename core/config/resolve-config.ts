@@ -1,6 +1,6 @@
 import { isSlotName, slotNames, type SlotName } from '../component/slots.js'
 import type { Registry } from '../container/registry.js'
-import { DovetailError } from '../errors/dovetail-error.js'
+import { ConfigInvalid, ConfigUnknownSlot } from '../errors/codes.js'
 import type { Middleware } from '../pipeline/middleware.js'
 import type { Routes } from '../app/routes.js'
 import { readFile } from 'node:fs/promises'
@@ -35,7 +35,7 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
   const envLayer = config.env?.[environment] ?? {}
   checkKeys(envLayer, layerKeys, `config.env.${environment}`)
   if (config.overrides !== undefined && !Array.isArray(config.overrides)) {
-    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', 'config.overrides must be a list of layers (use withComponents or withLayer).')
+    throw ConfigInvalid('config.overrides must be a list of layers (use withComponents or withLayer).')
   }
   // Later layers win: the config, its environment's layer, then each override in order.
   const layers: Array<{ where: string; layer: ConfigLayer }> = [
@@ -51,11 +51,11 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
   for (const { where, set } of sets) {
     for (const [slot, spec] of Object.entries(set ?? {}) as Array<[string, unknown]>) {
       if (!isSlotName(slot)) {
-        throw new DovetailError('DOVETAIL_ERR_CONFIG_UNKNOWN_SLOT', `${where} names a slot '${slot}' that does not exist. Slots: ${slotNames.join(', ')}.`)
+        throw ConfigUnknownSlot(`${where} names a slot '${slot}' that does not exist. Slots: ${slotNames.join(', ')}.`)
       }
       if (slot === 'middleware') middlewareLayers.push(checkMiddleware(spec, where))
       else if (Array.isArray(spec)) {
-        throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `${where}.${slot} takes one component, got a list. Only middleware takes a list.`)
+        throw ConfigInvalid(`${where}.${slot} takes one component, got a list. Only middleware takes a list.`)
       } else components.set(slot, spec as ComponentSpec)
     }
   }
@@ -95,11 +95,11 @@ export async function readPreset(catalogue: Catalogue, name: string): Promise<Pr
   try {
     data = JSON.parse(await readFile(file, 'utf8'))
   } catch (error) {
-    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `The preset '${name}' of ${declared.package} (${file}) could not be read: ${(error as Error).message}`, { cause: error })
+    throw ConfigInvalid(`The preset '${name}' of ${declared.package} (${file}) could not be read: ${(error as Error).message}`, { cause: error })
   }
   const checked = checkPreset(data, file)
   if (checked.name !== declared.name) {
-    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `${file} is named '${checked.name}', but ${declared.package}'s package.json declares it as '${declared.name}'.`)
+    throw ConfigInvalid(`${file} is named '${checked.name}', but ${declared.package}'s package.json declares it as '${declared.name}'.`)
   }
   return checked
 }
@@ -107,7 +107,7 @@ export async function readPreset(catalogue: Catalogue, name: string): Promise<Pr
 function checkPreset(value: unknown, where: string): Preset {
   const preset = value as Preset
   if (typeof preset?.name !== 'string' || typeof preset.components !== 'object' || preset.components === null) {
-    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `${where} is not a preset: expected { name, components } from definePreset().`)
+    throw ConfigInvalid(`${where} is not a preset: expected { name, components } from definePreset().`)
   }
   return preset
 }
@@ -120,19 +120,18 @@ function checkMiddleware(spec: unknown, where: string): readonly ComponentSpec[]
     checkKeys(spec, editKeys, `${where}.middleware`)
     return spec as MiddlewareEdit
   }
-  throw new DovetailError(
-    'DOVETAIL_ERR_CONFIG_INVALID',
+  throw ConfigInvalid(
     `${where}.middleware takes a list of components (replacing the list) or { remove, replace, prepend, append } (editing it).`,
   )
 }
 
 function checkKeys(value: object, allowed: readonly string[], where: string): void {
   if (typeof value !== 'object' || value === null) {
-    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `${where} must be an object (use defineConfig({ ... })).`)
+    throw ConfigInvalid(`${where} must be an object (use defineConfig({ ... })).`)
   }
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
-      throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `${where} has an unknown key '${key}'. Allowed: ${allowed.join(', ')}.`)
+      throw ConfigInvalid(`${where} has an unknown key '${key}'. Allowed: ${allowed.join(', ')}.`)
     }
   }
 }
@@ -141,7 +140,7 @@ function parsePort(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `The PORT environment variable is '${value}', not a port number (0-65535).`)
+    throw ConfigInvalid(`The PORT environment variable is '${value}', not a port number (0-65535).`)
   }
   return port
 }

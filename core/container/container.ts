@@ -1,4 +1,5 @@
-import { DovetailError } from '../errors/dovetail-error.js'
+import { ContainerBadProvider, ContainerCaptive, ContainerCycle, ContainerDisposed, ContainerDuplicate, ContainerNoScope, ContainerNotRegistered } from '../errors/codes.js'
+import type { DovetailError } from '../errors/dovetail-error.js'
 import type { Lifetime } from './lifetime.js'
 import type { AdapterScope, ContainerAdapter } from './port.js'
 import { type Provider, type Recipe, type RegisterOptions, recipeOf } from './provider.js'
@@ -64,21 +65,18 @@ export class Container {
     const name = tokenName(token)
     const previous = this.#registrations.get(token)
     if (previous) {
-      throw new DovetailError(
-        'DOVETAIL_ERR_CONTAINER_DUPLICATE',
+      throw ContainerDuplicate(
         `${name} is registered twice: by ${previous.owner} and by ${this.#owner}. Remove one, or replace the component that registers it.`,
       )
     }
     if (lifetime === 'transient' && options.dispose) {
-      throw new DovetailError(
-        'DOVETAIL_ERR_CONTAINER_BAD_PROVIDER',
+      throw ContainerBadProvider(
         `${name} (registered by ${this.#owner}) is transient with a dispose callback, which would never run: nothing keeps a transient, so nothing knows when it ends. Register it scoped or singleton.`,
       )
     }
     const recipe = recipeOf(token, provider)
     if (!recipe) {
-      throw new DovetailError(
-        'DOVETAIL_ERR_CONTAINER_BAD_PROVIDER',
+      throw ContainerBadProvider(
         `${name} (registered by ${this.#owner}) needs a provider: a factory (resolve) => value, a class, { useClass }, { useFactory, deps } or { useValue }.`,
       )
     }
@@ -170,8 +168,7 @@ export class Container {
       const captor = this.#building.findLast((r) => r.lifetime === 'singleton')
       if (captor) throw this.#captive(captor, registration, this.#building)
       if (scope === null) {
-        throw new DovetailError(
-          'DOVETAIL_ERR_CONTAINER_NO_SCOPE',
+        throw ContainerNoScope(
           `${pathOf(this.#building, describe(registration))}: a scoped service exists once per request; resolve it from a request (ctx.resolve) or from another scoped or transient service.`,
         )
       }
@@ -197,28 +194,25 @@ export class Container {
   }
 
   #assertOpen(): void {
-    if (this.#disposed) throw new DovetailError('DOVETAIL_ERR_CONTAINER_DISPOSED', 'The container was disposed (app.close() ran); it resolves nothing more.')
+    if (this.#disposed) throw ContainerDisposed('The container was disposed (app.close() ran); it resolves nothing more.')
   }
 
   #notRegistered(token: Token, chain: readonly Registration[]): DovetailError {
     const name = tokenName(token)
     const where = chain.length ? ` (needed by ${pathOf(chain, name)})` : ''
-    return new DovetailError(
-      'DOVETAIL_ERR_CONTAINER_NOT_REGISTERED',
+    return ContainerNotRegistered(
       `Nothing is registered for ${name}${where}. Register it in a component's register(c) or in the config's register(c), or add the component that provides it.`,
     )
   }
 
   #cycle(registration: Registration, chain: readonly Registration[]): DovetailError {
-    return new DovetailError(
-      'DOVETAIL_ERR_CONTAINER_CYCLE',
+    return ContainerCycle(
       `Dependency cycle: ${pathOf(chain, describe(registration))}. Break it: move what these services share into a new service that depends on none of them.`,
     )
   }
 
   #captive(captor: Registration, captive: Registration, chain: readonly Registration[]): DovetailError {
-    return new DovetailError(
-      'DOVETAIL_ERR_CONTAINER_CAPTIVE',
+    return ContainerCaptive(
       `${describe(captor)} depends on ${describe(captive)}: a singleton would keep one request's instance for every request. ` +
         `Path: ${pathOf(chain, describe(captive))}. Make ${tokenName(captor.token)} scoped, or make ${tokenName(captive.token)} a singleton.`,
     )

@@ -1,6 +1,6 @@
 import type { Container, ScopeHolder } from '../container/container.js'
 import type { Token } from '../container/token.js'
-import { DovetailError } from '../errors/dovetail-error.js'
+import { TemplateNoEngine, TemplateRender } from '../errors/codes.js'
 import { NotFoundError } from '../errors/http-error.js'
 import { lightResponse } from '../gateway/light-response.js'
 import { clientAddress } from '../gateway/client-address.js'
@@ -133,14 +133,13 @@ export class Context {
    */
   async render(name: string, data: Record<string, unknown> = {}, init?: ResponseInitLite): Promise<Response> {
     if (this.#kernel.container.lifetimeOf(TemplateEngine) === undefined) {
-      throw new DovetailError(
-        'DOVETAIL_ERR_TEMPLATE_NO_ENGINE',
+      throw TemplateNoEngine(
         `ctx.render('${name}') needs a component in the template slot, and none is configured. Set components.template in the config, e.g. components: { template: eta({ views: './views' }) } from 'dovetailjs/components/template/eta', or nunjucks.`,
       )
     }
     const extra = this.state.templateGlobals
     if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
-      throw new DovetailError('DOVETAIL_ERR_TEMPLATE_RENDER', `ctx.state.templateGlobals must be an object of names for templates, but a middleware set it to ${Array.isArray(extra) ? 'an array' : String(extra)}.`)
+      throw TemplateRender(`ctx.state.templateGlobals must be an object of names for templates, but a middleware set it to ${Array.isArray(extra) ? 'an array' : String(extra)}.`)
     }
     const globals: TemplateGlobals = { url: (route: string, params?: UrlParams) => this.url(route, params), ...(extra as TemplateGlobals | undefined) }
     const html = await this.resolve(TemplateEngine).render(name, data, { globals })

@@ -42,10 +42,16 @@ export function createError<C extends string>(code: C, meaning: string, status: 
 export function createError<C extends string>(code: C, meaning: string, status?: number): DovetailErrorFactory<C> | HttpErrorFactory<C> {
   if (!/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(code)) throw new TypeError(`createError: '${code}' is not an upper-case code such as ACME_ERR_WIDGETS_TOO_MANY.`)
   if (status === undefined) {
-    const factory = (message: string, options?: { cause?: unknown }) => new DovetailError(code, message, options)
+    const factory = (message: string, options?: { cause?: unknown }) => fromThrowSite(new DovetailError(code, message, options), factory)
     return Object.assign(factory, { code, meaning })
   }
   if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`createError: ${code} has status ${status}; request errors are 400 to 599.`)
-  const factory = (message?: string, options?: Omit<HttpErrorOptions, 'code'>) => new HttpError(status, message, { ...options, code })
+  const factory = (message?: string, options?: Omit<HttpErrorOptions, 'code'>) => fromThrowSite(new HttpError(status, message, { ...options, code }), factory)
   return Object.assign(factory, { code, meaning, status })
+}
+
+/** Start the stack at the factory's caller, so its first frame is where the error was thrown, not this file. */
+function fromThrowSite<E extends Error>(error: E, factory: (...args: never[]) => unknown): E {
+  Error.captureStackTrace?.(error, factory)
+  return error
 }

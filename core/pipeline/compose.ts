@@ -1,5 +1,5 @@
 import type { Context } from '../context/context.js'
-import { DovetailError } from '../errors/dovetail-error.js'
+import { MiddlewareNextTwice } from '../errors/codes.js'
 import type { Handler, Middleware } from './middleware.js'
 
 /**
@@ -22,7 +22,7 @@ export function compose(middleware: readonly Middleware[], inner: Handler): Hand
       let called = false
       const next = (): Promise<Response> => {
         if (called) {
-          return Promise.reject(new DovetailError('DOVETAIL_ERR_MIDDLEWARE_NEXT_TWICE', `Middleware ${mw.name || `#${i}`} called next() twice.`))
+          return Promise.reject(MiddlewareNextTwice(`Middleware ${mw.name || `#${i}`} called next() twice.`))
         }
         called = true
         return run(i + 1)

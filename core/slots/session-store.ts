@@ -1,5 +1,5 @@
 import { token } from '../container/token.js'
-import { DovetailError } from '../errors/dovetail-error.js'
+import { SessionNotSerializable } from '../errors/codes.js'
 
 /**
  * What a store keeps for one session: plain JSON values. Dates come back as
@@ -86,8 +86,7 @@ export function encodeSession(data: SessionData): string {
     return JSON.stringify(data)
   } catch (error) {
     const where = unserializablePath(data, '', new Set())
-    throw new DovetailError(
-      'DOVETAIL_ERR_SESSION_NOT_SERIALIZABLE',
+    throw SessionNotSerializable(
       `The session can't be stored: ${where ? `the value under '${where}'` : 'a value'} is not JSON-serializable (${(error as Error).message}). ` +
         'Keep plain JSON values (strings, numbers, booleans, null, arrays, plain objects) in the session.',
       { cause: error },
