@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { configDefaults, defineConfig } from 'vitest/config'
+import { isCi } from './test/support/ci.js'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
@@ -21,8 +22,8 @@ export default defineConfig({
     // The example component package's tests run against its built tarball, by test/package/third-party.test.ts.
     exclude: [...configDefaults.exclude, 'presets/*/scaffold/**', 'docs/examples/component-package/**'],
     testTimeout: 20_000,
-    // CI reads its closing counts from the JSON report.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/out/vitest.json' }]] : ['default'],
+    // CI reads its closing counts from the JSON report. CI=1 and CI=true both mean CI (test/support/ci.ts).
+    reporters: isCi() ? ['default', ['json', { outputFile: '.ci/out/vitest.json' }]] : ['default'],
     hookTimeout: 60_000,
   },
 })

@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
+import { ciSetting, isCi } from './ci.js'
 
 /** Programs from Debian's packages that some suites run, and the package that installs each. */
 export const binaries = {
@@ -27,7 +28,7 @@ export function binaryPath(name: BinaryName): string | undefined {
 
 /**
  * Whether a program is installed. On a developer's machine a missing one makes
- * its suite skip with a loud warning; in CI (`CI=true`) it is a failure, so a
+ * its suite skip with a loud warning; in CI (see {@link isCi}) it is a failure, so a
  * green CI run always means the suite ran against the real program.
  *
  * @example
@@ -38,7 +39,7 @@ export function binaryAvailable(name: BinaryName): boolean {
   if (binaryPath(name)) return true
   const { package: pkg, file } = binaries[name]
   const message = `${file} is not installed`
-  if (process.env.CI === 'true') throw new Error(`${message}, and CI=true: the ${name} suite must run in CI. Install the Debian package ${pkg} (see .ci/run).`)
+  if (isCi()) throw new Error(`${message}, and ${ciSetting()}: the ${name} suite must run in CI. Install the Debian package ${pkg} (see .ci/run).`)
   process.stderr.write(`\n${'!'.repeat(72)}\n!! SKIPPING the ${name} suite: ${message}.\n!! apt-get install -y ${pkg} to run it; in CI this is a failure.\n${'!'.repeat(72)}\n\n`)
   return false
 }

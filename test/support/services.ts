@@ -1,4 +1,5 @@
 import { createConnection } from 'node:net'
+import { ciSetting, isCi } from './ci.js'
 
 /** The real services the test suites talk to, at their standard local ports. */
 export const services = {
@@ -25,7 +26,7 @@ const reachable = (host: string, port: number): Promise<boolean> =>
 
 /**
  * Whether a service is up. On a developer's machine a missing service makes
- * its suite skip with a loud warning; in CI (`CI=true`) it is a failure, so a
+ * its suite skip with a loud warning; in CI (see {@link isCi}) it is a failure, so a
  * green CI run always means the suite ran against the real thing.
  *
  * @example
@@ -36,7 +37,7 @@ export async function serviceAvailable(name: ServiceName): Promise<boolean> {
   const { host, port } = services[name]
   if (await reachable(host, port)) return true
   const message = `${name} is not reachable at ${host}:${port}`
-  if (process.env.CI === 'true') throw new Error(`${message}, and CI=true: the ${name} suite must run in CI. Start ${name} (see .ci/run).`)
+  if (isCi()) throw new Error(`${message}, and ${ciSetting()}: the ${name} suite must run in CI. Start ${name} (see .ci/run).`)
   process.stderr.write(`\n${'!'.repeat(72)}\n!! SKIPPING the ${name} suite: ${message}.\n!! Start ${name} to run it; in CI this is a failure.\n${'!'.repeat(72)}\n\n`)
   return false
 }

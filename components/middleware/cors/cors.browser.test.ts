@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from 'dovetailjs'
 import { pinoLogger } from 'dovetailjs/components/logger/pino'
 import { cors } from 'dovetailjs/components/middleware/cors'
+import { ciSetting, isCi } from '../../../test/support/ci.js'
 
 // The real judge of CORS is a browser: this runs Chromium against the app on loopback.
 const executablePath = '/usr/bin/chromium'
 const haveChromium = existsSync(executablePath)
 if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`${executablePath} is missing, and CI=true: install Debian's chromium package.`)
+  if (isCi()) throw new Error(`${executablePath} is missing, and ${ciSetting()}: install Debian's chromium package.`)
   process.stderr.write(`\n!! SKIPPING the CORS browser test: ${executablePath} is missing.\n\n`)
 }
 

@@ -5,6 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type App, createApp } from 'dovetailjs'
 import { MikroOrm } from 'dovetailjs/components/orm/mikro-orm'
+import { ciSetting, isCi } from '../../../../test/support/ci.js'
 import { seedWiki } from '../seed.js'
 import { ADMIN_PASSWORD, testWikiConfig } from './wiki.case.js'
 
@@ -14,7 +15,7 @@ const executablePath = '/usr/bin/chromium'
 function chromiumAvailable(): boolean {
   if (existsSync(executablePath)) return true
   const message = `chromium is not installed at ${executablePath}`
-  if (process.env.CI === 'true') throw new Error(`${message}, and CI=true: the wiki's browser test must run in CI. Install it (apt-get install chromium).`)
+  if (isCi()) throw new Error(`${message}, and ${ciSetting()}: the wiki's browser test must run in CI. Install it (apt-get install chromium).`)
   process.stderr.write(`\n${'!'.repeat(72)}\n!! SKIPPING the wiki browser test: ${message}.\n!! Install Debian's chromium to run it; in CI this is a failure.\n${'!'.repeat(72)}\n\n`)
   return false
 }
