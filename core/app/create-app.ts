@@ -1,5 +1,6 @@
 import { prepareComponent, orderComponents, type ReadyComponent } from '../component/validate-components.js'
 import type { ComponentContext } from '../component/define-component.js'
+import { registerChecked } from '../component/slot-services.js'
 import type { DovetailConfig } from '../config/define-config.js'
 import { loadMiddlewareList } from '../config/middleware-list.js'
 import { loadComponent } from '../config/load-component.js'
@@ -50,7 +51,7 @@ export async function createApp(config: DovetailConfig = {}): Promise<App> {
 
   const core = container.registryFor('dovetail core')
   core.value(Environment, resolved.environment)
-  for (const r of components) r.component.definition.register?.(container.registryFor(`component '${r.component.definition.name}'`), r.options as never)
+  for (const r of components) registerChecked(r, container.registryFor(`component '${r.component.definition.name}'`))
   const appRegistry = container.registryFor('the app config')
   for (const register of resolved.register) register(appRegistry)
   if (!core.has(Logger)) core.value(Logger, consoleLogger({}, resolved.environment === 'development' ? 'debug' : 'info'))

@@ -24,6 +24,7 @@ export const ComponentOptions = createError('DOVETAIL_ERR_COMPONENT_OPTIONS', "A
 export const ComponentMissingRequirement = createError('DOVETAIL_ERR_COMPONENT_MISSING_REQUIREMENT', 'A component needs a slot that no component fills.')
 export const ComponentRequiredSlot = createError('DOVETAIL_ERR_COMPONENT_REQUIRED_SLOT', 'A slot every app needs has no component.')
 export const ComponentCycle = createError('DOVETAIL_ERR_COMPONENT_CYCLE', 'Components require each other in a cycle.')
+export const ComponentSlotUnfilled = createError('DOVETAIL_ERR_COMPONENT_SLOT_UNFILLED', "A component in a slot did not provide that slot's service (its register(c) registered no Router, Logger, TemplateEngine, …; a middleware component has no middleware hook).")
 export const ComponentStart = createError('DOVETAIL_ERR_COMPONENT_START', 'A component failed to start.')
 
 // container (the container contract: every adapter throws these)
@@ -50,9 +51,7 @@ export const AppNoServer = createError('DOVETAIL_ERR_APP_NO_SERVER', 'app.listen
 export const AppClosed = createError('DOVETAIL_ERR_APP_CLOSED', 'The app was used after app.close().')
 
 // server adapters
-// moves to its owner after the server-kit change
-export const ServerCgiEnvironment = createError('DOVETAIL_ERR_SERVER_CGI_ENVIRONMENT', 'server/cgi was asked to answer a request, but no CGI web server started this process (GATEWAY_INTERFACE and REQUEST_METHOD are unset), or it was asked twice.')
-// moves to its owner after the server-kit change
+// The server kit's (dovetailjs/server-kit), which every FastCGI or SCGI adapter logs through.
 export const ServerProtocol = createError('DOVETAIL_ERR_SERVER_PROTOCOL', 'A web server sent bytes that break the FastCGI or SCGI protocol (often: proxy_pass pointed at a FastCGI/SCGI port); the connection was closed and the failure logged.')
 
 // templates (the template contract: ctx.render throws the first, every engine the other two)
@@ -101,6 +100,7 @@ export const coreErrorCodes = Object.freeze([
   ComponentMissingRequirement,
   ComponentRequiredSlot,
   ComponentCycle,
+  ComponentSlotUnfilled,
   ComponentStart,
   ContainerNotRegistered,
   ContainerDuplicate,
@@ -117,7 +117,6 @@ export const coreErrorCodes = Object.freeze([
   HandlerNoResponse,
   AppNoServer,
   AppClosed,
-  ServerCgiEnvironment,
   ServerProtocol,
   TemplateNoEngine,
   TemplateNotFound,

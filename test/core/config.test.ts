@@ -91,6 +91,27 @@ describe('bad config is caught at startup', () => {
     expect(error.message).toContain('"one-ish"')
   })
 
+  it('a logger component that registers no Logger, instead of falling back to the console', async () => {
+    const silent = defineComponent({ name: 'acme/silent-logger', slot: 'logger', contract: '^1.0', register() {} })
+    const error = await bootError({ components: { logger: silent } })
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_SLOT_UNFILLED')
+    expect(error.message).toContain("Component 'acme/silent-logger' fills the logger slot, but its register(c) registered no Logger.")
+  })
+
+  it('a template component that registers no TemplateEngine, at startup rather than at the first render', async () => {
+    const blank = defineComponent({ name: 'acme/blank-views', slot: 'template', contract: '^1.0' })
+    const error = await bootError({ components: { template: blank } })
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_SLOT_UNFILLED')
+    expect(error.message).toContain('registered no TemplateEngine')
+  })
+
+  it('a middleware component without a middleware hook', async () => {
+    const hookless = defineComponent({ name: 'acme/hookless', slot: 'middleware', contract: '^1.0' })
+    const error = await bootError({ components: { middleware: [hookless()] } })
+    expectCode(error, 'DOVETAIL_ERR_COMPONENT_SLOT_UNFILLED')
+    expect(error.message).toContain("'acme/hookless' fills the middleware slot but has no middleware(app, options) hook")
+  })
+
   it('a required slot left empty', async () => {
     const error = await bootError({ components: { router: false } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_REQUIRED_SLOT')

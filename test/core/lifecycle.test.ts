@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, defineComponent, DovetailError, type Middleware, token } from 'dovetailjs'
+import { consoleLogger, createApp, defineComponent, DovetailError, Logger, type Middleware, SessionStore, token } from 'dovetailjs'
 import { createTestClient } from 'dovetailjs/testing'
 
 /** Middleware components that record the order they run in, into a shared list. */
@@ -24,7 +24,11 @@ describe('component lifecycle', () => {
       name: 'acme/store',
       slot: 'session-store',
       contract: '^1.0',
-      register: (c) => c.singleton(Store, () => ({ name: 'store' })),
+      register: (c) => {
+        c.singleton(Store, () => ({ name: 'store' }))
+        // The slot's service; this test never calls it.
+        c.value(SessionStore, {} as SessionStore)
+      },
       start: () => void events.push('start store'),
       stop: () => void events.push('stop store'),
     })
@@ -46,7 +50,14 @@ describe('component lifecycle', () => {
 
   it('stops the components already started when one fails to start, and names it', async () => {
     const events: string[] = []
-    const first = defineComponent({ name: 'acme/first', slot: 'logger', contract: '^1.0', start: () => void events.push('start first'), stop: () => void events.push('stop first') })
+    const first = defineComponent({
+      name: 'acme/first',
+      slot: 'logger',
+      contract: '^1.0',
+      register: (c) => c.value(Logger, consoleLogger({}, 'info')),
+      start: () => void events.push('start first'),
+      stop: () => void events.push('stop first'),
+    })
     const broken = defineComponent({
       name: 'acme/broken',
       slot: 'middleware',

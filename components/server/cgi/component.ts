@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { defineComponent, DovetailError, type FetchHandler, type ListeningServer, Logger, Server } from '../../../core/index.js'
+import { defineComponent, type FetchHandler, type ListeningServer, Logger, Server } from '../../../core/index.js'
+import { ServerCgiEnvironment } from './errors.js'
 import { cgiMappingShape } from '../../../core/server-kit/index.js'
 import { type ServeCgiOptions, startCgi } from './serve-cgi.js'
 
@@ -35,8 +36,7 @@ export class CgiServer implements Server {
 
   async listen(handler: FetchHandler): Promise<ListeningServer> {
     if (this.#served) {
-      throw new DovetailError(
-        'DOVETAIL_ERR_SERVER_CGI_ENVIRONMENT',
+      throw ServerCgiEnvironment(
         'server/cgi: listen() was called twice; a CGI process answers exactly one request. Call app.listen() once per process.',
       )
     }

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream'
-import { DovetailError, type FetchHandler, type HasFetch, type Logger } from '../../../core/index.js'
+import { type FetchHandler, type HasFetch, type Logger } from '../../../core/index.js'
+import { ServerCgiEnvironment } from './errors.js'
 import {
   answerCgi,
   cgiContentLength,
@@ -59,8 +60,7 @@ export async function serveCgi(target: HasFetch | FetchHandler, options: ServeCg
 export function startCgi(handler: FetchHandler, options: ServeCgiOptions): { request: Request | undefined; params: CgiParams; done: Promise<void> } {
   const env = options.env ?? process.env
   if (!/^CGI\/1\.\d$/.test(env.GATEWAY_INTERFACE ?? '') || !env.REQUEST_METHOD) {
-    throw new DovetailError(
-      'DOVETAIL_ERR_SERVER_CGI_ENVIRONMENT',
+    throw ServerCgiEnvironment(
       'server/cgi: this process was not started by a CGI web server: GATEWAY_INTERFACE (CGI/1.1) and REQUEST_METHOD are not in the environment. ' +
         'Run the script through lighttpd mod_cgi or Apache mod_cgi (see docs/deployment.md), or use the node, fastcgi or scgi server to listen on a port.',
     )
