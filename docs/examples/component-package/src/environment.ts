@@ -6,10 +6,11 @@ type Partial = Handlebars.TemplateDelegate
 type Spec = Record<string, unknown>
 type ResolvePartial = (partial: Partial | undefined, context: unknown, options: { name: string; partials: Record<string, Partial> }) => Partial | undefined
 
-// Two hooks the typings leave out. Handlebars reads `env.template` and
-// `env.VM.resolvePartial` from the environment object on every compile and
-// partial call so that embedders can replace them; we replace them on our own
-// environment only, never on the shared default instance.
+// Two hooks the typings leave out. Handlebars' compiler hands every compiled
+// template to `env.template`, and its runtime looks partials up through
+// `env.VM.resolvePartial`, reading both off the environment so that embedders
+// can replace them. We replace them on our own environment only, never on the
+// shared default instance.
 interface Hooks {
   template(spec: Spec): Handlebars.TemplateDelegate
   VM: { resolvePartial: ResolvePartial } & Record<string, unknown>
@@ -37,8 +38,8 @@ const escapeFor = (env: HandlebarsEnv) => (value: unknown): string =>
  *   first use, and the rest of the render reuses them.
  *
  * @example
- * const env = createEnvironment((name) => engine.load(name))
- * const template = env.compile(env.parseWithoutProcessing(source, { srcName: file }))
+ * const env = createEnvironment((name) => env.compile(readFileSync(`views/${name}.hbs`, 'utf8')))
+ * const html = env.compile('{{> header}}<p>{{text}}</p>')({ text: "it's <b>" }) // …<p>it&#39;s &lt;b&gt;</p>
  */
 export function createEnvironment(loadPartial: (name: string) => Partial): HandlebarsEnv {
   const env = Handlebars.create()

@@ -9,6 +9,13 @@ import { plainHelpers } from './helpers.js'
 import { componentName } from './name.js'
 import { badName, type HandlebarsResolvedOptions } from './options.js'
 
+/**
+ * What the engine is built with: the validated options, with `cache` decided
+ * (the component turns it on outside development unless told otherwise).
+ *
+ * @example
+ * const options: HandlebarsEngineOptions = { ...handlebarsOptions.parse({ views: './views' }), cache: false }
+ */
 export type HandlebarsEngineOptions = Omit<HandlebarsResolvedOptions, 'cache'> & { cache: boolean }
 
 type Helpers = Record<string, Handlebars.HelperDelegate>
