@@ -79,8 +79,18 @@ const isRepoTest = (file: string): boolean => /\.test\.ts$/.test(file) && !/^pre
 function contentHash(files: readonly string[]): string {
   const hash = createHash('sha256')
   // The lock file too: another TypeScript or dependency changes what is built.
-  for (const file of [...files, 'package-lock.json']) hash.update(`${file}\0`).update(readFileSync(join(repo, file))).update('\0')
+  for (const file of [...files, 'package-lock.json']) hash.update(`${file}\0`).update(readIfThere(join(repo, file))).update('\0')
   return hash.digest('hex').slice(0, 16)
+}
+
+/** A file's bytes, or none if it went away since it was listed (another test's temporary file, say). */
+function readIfThere(path: string): Buffer {
+  try {
+    return readFileSync(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0)
+    throw error
+  }
 }
 
 let packing: Promise<string> | undefined
@@ -121,6 +131,7 @@ async function pack(files: readonly string[], tarball: string): Promise<void> {
   try {
     const stage = join(temp, 'stage')
     for (const file of files) {
+      if (!existsSync(join(repo, file))) continue
       mkdirSync(dirname(join(stage, file)), { recursive: true })
       cpSync(join(repo, file), join(stage, file))
     }
