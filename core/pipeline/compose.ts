@@ -1,12 +1,17 @@
 import type { Context } from '../context/context.js'
 import { MiddlewareNextTwice } from '../errors/codes.js'
 import type { Handler, Middleware } from './middleware.js'
+import { writableHeaders } from './writable-headers.js'
 
 /**
  * One handler from a list of middleware around an innermost handler. Written by
  * hand rather than taken from koa-compose because it must check the Response
  * contract and stays a dozen lines; with no middleware it returns the handler
  * itself, so an app without middleware pays nothing.
+ *
+ * What `next()` resolves to always has writable headers ({@link writableHeaders}):
+ * the documented `const res = await next(); res.headers.set(...)` must not
+ * throw on a redirect or a fetched response.
  */
 export function compose(middleware: readonly Middleware[], inner: Handler): Handler {
   for (const [i, mw] of middleware.entries()) {
@@ -18,7 +23,7 @@ export function compose(middleware: readonly Middleware[], inner: Handler): Hand
   return (ctx) => {
     const run = async (i: number): Promise<Response> => {
       const mw = middleware[i]
-      if (!mw) return inner(ctx)
+      if (!mw) return writableHeaders(await inner(ctx))
       let called = false
       const next = (): Promise<Response> => {
         if (called) {
@@ -27,7 +32,9 @@ export function compose(middleware: readonly Middleware[], inner: Handler): Hand
         called = true
         return run(i + 1)
       }
-      return mw(ctx, next)
+      const response = await mw(ctx, next)
+      // The outermost answer goes to the app, not to a middleware: no check needed.
+      return i === 0 ? response : writableHeaders(response)
     }
     return run(0)
   }

@@ -7,6 +7,10 @@ export type Handler = (ctx: Context) => Response | Promise<Response>
  * Wraps the rest of the pipeline, onion-style: work before `next()` runs on the
  * way in, work after it on the way out. Call `next()` at most once.
  *
+ * The response `next()` resolves to always takes `headers.set/append/delete`,
+ * whatever made it (`Response.redirect()`, a `fetch()` result, a mounted app):
+ * the pipeline copies one whose headers are immutable before handing it on.
+ *
  * @example
  * const timing: Middleware = async (ctx, next) => {
  *   const started = performance.now()
