@@ -12,7 +12,7 @@
  * ^2.0, one whose package.json contract disagrees with its code.
  *
  * Measured on the 2-core machine under load (load average 10), warm npm
- * cache: pack of dovetailjs 35 s when not cached yet, the package's npm install
+ * cache: pack of dovetailjs 35-42 s when not cached yet, the package's npm install
  * 12-19 s, its pack (tsc build) 12 s, the two variants' packs 21-25 s (in
  * parallel), dovetail new under 1 s, the app's npm install 10-15 s, the
  * package's typecheck 8-10 s, its tests in the app 4 s, info 2 s, start and
