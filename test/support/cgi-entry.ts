@@ -1,5 +1,6 @@
 // The CGI program of the lighttpd tests (components/server/cgi/lighttpd.test.ts): the routes every
-// adapter is checked with, served by the cgi component, one process per request.
+// adapter is checked with, served by the cgi component, one process per request. The test runs it
+// compiled to JavaScript (test/support/compiled.ts), so it imports only core, components and test/support.
 import { existsSync } from 'node:fs'
 import { createApp } from 'dovetailjs'
 import cgi from 'dovetailjs/components/server/cgi'
