@@ -27,6 +27,14 @@ export interface UnitOfWork {
 /** The SQL dialects the slot speaks of; `Orm.dialect` says which one is in use. */
 export type OrmDialect = 'sqlite' | 'postgresql' | 'mysql' | 'mariadb'
 
+/** A table a component keeps itself, as {@link Orm.ownTables} recorded it. */
+export interface OwnedTable {
+  /** The table's name, unqualified, as the component's SQL names it. */
+  readonly name: string
+  /** Who keeps it: the declaring component's name, shown in messages. */
+  readonly owner: string
+}
+
 /**
  * The orm slot's contract (version 1): the app-wide handle on a database
  * through an ORM. It is a singleton; per-request work goes through the
@@ -50,6 +58,15 @@ export type OrmDialect = 'sqlite' | 'postgresql' | 'mysql' | 'mariadb'
  * - `close()`: release every connection. The component calls it from its
  *   `stop()`, so `app.close()` closes the database.
  *
+ * And, optionally (a 1.x implementation may lack them, so callers write
+ * `orm.ownTables?.(…)`):
+ * - `ownTables(owner, tables)`: record tables a component keeps itself
+ *   through `execute` (a SQL session store's table). No schema tool of the
+ *   ORM may create, alter or drop them: schema updates and drops leave them
+ *   alone, and generated migrations never mention them. One table declared by
+ *   two different owners is refused; the same declaration twice is not.
+ * - `ownedTables()`: what has been declared, in order.
+ *
  * Connect in the component's `start()`, not in `register()`: boot failures
  * then surface as `DOVETAIL_ERR_COMPONENT_START` naming the component.
  */
@@ -71,6 +88,31 @@ export interface Orm<W extends UnitOfWork = UnitOfWork> {
   execute<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], within?: W): Promise<Row[]>
   isConnected(): Promise<boolean>
   close(): Promise<void>
+  /**
+   * Declare tables that a component creates and keeps itself, outside the
+   * entities, so that the ORM's schema tools (schema update and drop,
+   * migration generation) never touch them. Names are unqualified: the table
+   * in the connection's default schema. Call it from the component's
+   * `start()`, before it creates the tables; the built-in SQL session store
+   * declares its table this way, and a third-party component does the same.
+   *
+   * @example
+   * export const visitLog = defineComponent({
+   *   name: 'acme-visit-log', slot: 'middleware', contract: '^1.0', requires: ['orm'],
+   *   async start(app) {
+   *     const orm = app.resolve(Orm)
+   *     orm.ownTables?.('acme-visit-log', ['acme_visits'])
+   *     await orm.execute('create table if not exists acme_visits (path varchar(200) not null, at bigint not null)')
+   *   },
+   *   middleware: (app) => async (ctx, next) => {
+   *     await app.resolve(Orm).execute('insert into acme_visits (path, at) values (?, ?)', [ctx.path, Date.now()])
+   *     return next()
+   *   },
+   * })
+   */
+  ownTables?(owner: string, tables: readonly string[]): void
+  /** The tables declared with {@link Orm.ownTables}, in order of declaration. */
+  ownedTables?(): readonly OwnedTable[]
 }
 
 /**

@@ -8,6 +8,8 @@ export const OrmConfig = createError('DOVETAIL_ERR_ORM_CONFIG', "The ORM's conne
 export const OrmNotStarted = createError('DOVETAIL_ERR_ORM_NOT_STARTED', 'The ORM was used before its component started or after app.close().')
 export const OrmPackageMissing = createError('DOVETAIL_ERR_ORM_PACKAGE_MISSING', 'The package for the chosen database driver, or for migrations, is not installed.')
 export const OrmCli = createError('DOVETAIL_ERR_ORM_CLI', 'The database command line was given an unknown command, a bad flag, or a config module without a config.')
+export const OrmTableOwned = createError('DOVETAIL_ERR_ORM_TABLE_OWNED', 'A component declared a table as its own (Orm.ownTables) that another component already declared, or gave a name that is not a plain SQL identifier.')
+export const OrmMigrationNotPortable = createError('DOVETAIL_ERR_ORM_MIGRATION_NOT_PORTABLE', 'migration:create found changes it cannot write as one migration for SQLite, PostgreSQL and MySQL/MariaDB; it wrote nothing and listed each change with what to do.')
 
 /**
  * Every error code orm/mikro-orm raises, with its meaning.
@@ -16,4 +18,4 @@ export const OrmCli = createError('DOVETAIL_ERR_ORM_CLI', 'The database command 
  * import { errorCodes } from 'dovetailjs/components/orm/mikro-orm'
  * errorCodes.map((c) => c.code) // ['DOVETAIL_ERR_ORM_CONFIG', 'DOVETAIL_ERR_ORM_NOT_STARTED', ...]
  */
-export const errorCodes = Object.freeze([OrmConfig, OrmNotStarted, OrmPackageMissing, OrmCli])
+export const errorCodes = Object.freeze([OrmConfig, OrmNotStarted, OrmPackageMissing, OrmCli, OrmTableOwned, OrmMigrationNotPortable])

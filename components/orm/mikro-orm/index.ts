@@ -4,4 +4,4 @@ export { MikroOrmHandle, type CreatedMigration, type MigrationStatus } from './m
 export { mikroOrmOptions, type EntityLike, type MigrationLike, type MikroOrmOptions, type MikroOrmSettings } from './options.js'
 export { runDbCli, type DbCliIo } from './run-cli.js'
 export { Em, MikroOrm } from './tokens.js'
-export { errorCodes, OrmCli, OrmConfig, OrmNotStarted, OrmPackageMissing } from './errors.js'
+export { errorCodes, OrmCli, OrmConfig, OrmMigrationNotPortable, OrmNotStarted, OrmPackageMissing, OrmTableOwned } from './errors.js'

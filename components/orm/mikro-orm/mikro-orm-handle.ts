@@ -1,12 +1,13 @@
-import { mkdir } from 'node:fs/promises'
-import { dirname, resolve as resolvePath } from 'node:path'
-import { MikroORM, type Options, UniqueConstraintViolationException } from '@mikro-orm/core'
-import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex'
-import type { DovetailError, Logger, Orm, OrmDialect } from '../../../core/index.js'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve as resolvePath } from 'node:path'
+import { type EntityProperty, EnumType, JsonType, MikroORM, type Options, Type, UniqueConstraintViolationException } from '@mikro-orm/core'
+import { type AbstractSqlDriver, type DatabaseSchema, SchemaComparator, type SchemaDifference, type SqlEntityManager } from '@mikro-orm/knex'
+import type { DovetailError, Logger, Orm, OrmDialect, OwnedTable } from '../../../core/index.js'
 import { type Connection, redact } from './connection.js'
-import { OrmNotStarted } from './errors.js'
+import { OrmMigrationNotPortable, OrmNotStarted, OrmTableOwned } from './errors.js'
 import { loadDriver, loadMigrator } from './load-packages.js'
 import type { MikroOrmSettings } from './options.js'
+import { addSqliteBlindSpots, type Sizes, writePortableMigration } from './portable-migration.js'
 
 type SqlOrm = MikroORM<AbstractSqlDriver, SqlEntityManager>
 
@@ -14,9 +15,29 @@ type SqlOrm = MikroORM<AbstractSqlDriver, SqlEntityManager>
 export interface CreatedMigration {
   /** The file's name, or `''` when there was nothing to migrate. */
   fileName: string
-  /** SQL statements of the `up` step. */
+  /**
+   * What the `up` step does on the database it was diffed against, as
+   * MikroORM's SQL for that database (for display: the file holds portable
+   * schema-builder calls, not this SQL).
+   */
   up: string[]
+  /** What to know about the file written: a `down` left out and why, a column type written as the entity declares it. */
+  notes: string[]
 }
+
+// MikroORM keeps these to itself (private or protected); migration:create
+// needs the same diff MikroORM's own generator makes, so it calls them.
+interface SchemaGeneratorInternals {
+  ensureDatabase(): Promise<boolean>
+  prepareSchemaForComparison(options: { fromSchema?: DatabaseSchema | undefined }): Promise<{ fromSchema: DatabaseSchema; toSchema: DatabaseSchema }>
+  diffToSQL(diff: SchemaDifference, options: { wrap: boolean; safe: boolean; dropTables: boolean }): Promise<string>
+}
+interface MigratorInternals {
+  getSchemaFromSnapshot(): DatabaseSchema | undefined
+  storeCurrentSchema(): Promise<void>
+}
+
+const plainIdentifier = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /** A migration in the migrations table or still waiting to run. */
 export interface MigrationStatus {
@@ -45,6 +66,13 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
   readonly #logger: Logger
   #orm: SqlOrm | undefined
   #state: 'new' | 'open' | 'closed' = 'new'
+  /** Declared tables, by lower-cased name (every database here compares table names that way, or may). */
+  readonly #owned = new Map<string, OwnedTable>()
+  /** `schemaGenerator.skipTables` as the app's own MikroORM options set it, before the owned tables join. */
+  #skipTables: Array<string | RegExp> = []
+  readonly #warnedEntities = new Set<string>()
+  /** Each property's sizes as discovery left them, before a schema build fills in this database's defaults. */
+  readonly #declared = new WeakMap<EntityProperty, Sizes>()
 
   constructor(settings: MikroOrmSettings, connection: Connection, logger: Logger) {
     this.#settings = settings
@@ -98,6 +126,11 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     }
     try {
       this.#orm = (await MikroORM.init(options)) as unknown as SqlOrm
+      for (const meta of Object.values(this.#orm.getMetadata().getAll())) {
+        for (const prop of meta.props) this.#declared.set(prop, { length: prop.length, precision: prop.precision, scale: prop.scale })
+      }
+      this.#skipTables = [...(this.#orm.config.get('schemaGenerator').skipTables ?? [])]
+      this.#applyOwned()
     } catch (error) {
       const { source } = this.#connection
       throw new Error(
@@ -110,7 +143,18 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
   }
 
   fork(): SqlEntityManager {
-    return this.#live().em.fork()
+    const em = this.#live().em.fork()
+    // The contract's rollback also forgets the pending changes; MikroORM's keeps what was persisted
+    // in the transaction, so a later flush would write what the rollback was meant to undo.
+    const rollback = em.rollback.bind(em)
+    em.rollback = async () => {
+      try {
+        await rollback()
+      } finally {
+        em.clear()
+      }
+    }
+    return em
   }
 
   async createSchema(): Promise<void> {
@@ -147,12 +191,111 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
   }
 
   /**
-   * Write a migration file for the difference between the entities and the
-   * last migration's schema snapshot (the first one diffs against the database).
+   * Write a migration for what the entities changed: the difference between
+   * them and the database (or, with `migrations.snapshot`, the last
+   * snapshot), leaving out the tables components own. The file is written
+   * with knex's schema builder and MikroORM's column types looked up when it
+   * runs, so it runs on SQLite, PostgreSQL and MySQL/MariaDB alike (see
+   * portable-migration.ts). A change that cannot be written so throws
+   * `DOVETAIL_ERR_ORM_MIGRATION_NOT_PORTABLE`, naming each one, and writes
+   * nothing. `blank` writes an empty migration to fill in by hand.
+   *
+   * @example
+   * const { fileName, notes } = await app.resolve(MikroOrm).createMigration({ name: 'books' })
    */
-  async createMigration(options: { name?: string; blank?: boolean } = {}): Promise<CreatedMigration> {
-    const created = await (await this.#migrator()).createMigration(undefined, options.blank ?? false, false, options.name)
-    return { fileName: created.fileName, up: created.diff.up }
+  async createMigration(options: { name?: string | undefined; blank?: boolean | undefined } = {}): Promise<CreatedMigration> {
+    const orm = this.#live()
+    const migrator = (await this.#migrator()) as unknown as MigratorInternals
+    const settings = orm.config.get('migrations')
+    const timestamp = new Date().toISOString().replace(/[-T:]|\.\d{3}z$/gi, '')
+    const className = orm.config.getNamingStrategy().classToMigrationName(timestamp, options.name)
+    const fileName = `${settings.fileName!(timestamp, options.name)}.ts`
+    const folder = resolvePath(orm.config.get('baseDir'), this.#settings.migrations.path)
+    if (options.blank) {
+      await mkdir(folder, { recursive: true })
+      await writeFile(join(folder, fileName), blankMigration(className))
+      return { fileName, up: [], notes: [] }
+    }
+
+    this.#applyOwned()
+    const generator = orm.schema as unknown as SchemaGeneratorInternals
+    await generator.ensureDatabase()
+    const mariadb = this.dialect === 'mariadb' || (this.dialect === 'mysql' && /mariadb/i.test(String((await this.execute<{ v: unknown }>('select version() as v'))[0]?.v)))
+    const diff = async () => {
+      const { fromSchema, toSchema } = await generator.prepareSchemaForComparison({ fromSchema: migrator.getSchemaFromSnapshot() })
+      if (mariadb) readMariaDbAsItIs(fromSchema)
+      if (this.dialect === 'sqlite') {
+        keyForeignKeysByName(fromSchema)
+        await this.#readSqliteEnums(fromSchema)
+      }
+      const comparator = new SchemaComparator(orm.em.getPlatform())
+      const up = comparator.compare(fromSchema, toSchema)
+      return { fromSchema, toSchema, up, down: comparator.compare(toSchema, fromSchema, up) }
+    }
+    // MikroORM's SQL for this database decides "nothing to do" as its own generator would (a
+    // difference that makes no SQL here is none). It changes the diff it is given, so it gets its own.
+    const sql = (await generator.diffToSQL((await diff()).up, { wrap: false, safe: false, dropTables: true }))
+      .split(/;\n/)
+      .map((statement) => statement.trim())
+      .filter(Boolean)
+    const { fromSchema, toSchema, up, down } = await diff()
+    const source = {
+      className,
+      up,
+      down,
+      target: toSchema,
+      current: fromSchema,
+      entities: Object.values(orm.getMetadata().getAll()),
+      declared: (prop: EntityProperty) => this.#declared.get(prop) ?? {},
+      platform: orm.em.getPlatform(),
+      naming: orm.config.getNamingStrategy(),
+      dialect: this.dialect,
+    }
+    const unseen = this.dialect === 'sqlite' ? addSqliteBlindSpots(source) : 0
+    if (sql.length === 0 && unseen === 0) return { fileName: '', up: [], notes: [] }
+    const written = writePortableMigration(source)
+    if (written.problems.length) {
+      throw OrmMigrationNotPortable(
+        `migration:create wrote nothing: these changes cannot be made by one migration on SQLite, PostgreSQL and MySQL/MariaDB alike:\n` +
+          written.problems.map((p) => `  - ${p}`).join('\n') +
+          `\nChange the entities as each item says, or write this step by hand: migration:create --blank gives an empty migration ` +
+          `to fill with knex's schema builder (see docs/orm.md, "Portable migrations").`,
+      )
+    }
+    await mkdir(folder, { recursive: true })
+    await writeFile(join(folder, fileName), written.code)
+    await migrator.storeCurrentSchema()
+    return { fileName, up: sql, notes: written.notes }
+  }
+
+  /**
+   * Record tables a component keeps itself: schema updates and drops leave
+   * them alone, and `createMigration` never mentions them (they join
+   * MikroORM's `schemaGenerator.skipTables`). A table declared by another
+   * owner already is refused with `DOVETAIL_ERR_ORM_TABLE_OWNED`.
+   *
+   * @example
+   * app.resolve(Orm).ownTables?.('acme-visit-log', ['acme_visits'])
+   */
+  ownTables(owner: string, tables: readonly string[]): void {
+    for (const name of tables) {
+      if (!plainIdentifier.test(name)) {
+        throw OrmTableOwned(`Component '${owner}' declares the table '${name}' as its own; give a plain SQL identifier (letters, digits, underscores), without a schema name.`)
+      }
+      const before = this.#owned.get(name.toLowerCase())
+      if (before && before.owner !== owner) {
+        throw OrmTableOwned(
+          `Component '${owner}' declares the table '${name}' as its own, but component '${before.owner}' already did. ` +
+            `Two components cannot keep one table: give one of them another table name (an option such as 'table').`,
+        )
+      }
+      if (!before) this.#owned.set(name.toLowerCase(), { name, owner })
+    }
+    this.#applyOwned()
+  }
+
+  ownedTables(): readonly OwnedTable[] {
+    return [...this.#owned.values()]
   }
 
   isUniqueViolation(error: unknown): boolean {
@@ -192,6 +335,46 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     }
   }
 
+  /**
+   * Owned tables join the app's own `skipTables`, which every MikroORM schema
+   * tool reads when it runs (the comparison reads the database through it;
+   * update, drop and migrations leave those tables out). Names are matched
+   * unqualified, so on PostgreSQL a table of that name is skipped in every
+   * schema the diff looks at.
+   */
+  #applyOwned(): void {
+    const orm = this.#orm
+    if (!orm) return
+    orm.config.get('schemaGenerator').skipTables = [...this.#skipTables, ...[...this.#owned.values()].map((t) => t.name)]
+    for (const meta of Object.values(orm.getMetadata().getAll())) {
+      const owned = meta.tableName ? this.#owned.get(meta.tableName.toLowerCase()) : undefined
+      if (!owned || this.#warnedEntities.has(meta.className)) continue
+      this.#warnedEntities.add(meta.className)
+      this.#logger.warn(
+        { component: 'orm/mikro-orm', entity: meta.className, table: owned.name, owner: owned.owner },
+        `entity ${meta.className} maps the table ${owned.name}, which component '${owned.owner}' keeps: the schema tools leave it to that component`,
+      )
+    }
+  }
+
+  /**
+   * MikroORM reads a SQLite enum's items from its check only as MikroORM
+   * wrote it (`text check (…)`); a table knex rebuilt (a portable migration's
+   * alter) has `text NOT NULL CHECK (… in(…))`, and the items would read as
+   * gone, a change every diff would then make. Read them from the table's SQL.
+   */
+  async #readSqliteEnums(schema: DatabaseSchema): Promise<void> {
+    for (const table of schema.getTables()) {
+      const missing = table.getColumns().filter((c) => !c.enumItems?.length && /^text$/i.test(c.type))
+      if (missing.length === 0) continue
+      const [row] = await this.execute<{ sql: string }>(`select sql from sqlite_master where type = 'table' and name = ?`, [table.name])
+      for (const column of missing) {
+        const items = sqliteCheckItems(row?.sql ?? '', column.name)
+        if (items) Object.assign(column, { enumItems: items, mappedType: Type.getType(EnumType) })
+      }
+    }
+  }
+
   async #migrator() {
     const orm = this.#live()
     await loadMigrator(orm)
@@ -210,3 +393,71 @@ const notStarted = (why: string): DovetailError =>
   OrmNotStarted(
     `Component 'orm/mikro-orm' is not connected (${why}). Use the ORM from a request, or after createApp() resolves and before app.close().`,
   )
+
+/**
+ * MikroORM's mysql driver, which serves MariaDB here, misreads three things
+ * MariaDB reports, and a diff would then "fix" them every time: a JSON column
+ * is MariaDB's `longtext` with a `CHECK (json_valid(col))` of its own making;
+ * MariaDB gives a string column's default already quoted (`'hi'`), which the
+ * driver quotes again; and no default on a nullable string column reads as
+ * the string 'NULL'. Read back here as what they are.
+ */
+function readMariaDbAsItIs(schema: DatabaseSchema): void {
+  for (const table of schema.getTables()) {
+    const checks = table.getChecks()
+    for (let i = checks.length - 1; i >= 0; i--) {
+      const { expression, name } = checks[i]!
+      const json = typeof expression === 'string' ? /^json_valid\(`?([A-Za-z0-9_$]+)`?\)$/i.exec(expression.trim())?.[1] : undefined
+      const column = json === name ? table.getColumn(json) : undefined
+      if (!column) continue
+      checks.splice(i, 1)
+      if (/^longtext$/i.test(column.type)) Object.assign(column, { type: 'json', mappedType: Type.getType(JsonType), length: undefined })
+    }
+    for (const column of table.getColumns()) {
+      if (column.nullable && column.default === "'NULL'") column.default = null
+      // The driver's quoting of an already quoted literal: '\'hi\'' is 'hi'.
+      else if (typeof column.default === 'string' && /^'\\'.*\\''$/s.test(column.default)) column.default = column.default.slice(1, -1).replace(/\\(.)/gs, '$1')
+    }
+  }
+}
+
+/**
+ * MikroORM reads a SQLite table's foreign keys keyed by column, where every
+ * other schema keys them by constraint name; its comparison deletes matched
+ * keys by name, so on a table with any other change every key it kept reads
+ * as dropped. Keyed by name, they compare as they are.
+ */
+function keyForeignKeysByName(schema: DatabaseSchema): void {
+  for (const table of schema.getTables()) {
+    const keys = table.getForeignKeys()
+    for (const [key, fk] of Object.entries(keys)) {
+      if (key === fk.constraintName) continue
+      delete keys[key]
+      keys[fk.constraintName] = fk
+    }
+  }
+}
+
+/** The string items of a `CHECK (col IN ('a', 'b'))` on a column in a SQLite table's SQL, if it has one. */
+function sqliteCheckItems(sql: string, column: string): string[] | undefined {
+  const name = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const list = new RegExp(`check\\s*\\(\\s*[\`"[]?${name}[\`"\\]]?\\s+in\\s*\\(((?:\\s*'(?:[^']|'')*'\\s*,?)+)\\)\\s*\\)`, 'i').exec(sql)?.[1]
+  return list ? [...list.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!.replace(/''/g, "'")) : undefined
+}
+
+/** What `migration:create --blank` writes: an empty migration, with the one line that keeps it portable shown. */
+const blankMigration = (className: string): string => `import { Migration } from '@mikro-orm/migrations'
+
+/**
+ * Written by migration:create --blank. To run on SQLite, PostgreSQL and MySQL/MariaDB alike, change
+ * the schema through knex's schema builder on the migration's transaction, which writes the SQL of
+ * the database it runs on:
+ *
+ *   await (this.ctx ?? this.getKnex()).schema.alterTable('book', (t) => { t.string('subtitle', 200).nullable() })
+ */
+export class ${className} extends Migration {
+  override async up(): Promise<void> {}
+
+  override async down(): Promise<void> {}
+}
+`

@@ -27,7 +27,9 @@ Commands:
 
 --config names a module whose default (or 'config') export is a Dovetail
 config, an app, or a function returning either; its orm component is used.
-DATABASE_URL applies as it does to the app.`
+DATABASE_URL applies as it does to the app. Migrations are written to run
+on SQLite, PostgreSQL and MySQL/MariaDB alike; tables that components keep
+themselves (the sql session store's) are left out of every command.`
 
 const defaultProgram = 'tsx components/orm/mikro-orm/cli.ts'
 
@@ -113,6 +115,7 @@ async function run(p: Parsed, orm: Orm, io: DbCliIo): Promise<void> {
     case 'migration:create': {
       const created = await mikro.createMigration({ name: p.name, blank: p.blank })
       io.out(created.fileName ? `created: ${created.fileName}` : 'No changes: the schema matches the entities.')
+      for (const note of created.notes) io.out(`note: ${note}`)
       return
     }
   }

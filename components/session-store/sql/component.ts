@@ -18,7 +18,9 @@ const sweeps = new WeakMap<SqlSessionStore, NodeJS.Timeout>()
 /**
  * The `session-store` slot in the app's SQL database, through the component
  * in the `orm` slot (SQLite, PostgreSQL, MySQL or MariaDB): no other service
- * to run. Creates its table at startup unless told not to.
+ * to run. Creates its table at startup unless told not to, and declares it as
+ * its own (`Orm.ownTables`), so schema commands and generated migrations
+ * leave it alone.
  *
  * @example
  * import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
@@ -37,6 +39,10 @@ export const sqlStore = defineComponent({
   },
   async start(app, options) {
     const store = app.resolve(SessionStore) as SqlSessionStore
+    // The table is this component's, not an entity's: declared so that the ORM's schema tools
+    // (schema:update, schema:drop, migration:create) never drop or alter it. Declared even when
+    // migrations create it (createTable: false), since the entities still do not describe it.
+    app.resolve(Orm).ownTables?.('session-store/sql', [options.table])
     if (options.createTable) await store.createTable()
     if (options.sweepInterval > 0) {
       const logger = app.resolve(Logger)

@@ -1,0 +1,200 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type App, createApp, defineConfig, Orm } from 'dovetailjs'
+import { mikroOrm, runDbCli } from 'dovetailjs/components/orm/mikro-orm'
+import { createTestClient } from 'dovetailjs/testing'
+import { services, serviceAvailable } from '../support/services.js'
+import { portableConfig } from './fixtures/portable-app.js'
+
+// Issue 7: `migration:create` in a project with the sql session store wrote a
+// migration that dropped the store's table, in SQLite-only SQL. Here a
+// fullstack-like project (entities, the sql session store, a third-party
+// component with a table of its own) writes its migrations through the
+// command line on each database, and every migration written runs on all
+// three, each on a database of its own, after which the sessions still work
+// and a new diff there finds nothing to do.
+
+const fixture = join(import.meta.dirname, 'fixtures', 'portable-app.ts')
+const scratch = mkdtempSync(join(tmpdir(), 'dovetail-portable-'))
+// Written migrations import @mikro-orm/migrations, so they must sit where node_modules is found.
+const folders: string[] = []
+const run = Math.random().toString(36).slice(2, 8)
+const dropped: Array<() => Promise<void>> = []
+
+afterAll(async () => {
+  for (const drop of dropped) await drop().catch(() => {})
+  rmSync(scratch, { recursive: true, force: true })
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true })
+})
+
+interface Database {
+  name: string
+  available: boolean
+  /** A database with nothing in it, dropped after the run. */
+  fresh(label: string): Promise<string>
+}
+
+/** Create and later drop a database on a server, through an app on its standard test database. */
+const onServer = (adminUrl: string, urlFor: (db: string) => string): Database['fresh'] => async (label) => {
+  const db = `dovetail_portable_${run}_${label}`
+  const admin = async (sql: string) => {
+    const app = await createApp(defineConfig({ environment: 'test', components: { orm: mikroOrm({ url: adminUrl }) } }))
+    try {
+      await app.resolve(Orm).execute(sql)
+    } finally {
+      await app.close()
+    }
+  }
+  await admin(`create database ${db}`)
+  dropped.push(() => admin(`drop database ${db}`))
+  return urlFor(db)
+}
+
+const databases: Database[] = [
+  { name: 'SQLite', available: true, fresh: async (label) => join(scratch, `${label}.db`) },
+  {
+    name: 'PostgreSQL',
+    available: await serviceAvailable('postgres'),
+    fresh: onServer(services.postgres.url, (db) => services.postgres.url.replace(/\/test$/, `/${db}`)),
+  },
+  {
+    name: 'MariaDB',
+    available: await serviceAvailable('mariadb'),
+    fresh: onServer(services.mariadb.url, (db) => services.mariadb.url.replace(/^mysql:/, 'mariadb:').replace(/\/test$/, `/${db}`)),
+  },
+]
+const up = databases.filter((d) => d.available)
+
+/** `dovetail db <args> --config fixture`, with the project's environment. */
+async function db(args: string[], env: { url: string; migrations: string; version: 1 | 2 }): Promise<{ code: number; out: string; err: string }> {
+  const saved = { url: process.env.DATABASE_URL, migrations: process.env.PORTABLE_MIGRATIONS, version: process.env.PORTABLE_VERSION }
+  process.env.DATABASE_URL = env.url
+  process.env.PORTABLE_MIGRATIONS = env.migrations
+  process.env.PORTABLE_VERSION = String(env.version)
+  const out: string[] = []
+  const err: string[] = []
+  try {
+    const code = await runDbCli([...args, '--config', fixture], { out: (l) => out.push(l), err: (l) => err.push(l), program: 'dovetail db' })
+    return { code, out: out.join('\n'), err: err.join('\n') }
+  } finally {
+    for (const [key, value] of [['DATABASE_URL', saved.url], ['PORTABLE_MIGRATIONS', saved.migrations], ['PORTABLE_VERSION', saved.version]] as const) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+  }
+}
+
+const noChanges = { code: 0, out: 'No changes: the schema matches the entities.', err: '' }
+
+/** Sessions work (two requests, one cookie), the entities' tables take a row, and the third-party component logs visits. */
+async function checkApp(app: App, author: string): Promise<void> {
+  const client = createTestClient(app)
+  const first = await client.post('/visit')
+  expect(first.status).toBe(200)
+  const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!
+  expect(await (await client.post('/visit', { headers: { cookie } })).json()).toEqual({ visits: 2 })
+  expect((await client.post(`/authors/${author}`)).status).toBe(201)
+  const orm = app.resolve(Orm)
+  expect(await orm.execute('select name from portable_author where name = ?', [author])).toEqual([{ name: author }])
+  const [visits] = await orm.execute<{ n: number | string }>('select count(*) as n from acme_visits')
+  expect(Number(visits!.n)).toBeGreaterThanOrEqual(3)
+}
+
+describe.skipIf(up.length === 0)('portable migrations', () => {
+  for (const writer of up) {
+    describe(`written on ${writer.name}`, () => {
+      const migrations = mkdtempSync(join(import.meta.dirname, '.portable-migrations-'))
+      folders.push(migrations)
+      const targets = new Map<string, string>()
+      let source = ''
+      let first = ''
+
+      beforeAll(async () => {
+        source = await writer.fresh(`${writer.name.toLowerCase()}_src`)
+      })
+
+      it("leaves the session store's table and a third-party component's table out of the migration", async () => {
+        // The project has run: the session table exists and holds a session, the visit log has rows.
+        const app = await createApp(portableConfig({ url: source, migrations, version: 1 }))
+        const client = createTestClient(app)
+        expect((await client.post('/visit')).status).toBe(200)
+        expect([...app.resolve(Orm).ownedTables!()].sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+          { name: 'acme_visits', owner: 'acme-visit-log' },
+          { name: 'dovetail_sessions', owner: 'session-store/sql' },
+        ])
+        await app.close()
+
+        const created = await db(['migration:create', '--name', 'initial'], { url: source, migrations, version: 1 })
+        expect(created.err).toBe('')
+        expect(created.code).toBe(0)
+        first = /created: (\S+)/.exec(created.out)![1]!
+        const code = readFileSync(join(migrations, first), 'utf8')
+        expect(code).not.toMatch(/dovetail_sessions|acme_visits/)
+        expect(code).toContain("createTable('portable_author'")
+        expect(code).toContain("createTable('portable_book_tags'")
+        // knex's builder and MikroORM's types, not this database's SQL.
+        expect(code).not.toMatch(/addSql|create table|serial|autoincrement|int unsigned/i)
+
+        // Migrating the database it was written on keeps the sessions made before.
+        expect((await db(['migrate'], { url: source, migrations, version: 1 })).code).toBe(0)
+        expect(await db(['migration:create'], { url: source, migrations, version: 1 })).toEqual(noChanges)
+      })
+
+      for (const target of up) {
+        it(`runs the first migration on ${target.name}, where sessions then work and nothing is left to diff`, async () => {
+          const url = await target.fresh(`${writer.name.toLowerCase()}_on_${target.name.toLowerCase()}`)
+          targets.set(target.name, url)
+          const migrated = await db(['migrate'], { url, migrations, version: 1 })
+          expect(migrated.err).toBe('')
+          expect(migrated.out).toBe(`migrated: ${first.replace(/\.ts$/, '')}`)
+          const app = await createApp(portableConfig({ url, migrations, version: 1 }))
+          try {
+            await checkApp(app, 'first')
+          } finally {
+            await app.close()
+          }
+          expect(await db(['migration:create'], { url, migrations, version: 1 })).toEqual(noChanges)
+          expect(readdirSync(migrations)).toEqual([first])
+        })
+      }
+
+      it('writes a second migration for changed entities (columns added, dropped and widened, a key and a table added, a table dropped)', async () => {
+        const created = await db(['migration:create', '--name', 'shelves'], { url: source, migrations, version: 2 })
+        expect(created.err).toBe('')
+        expect(created.code).toBe(0)
+        const second = /created: (\S+)/.exec(created.out)![1]!
+        const code = readFileSync(join(migrations, second), 'utf8')
+        expect(code).not.toMatch(/dovetail_sessions|acme_visits/)
+        for (const expected of ["createTable('portable_shelf'", "dropTable('portable_review')", "specificType('name', this.#type('string', { length: 150 }))", '.alter()', "t.foreign(['shelf_id']"]) {
+          expect(code).toContain(expected)
+        }
+        // A text column dropped and a string added: SQLite's diff sees a rename (its rows kept, its type made the
+        // declared one), the others a drop and an add. Either runs everywhere.
+        expect(code).toMatch(writer.name === 'SQLite' ? /renameColumn\('bio', 'email'\)/ : /dropColumn\('bio'\)/)
+        expect((await db(['migrate'], { url: source, migrations, version: 2 })).code).toBe(0)
+      })
+
+      for (const target of up) {
+        it(`runs the second migration on ${target.name}, over the first`, async () => {
+          const url = targets.get(target.name)
+          expect(url, 'the first migration ran there').toBeDefined()
+          const migrated = await db(['migrate'], { url: url!, migrations, version: 2 })
+          expect(migrated.err).toBe('')
+          expect(migrated.code).toBe(0)
+          const app = await createApp(portableConfig({ url: url!, migrations, version: 2 }))
+          try {
+            await checkApp(app, 'second')
+            // The widened column takes what the first version's could not, and the new table takes a row.
+            expect((await createTestClient(app).post(`/authors/${'x'.repeat(140)}`)).status).toBe(201)
+            await app.resolve(Orm).execute('insert into portable_shelf (room) values (?)', ['attic'])
+          } finally {
+            await app.close()
+          }
+          expect(await db(['migration:create'], { url: url!, migrations, version: 2 })).toEqual(noChanges)
+        })
+      }
+    })
+  }
+})
