@@ -3,7 +3,7 @@
  * `dovetailjs/testing/conformance` in a component's tests; vitest must be installed.
  */
 export { runContainerConformance, type ContainerConformanceOptions } from './container.js'
-export { runOrmConformance, type OrmConformanceOptions } from './orm.js'
+export { runOrmConformance, type OrmConformanceOptions, type OrmFixture } from './orm.js'
 export { runRouterConformance, type RouterConformanceOptions } from './router.js'
 export { runSessionStoreConformance, type SessionStoreConformanceOptions } from './session-store.js'
 export { runTemplateConformance, type TemplateConformanceOptions, type TemplateFixtureOptions } from './template.js'

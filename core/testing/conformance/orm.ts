@@ -1,128 +1,333 @@
-import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../app/app.js'
-import { createApp } from '../../app/create-app.js'
+import { describe, expect, it } from 'vitest'
 import type { Component } from '../../component/define-component.js'
+import type { ComponentSpec } from '../../config/define-config.js'
 import type { UnitOfWork } from '../../slots/orm.js'
-import { Db, Orm } from '../../slots/orm.js'
+import { type OrmCase, type OrmFixture, withOrmCase } from './orm-case.js'
 
-export interface OrmConformanceOptions {
+export type { OrmFixture } from './orm-case.js'
+
+export interface OrmConformanceOptions<W extends UnitOfWork = UnitOfWork> {
   /** Shown in the test names, e.g. `'orm/mikro-orm on PostgreSQL'`. */
   name: string
-  /** The component under test, configured for a database the suite may create a table in. */
-  createComponent: () => Component
+  /**
+   * The component under test, for a database the suite may create and drop
+   * tables in, set up with what `fixture` describes: one entity on
+   * `fixture.entityTable` and one migration. Called once per case, with fresh
+   * names each time, so no case sees another's tables. A SQLite component
+   * may take a fresh file each time.
+   */
+  createComponent: (fixture: OrmFixture) => Component
+  /**
+   * Put a new entity for `row` into the unit of work as a pending change,
+   * through the ORM's own API, without writing it (MikroORM:
+   * `em.persist(em.create('ConformanceItem', row))`). The contract has no way
+   * to make a change, so the suite asks for this one.
+   */
+  stage: (unitOfWork: W, row: { id: number; title: string }, fixture: OrmFixture) => void
+  /**
+   * The container component the apps run on. The suite is container-agnostic:
+   * leave it out for the preset's default, or name the one your app uses.
+   * @default the `minimal` preset's container
+   */
+  container?: ComponentSpec
 }
 
 /**
- * The orm slot's contract as a test suite, through a real app on both
- * containers. It speaks only the contract (`Orm`, `Db`, raw SQL with `?`
- * placeholders), so any ORM component can run it; each run works in a table
- * of its own (`orm_conformance_<random>`), dropped at the end.
+ * The orm slot's contract as a test suite: every member of `Orm`, of the
+ * `UnitOfWork` it forks, and of the request-scoped `Db`, including the
+ * optional table ownership (`ownTables`/`ownedTables`, skipped when the
+ * implementation lacks them). It speaks only the contract and SQL with `?`
+ * placeholders, so any ORM component can run it.
+ *
+ * Each case builds its own app on fresh table names, drops what it created
+ * and closes the app, so each passes alone (`vitest -t '<case name>'`) and in
+ * any order.
  *
  * @example
  * // test/conformance/orm.test.ts
+ * import { EntitySchema } from '@mikro-orm/core'
+ * import { Migration } from '@mikro-orm/migrations'
+ * import type { SqlEntityManager } from '@mikro-orm/knex'
  * import { runOrmConformance } from 'dovetailjs/testing/conformance'
  * import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
- * runOrmConformance({ name: 'orm/mikro-orm on SQLite', createComponent: () => mikroOrm({ url: ':memory:' }) })
+ *
+ * runOrmConformance<SqlEntityManager>({
+ *   name: 'orm/mikro-orm on PostgreSQL',
+ *   createComponent: (fixture) => mikroOrm({
+ *     url: 'postgresql://postgres@127.0.0.1/test',
+ *     entities: [new EntitySchema({ name: 'ConformanceItem', tableName: fixture.entityTable, properties: {
+ *       id: { type: 'integer', primary: true, autoincrement: false }, title: { type: 'string', length: 100, unique: true } } })],
+ *     migrations: { tableName: fixture.migrationsTable, list: [{ name: fixture.migration.name, class: class extends Migration {
+ *       override async up() { this.addSql(`create table ${fixture.migration.table} (id integer not null primary key)`) } } }] },
+ *   }),
+ *   stage: (em, row) => void em.persist(em.create('ConformanceItem', row)),
+ * })
  */
-export function runOrmConformance(options: OrmConformanceOptions): void {
-  for (const container of ['awilix', 'inversify'] as const) {
-    describe(`orm conformance: ${options.name} (${container})`, () => {
-      const table = `orm_conformance_${randomBytes(4).toString('hex')}`
-      const seen: UnitOfWork[][] = []
-      let app: App
-      let orm: Orm
+export function runOrmConformance<W extends UnitOfWork = UnitOfWork>(options: OrmConformanceOptions<W>): void {
+  const run = (use: (t: OrmCase<W>) => Promise<void>) => withOrmCase(options, use)
 
-      const names = async (): Promise<string[]> => (await orm.execute<{ name: string }>(`select name from ${table} order by id`)).map((r) => r.name)
-      const insert = (id: number, name: string, within?: UnitOfWork) => orm.execute(`insert into ${table} (id, name) values (?, ?)`, [id, name], within)
+  describe(`orm conformance: ${options.name}`, () => {
+    describe('the handle', () => {
+      it('names itself and its dialect, and exposes the native ORM object', () =>
+        run(async ({ orm }) => {
+          expect(orm.name).toMatch(/\S/)
+          expect(['sqlite', 'postgresql', 'mysql', 'mariadb']).toContain(orm.dialect)
+          expect(orm.native).toBeTypeOf('object')
+          expect(orm.native).not.toBeNull()
+        }))
 
-      beforeAll(async () => {
-        app = await createApp({
-          environment: 'test',
-          components: { container, orm: options.createComponent() },
-          routes(r) {
-            r.get('/same', (ctx) => {
-              seen.push([ctx.resolve(Db), ctx.resolve(Db)])
-              return ctx.text('ok')
-            })
-            r.post('/left-open/:id', async (ctx) => {
-              const db = ctx.resolve(Db)
-              await db.begin()
-              await insert(Number(ctx.params.id), 'left open', db)
-              return ctx.text('never committed')
-            })
-          },
-        })
-        orm = app.resolve(Orm)
-        await orm.execute(`create table ${table} (id integer not null primary key, name varchar(50) not null unique)`)
-      })
+      it('isConnected() is true once the app has started', () =>
+        run(async ({ orm }) => {
+          expect(await orm.isConnected()).toBe(true)
+        }))
 
-      afterAll(async () => {
-        if (!app) return
-        if (await orm.isConnected()) await orm.execute(`drop table ${table}`)
-        await app.close()
-      })
-
-      it('names itself and its dialect, and is connected once started', async () => {
-        expect(typeof orm.name).toBe('string')
-        expect(['sqlite', 'postgresql', 'mysql', 'mariadb']).toContain(orm.dialect)
-        expect(await orm.isConnected()).toBe(true)
-      })
-
-      it('runs raw SQL with ? placeholders, giving rows back', async () => {
-        await insert(1, 'first')
-        await insert(2, "it's quoted")
-        expect(await names()).toEqual(['first', "it's quoted"])
-        expect(await orm.execute(`select name from ${table} where id = ?`, [2])).toEqual([{ name: "it's quoted" }])
-        expect(await orm.execute(`update ${table} set name = ? where id = ?`, ['first!', 1])).toEqual([])
-        expect(await names()).toEqual(['first!', "it's quoted"])
-      })
-
-      it('recognises a unique-constraint violation, and only that', async () => {
-        const duplicate = await insert(3, 'first!').then(() => undefined, (e: unknown) => e)
-        expect(duplicate).toBeDefined()
-        expect(orm.isUniqueViolation(duplicate)).toBe(true)
-        const notNull = await orm.execute(`insert into ${table} (id, name) values (?, ?)`, [4, null]).then(() => undefined, (e: unknown) => e)
-        expect(notNull).toBeDefined()
-        expect(orm.isUniqueViolation(notNull)).toBe(false)
-        expect(orm.isUniqueViolation(new Error('duplicate key value'))).toBe(false)
-      })
-
-      it('forks units of work that commit and roll back on their own', async () => {
-        const a = orm.fork()
-        const b = orm.fork()
-        expect(a).not.toBe(b)
-        await a.begin()
-        expect(a.isInTransaction()).toBe(true)
-        expect(b.isInTransaction()).toBe(false)
-        await insert(10, 'rolled back', a)
-        await a.rollback()
-        expect(a.isInTransaction()).toBe(false)
-        await b.begin()
-        await insert(11, 'committed', b)
-        await b.commit()
-        expect(await names()).toEqual(['first!', "it's quoted", 'committed'])
-      })
-
-      it('gives one Db per request, the same throughout it', async () => {
-        await app.fetch(new Request('http://localhost/same'))
-        await app.fetch(new Request('http://localhost/same'))
-        const [first, second] = seen
-        expect(first![0]).toBe(first![1])
-        expect(second![0]).toBe(second![1])
-        expect(first![0]).not.toBe(second![0])
-      })
-
-      it('rolls back a transaction a request left open, when the request ends', async () => {
-        expect((await app.fetch(new Request('http://localhost/left-open/20', { method: 'POST' }))).status).toBe(200)
-        expect(await names()).not.toContain('left open')
-      })
-
-      it('closes the database at app.close()', async () => {
-        await orm.execute(`drop table ${table}`)
-        await app.close()
-        expect(await orm.isConnected()).toBe(false)
-      })
+      it('close() releases the database: app.close() calls it, and isConnected() is false after', () =>
+        run(async ({ app, orm }) => {
+          await app.close()
+          expect(await orm.isConnected()).toBe(false)
+        }))
     })
-  }
+
+    describe('execute', () => {
+      it('runs SQL with ? placeholders and gives rows back as objects', () =>
+        run(async ({ orm, createItems, fixture }) => {
+          await createItems()
+          await orm.execute(`insert into ${fixture.entityTable} (id, title) values (?, ?)`, [1, "it's quoted"])
+          expect(await orm.execute(`select id, title from ${fixture.entityTable} where title = ?`, ["it's quoted"])).toEqual([{ id: 1, title: "it's quoted" }])
+        }))
+
+      it('answers an empty list for a statement that returns no rows', () =>
+        run(async ({ orm, createItems, fixture, insert }) => {
+          await createItems()
+          expect(await insert(1, 'first')).toEqual([])
+          expect(await orm.execute(`update ${fixture.entityTable} set title = ? where id = ?`, ['renamed', 1])).toEqual([])
+          expect(await orm.execute(`delete from ${fixture.entityTable} where id = ?`, [2])).toEqual([])
+        }))
+
+      it('runs within a unit of work, inside its transaction', () =>
+        run(async ({ orm, createItems, titles, insert }) => {
+          await createItems()
+          const work = orm.fork()
+          await work.begin()
+          await insert(1, 'inside', work)
+          expect(await titles(work)).toEqual(['inside'])
+          await work.rollback()
+          expect(await titles()).toEqual([])
+        }))
+    })
+
+    describe('isUniqueViolation', () => {
+      it('is true for a duplicate key from execute', () =>
+        run(async ({ orm, createItems, insert }) => {
+          await createItems()
+          await insert(1, 'same')
+          const error = await insert(2, 'same').then(() => undefined, (e: unknown) => e)
+          expect(error).toBeDefined()
+          expect(orm.isUniqueViolation(error)).toBe(true)
+        }))
+
+      it('is true for a duplicate key from flush', () =>
+        run(async ({ orm, createItems, stage }) => {
+          await createItems()
+          const work = orm.fork()
+          stage(work, { id: 1, title: 'same' })
+          stage(work, { id: 2, title: 'same' })
+          const error = await work.flush().then(() => undefined, (e: unknown) => e)
+          expect(error).toBeDefined()
+          expect(orm.isUniqueViolation(error)).toBe(true)
+        }))
+
+      it('is false for other database errors and for plain errors', () =>
+        run(async ({ orm, createItems, fixture }) => {
+          await createItems()
+          const notNull = await orm.execute(`insert into ${fixture.entityTable} (id, title) values (?, ?)`, [1, null]).then(() => undefined, (e: unknown) => e)
+          expect(notNull).toBeDefined()
+          expect(orm.isUniqueViolation(notNull)).toBe(false)
+          const noTable = await orm.execute(`select * from ${fixture.entityTable}_missing`).then(() => undefined, (e: unknown) => e)
+          expect(noTable).toBeDefined()
+          expect(orm.isUniqueViolation(noTable)).toBe(false)
+          expect(orm.isUniqueViolation(new Error('duplicate key value violates unique constraint'))).toBe(false)
+          expect(orm.isUniqueViolation(undefined)).toBe(false)
+        }))
+    })
+
+    describe('units of work', () => {
+      it('fork() gives units that share no transaction and no pending changes', () =>
+        run(async ({ orm, createItems, stage, titles }) => {
+          await createItems()
+          const a = orm.fork()
+          const b = orm.fork()
+          expect(a).not.toBe(b)
+          await a.begin()
+          expect(a.isInTransaction()).toBe(true)
+          expect(b.isInTransaction()).toBe(false)
+          await a.rollback()
+          stage(a, { id: 1, title: 'staged in a' })
+          await b.flush()
+          expect(await titles()).toEqual([])
+          await a.flush()
+          expect(await titles()).toEqual(['staged in a'])
+        }))
+
+      it('flush() writes the pending changes', () =>
+        run(async ({ orm, createItems, stage, titles }) => {
+          await createItems()
+          const work = orm.fork()
+          stage(work, { id: 1, title: 'flushed' })
+          expect(await titles()).toEqual([])
+          await work.flush()
+          expect(await titles()).toEqual(['flushed'])
+        }))
+
+      it('begin() opens a transaction that isInTransaction() reports until commit()', () =>
+        run(async ({ orm, createItems, insert, titles }) => {
+          await createItems()
+          const work = orm.fork()
+          expect(work.isInTransaction()).toBe(false)
+          await work.begin()
+          expect(work.isInTransaction()).toBe(true)
+          await insert(1, 'committed', work)
+          await work.commit()
+          expect(work.isInTransaction()).toBe(false)
+          expect(await titles()).toEqual(['committed'])
+        }))
+
+      it('commit() flushes the pending changes first', () =>
+        run(async ({ orm, createItems, stage, titles }) => {
+          await createItems()
+          const work = orm.fork()
+          await work.begin()
+          stage(work, { id: 1, title: 'staged then committed' })
+          await work.commit()
+          expect(await titles()).toEqual(['staged then committed'])
+        }))
+
+      it('rollback() undoes what the transaction wrote and forgets its pending changes', () =>
+        run(async ({ orm, createItems, stage, insert, titles }) => {
+          await createItems()
+          const work = orm.fork()
+          await work.begin()
+          await insert(1, 'written, then rolled back', work)
+          stage(work, { id: 2, title: 'staged, then rolled back' })
+          await work.rollback()
+          expect(work.isInTransaction()).toBe(false)
+          await work.flush()
+          expect(await titles()).toEqual([])
+        }))
+
+      it('clear() forgets the pending changes', () =>
+        run(async ({ orm, createItems, stage, titles }) => {
+          await createItems()
+          const work = orm.fork()
+          stage(work, { id: 1, title: 'forgotten' })
+          work.clear()
+          await work.flush()
+          expect(await titles()).toEqual([])
+        }))
+    })
+
+    describe('Db, the request’s unit of work', () => {
+      it('is one unit of work per request, the same throughout it, another in the next request', () =>
+        run(async ({ request, seen }) => {
+          await request('GET', '/db')
+          await request('GET', '/db')
+          const [first, second] = seen
+          expect(first![0]).toBe(first![1])
+          expect(second![0]).toBe(second![1])
+          expect(first![0]).not.toBe(second![0])
+          for (const method of ['flush', 'begin', 'commit', 'rollback', 'isInTransaction', 'clear'] as const) {
+            expect(first![0]![method]).toBeTypeOf('function')
+          }
+        }))
+
+      it('a transaction a request left open is rolled back when the request ends', () =>
+        run(async ({ request, createItems, titles }) => {
+          await createItems()
+          expect((await request('POST', '/left-open')).status).toBe(200)
+          expect(await titles()).toEqual([])
+        }))
+    })
+
+    describe('schema', () => {
+      it('createSchema() creates the entities’ tables', () =>
+        run(async ({ orm, insert, titles }) => {
+          await orm.createSchema()
+          await insert(1, 'in a created table')
+          expect(await titles()).toEqual(['in a created table'])
+          expect(orm.isUniqueViolation(await insert(2, 'in a created table').then(() => undefined, (e: unknown) => e))).toBe(true)
+        }))
+
+      it('updateSchema() creates a missing table', () =>
+        run(async ({ orm, insert, titles }) => {
+          await orm.updateSchema()
+          await insert(1, 'in an updated schema')
+          expect(await titles()).toEqual(['in an updated schema'])
+        }))
+
+      it('updateSchema() adds missing columns and drops nothing the entities do not name', () =>
+        run(async ({ orm, fixture, sideTable, titles }) => {
+          await orm.execute(`create table ${fixture.entityTable} (id integer not null primary key, legacy varchar(20))`)
+          const side = sideTable('kept')
+          await orm.execute(`create table ${side} (id integer not null primary key)`)
+          await orm.updateSchema()
+          await orm.execute(`insert into ${fixture.entityTable} (id, title, legacy) values (?, ?, ?)`, [1, 'now with a title', 'kept'])
+          expect(await titles()).toEqual(['now with a title'])
+          expect(await orm.execute(`select legacy from ${fixture.entityTable}`)).toEqual([{ legacy: 'kept' }])
+          expect(await orm.execute(`select id from ${side}`)).toEqual([])
+        }))
+
+      it('dropSchema() drops the entities’ tables and no others', () =>
+        run(async ({ orm, fixture, createItems, sideTable }) => {
+          await createItems()
+          const side = sideTable('kept')
+          await orm.execute(`create table ${side} (id integer not null primary key)`)
+          await orm.dropSchema()
+          await expect(orm.execute(`select id from ${fixture.entityTable}`)).rejects.toThrow()
+          expect(await orm.execute(`select id from ${side}`)).toEqual([])
+        }))
+
+      it('migrate() runs the pending migrations once, returning their names in order', () =>
+        run(async ({ orm, fixture }) => {
+          expect(await orm.migrate()).toEqual([fixture.migration.name])
+          expect(await orm.execute(`select id from ${fixture.migration.table}`)).toEqual([])
+          expect(await orm.migrate()).toEqual([])
+        }))
+    })
+
+    describe('tables a component keeps (optional: ownTables, ownedTables)', () => {
+      it('ownedTables() lists the declarations in order; the same declaration twice is one', ({ skip }) =>
+        run(async ({ orm, fixture }) => {
+          if (!orm.ownTables || !orm.ownedTables) return skip('this implementation does not offer ownTables')
+          orm.ownTables('acme-one', [`${fixture.entityTable}_a`, `${fixture.entityTable}_b`])
+          orm.ownTables('acme-two', [`${fixture.entityTable}_c`])
+          orm.ownTables('acme-one', [`${fixture.entityTable}_a`])
+          expect(orm.ownedTables()).toEqual([
+            { name: `${fixture.entityTable}_a`, owner: 'acme-one' },
+            { name: `${fixture.entityTable}_b`, owner: 'acme-one' },
+            { name: `${fixture.entityTable}_c`, owner: 'acme-two' },
+          ])
+        }))
+
+      it('a table declared by two owners is refused, naming both', ({ skip }) =>
+        run(async ({ orm, fixture }) => {
+          if (!orm.ownTables) return skip('this implementation does not offer ownTables')
+          orm.ownTables('acme-one', [`${fixture.entityTable}_a`])
+          expect(() => orm.ownTables!('acme-two', [`${fixture.entityTable}_a`])).toThrow(/acme-one[\s\S]*acme-two|acme-two[\s\S]*acme-one/)
+        }))
+
+      it('the schema tools leave a declared table alone, even one an entity maps', ({ skip }) =>
+        run(async ({ orm, fixture }) => {
+          if (!orm.ownTables) return skip('this implementation does not offer ownTables')
+          orm.ownTables('acme-own', [fixture.entityTable])
+          await orm.execute(`create table ${fixture.entityTable} (id integer not null primary key, kept varchar(20))`)
+          await orm.execute(`insert into ${fixture.entityTable} (id, kept) values (?, ?)`, [1, 'mine'])
+          await orm.updateSchema()
+          // No title column was added to it...
+          await expect(orm.execute(`select title from ${fixture.entityTable}`)).rejects.toThrow()
+          await orm.dropSchema()
+          // ...and it was not dropped.
+          expect(await orm.execute(`select id, kept from ${fixture.entityTable}`)).toEqual([{ id: 1, kept: 'mine' }])
+        }))
+    })
+  })
 }
