@@ -26,7 +26,7 @@ export const Logger = token<Logger>('Logger')
 export function consoleLogger(bindings: Record<string, unknown> = {}, level: 'debug' | 'info' = 'info'): Logger {
   const write = (name: string, stream: NodeJS.WriteStream) => (a: string | object, b?: string) => {
     const fields = typeof a === 'string' ? { msg: a } : { ...serialize(a), ...(b === undefined ? {} : { msg: b }) }
-    stream.write(`${JSON.stringify({ level: name, time: Date.now(), ...bindings, ...fields })}\n`)
+    stream.write(`${toJson({ level: name, time: Date.now(), ...bindings, ...fields })}\n`)
   }
   const noop = () => {}
   return {
@@ -42,4 +42,24 @@ function serialize(fields: object): object {
   const err = (fields as { err?: unknown }).err
   if (!(err instanceof Error)) return fields
   return { ...fields, err: { type: err.name, message: err.message, stack: err.stack } }
+}
+
+/**
+ * JSON for one line, even of data JSON cannot hold as is: a logger that threw
+ * while the app reports an error would hide the error. Repeated objects
+ * (circular ones among them) become `'[Circular]'`, bigints their digits.
+ */
+function toJson(record: object): string {
+  try {
+    return JSON.stringify(record)
+  } catch {
+    const seen = new WeakSet<object>()
+    return JSON.stringify(record, (_key, value: unknown) => {
+      if (typeof value === 'bigint') return value.toString()
+      if (typeof value !== 'object' || value === null) return value
+      if (seen.has(value)) return '[Circular]'
+      seen.add(value)
+      return value
+    })
+  }
 }

@@ -3,6 +3,7 @@
  * `dovetailjs/testing/conformance` in a component's tests; vitest must be installed.
  */
 export { runContainerConformance, type ContainerConformanceOptions } from './container.js'
+export { runLoggerConformance, type ConformanceLogLevel, type LoggerConformanceOptions, type LoggerSetup, type LogRecord } from './logger.js'
 export { runOrmConformance, type OrmConformanceOptions, type OrmFixture } from './orm.js'
 export { runRouterConformance, type RouterConformanceOptions } from './router.js'
 export { runSessionStoreConformance, type SessionStoreConformanceOptions } from './session-store.js'
