@@ -177,12 +177,19 @@ describe.skipIf(up.length === 0)('portable migrations', () => {
       })
 
       for (const target of up) {
-        it(`runs the second migration on ${target.name}, over the first`, async () => {
+        it(`runs the second migration on ${target.name}, over the first, and undoes it`, async () => {
           const url = targets.get(target.name)
           expect(url, 'the first migration ran there').toBeDefined()
           const migrated = await db(['migrate'], { url: url!, migrations, version: 2 })
           expect(migrated.err).toBe('')
           expect(migrated.code).toBe(0)
+          expect(await db(['migration:create'], { url: url!, migrations, version: 2 })).toEqual(noChanges)
+
+          // Its down step runs there too, and the second migration again after it.
+          expect(await db(['migrate:down'], { url: url!, migrations, version: 2 })).toMatchObject({ code: 0, err: '' })
+          expect(await db(['migrate'], { url: url!, migrations, version: 2 })).toMatchObject({ code: 0, err: '' })
+          expect(await db(['migration:create'], { url: url!, migrations, version: 2 })).toEqual(noChanges)
+
           const app = await createApp(portableConfig({ url: url!, migrations, version: 2 }))
           try {
             await checkApp(app, 'second')
@@ -192,7 +199,6 @@ describe.skipIf(up.length === 0)('portable migrations', () => {
           } finally {
             await app.close()
           }
-          expect(await db(['migration:create'], { url: url!, migrations, version: 2 })).toEqual(noChanges)
         })
       }
     })

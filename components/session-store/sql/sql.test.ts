@@ -37,6 +37,8 @@ describe('session-store/sql', () => {
     const cookie = (await client.post('/cart/apple')).headers.getSetCookie()[0]!.split(';')[0]!
     expect(await (await client.post('/cart/pear', { headers: { cookie } })).json()).toEqual(['apple', 'pear'])
 
+    // Its table is its own: the ORM's schema tools and migration:create leave it alone.
+    expect(app.resolve(Orm).ownedTables?.()).toEqual([{ name: 'sessions', owner: 'session-store/sql' }])
     const rows = await app.resolve(Orm).execute<{ id: string; data: string; expires: number }>('SELECT id, data, expires FROM sessions')
     expect(rows).toHaveLength(1)
     expect(JSON.parse(rows[0]!.data).data).toEqual({ cart: ['apple', 'pear'] })
