@@ -4,6 +4,7 @@
  */
 export { runContainerConformance, type ContainerConformanceOptions } from './container.js'
 export { runLoggerConformance, type ConformanceLogLevel, type LoggerConformanceOptions, type LoggerSetup, type LogRecord } from './logger.js'
+export { runMiddlewareConformance, type MiddlewareConformanceOptions, type MiddlewareSetup } from './middleware.js'
 export { runOrmConformance, type OrmConformanceOptions, type OrmFixture } from './orm.js'
 export { runRouterConformance, type RouterConformanceOptions } from './router.js'
 export { runSessionStoreConformance, type SessionStoreConformanceOptions } from './session-store.js'
