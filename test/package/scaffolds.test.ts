@@ -19,9 +19,11 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { knex } from '@mikro-orm/knex'
@@ -30,6 +32,7 @@ import { serviceAvailable, services, type ServiceName } from '../support/service
 import { npm, packedTarball, userEnv } from '../support/tarball.js'
 
 const run = promisify(execFile)
+const repo = fileURLToPath(new URL('../../', import.meta.url))
 
 interface Project {
   name: string
@@ -77,9 +80,9 @@ afterAll(async () => {
     }
   }
   for (const drop of databases) await drop().catch(() => {})
-  if (temp) rmSync(temp, { recursive: true, force: true })
+  if (temp) await rm(temp, { recursive: true, force: true })
   if (timings.length) process.stdout.write(`\nscaffold timings (s):\n${timings.join('\n')}\n`)
-}, 60_000)
+}, 180_000)
 
 /**
  * A database of its own for one project, dropped after the file, and its URL.
@@ -151,6 +154,26 @@ function groupAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The one thing this test changes in a generated project. MikroORM's packages
+ * require each other at exact versions, and the registry these tests install
+ * from serves @mikro-orm/postgresql 6.6.17 without the @mikro-orm/knex 6.6.17
+ * it requires, so `^6.6.16` cannot install there. Pinned to the version this
+ * repository's lock file installs and its own suites pass with; projects on
+ * other databases are left exactly as made.
+ */
+function pinMikroOrmDriver(dir: string): void {
+  const file = join(dir, 'package.json')
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { dependencies: Record<string, string> }
+  const name = '@mikro-orm/postgresql'
+  if (!(name in manifest.dependencies)) return
+  const lock = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> }
+  const version = lock.packages[`node_modules/${name}`]?.version
+  if (!version) throw new Error(`package-lock.json installs no ${name}; the pin below needs its version`)
+  manifest.dependencies[name] = version
+  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`)
+}
+
 describe.each(projects)('dovetail new $name $args', (project) => {
   const skip = project.needs.some((s) => !available[s])
 
@@ -176,6 +199,7 @@ describe.each(projects)('dovetail new $name $args', (project) => {
     // Made by the tarball's bin, the project depends on that same tarball: plain `npm install` gets it.
     expect(manifest.dependencies.dovetailjs).toBe(`file:${tarball}`)
 
+    pinMikroOrmDriver(dir)
     await timed('install', () => npm(['install', '--prefer-offline', '--no-audit', '--no-fund'], dir))
     for (const name of project.installed ?? []) expect(existsSync(join(dir, 'node_modules', name)), `${name} installed`).toBe(true)
     for (const name of project.absent ?? []) expect(existsSync(join(dir, 'node_modules', name)), `${name} not installed`).toBe(false)
@@ -206,5 +230,7 @@ describe.each(projects)('dovetail new $name $args', (project) => {
       expect(await server.stop(), 'the app stops on Ctrl-C').toBe(true)
     })
     timings.push(`${project.name}: ${times.join(', ')}`)
+    // Each project's node_modules is some 100 MB: removed as soon as it has served, not all at the end.
+    await rm(dir, { recursive: true, force: true })
   }, 600_000)
 })
