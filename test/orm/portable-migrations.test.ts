@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type App, createApp, defineConfig, Orm } from 'dovetailjs'
-import { mikroOrm, runDbCli } from 'dovetailjs/components/orm/mikro-orm'
+import { mikroOrm, MikroOrm, runDbCli } from 'dovetailjs/components/orm/mikro-orm'
 import { createTestClient } from 'dovetailjs/testing'
 import { services, serviceAvailable } from '../support/services.js'
 import { portableConfig } from './fixtures/portable-app.js'
@@ -203,4 +203,27 @@ describe.skipIf(up.length === 0)('portable migrations', () => {
       }
     })
   }
+})
+
+describe('portable migrations written on SQLite with migrations.snapshot', () => {
+  it('still see a string widened, which SQLite itself would not tell apart', async () => {
+    const migrations = mkdtempSync(join(import.meta.dirname, '.portable-migrations-'))
+    folders.push(migrations)
+    const url = join(scratch, 'snapshot.db')
+    const write = async (version: 1 | 2) => {
+      const app = await createApp(portableConfig({ url, migrations, version, snapshot: true }))
+      try {
+        const orm = app.resolve(MikroOrm)
+        const { fileName } = await orm.createMigration({ name: `v${version}` })
+        await orm.migrate()
+        return readFileSync(join(migrations, fileName), 'utf8')
+      } finally {
+        await app.close()
+      }
+    }
+    await write(1)
+    expect(readdirSync(migrations)).toContain('.schema-snapshot.json')
+    const second = await write(2)
+    expect(second).toContain("t.specificType('name', this.#type('string', { length: 150 })).notNullable().alter()")
+  })
 })

@@ -29,8 +29,11 @@ import type { OrmDialect } from '../../../core/index.js'
 // column is then exactly what MikroORM expects on that database, and the next
 // diff there is clean. Where MikroORM's expected schema itself differs by
 // database (foreign-key indexes, absent on PostgreSQL), the file asks the
-// platform too. What none of this can express for all three databases is
-// refused, named, before anything is written.
+// platform too. On SQLite alone the type name differs from MikroORM's: SQLite
+// keeps any name, and `varchar(40)` remembers the length that MikroORM's
+// `text` forgets, so a later diff made on SQLite can still see a string
+// widened (see addSqliteBlindSpots). What none of this can express for all
+// three databases is refused, named, before anything is written.
 
 /** Everything the writer needs, taken from MikroORM after a diff. */
 export interface PortableMigrationSource {
@@ -84,9 +87,9 @@ const literal = (value: string): string => `'${value.replace(/\\/g, '\\\\').repl
 const list = (values: readonly string[]): string => `[${values.map(literal).join(', ')}]`
 
 // SQL defaults every one of the three databases reads the same way. Anything
-// else (a function call, a cast, a backslash MySQL would read as an escape) is
-// refused rather than guessed at.
-const portableDefault = /^(?:-?\d+(?:\.\d+)?|true|false|null|'(?:[^'\\]|'')*'|current_timestamp(?:\(\d\))?|now\(\))$/i
+// else (a function call such as now(), SQLite's lack of current_timestamp(3),
+// a backslash MySQL would read as an escape) is refused rather than guessed at.
+const portableDefault = /^(?:-?\d+(?:\.\d+)?|true|false|null|'(?:[^'\\]|'')*'|current_timestamp)$/i
 
 /** The key of MikroORM's `types` map for a type instance, if it is one of MikroORM's own. */
 function keyOf(type: Type<unknown> | undefined): keyof typeof types | undefined {
@@ -105,7 +108,7 @@ function keyOf(type: Type<unknown> | undefined): keyof typeof types | undefined 
  * `Migration.down()` then says the migration cannot be reverted.
  *
  * @example
- * const written = writePortableMigration({ className, up, down, target, current, entities, platform, naming, dialect: 'sqlite' })
+ * const written = writePortableMigration({ className, up, down, target, current, entities, declared, platform, naming, dialect: 'sqlite' })
  * if (written.problems.length) throw new Error(written.problems.join('\n'))
  * await writeFile(file, written.code)
  */
@@ -402,7 +405,7 @@ class StepWriter {
     if (column.comment) call += `.comment(${literal(column.comment)})`
     if (column.default != null && column.default !== 'null') {
       if (!portableDefault.test(column.default)) {
-        return void this.problems.push(`${where}: the default ${column.default} may not mean the same on every database; use a literal (a number, a quoted string, true, false) or current_timestamp`)
+        return void this.problems.push(`${where}: the default ${column.default} may not mean the same on every database; use a literal (a number, a quoted string, true, false) or current_timestamp (without a precision)`)
       }
       this.#helpers.add('raw')
       call += `.defaultTo(this.#raw(${literal(column.default)}))`
@@ -596,6 +599,9 @@ export function addSqliteBlindSpots(source: PortableMigrationSource): number {
   // Whether the database's column says something other than the entity declares.
   const differs = (current: Column, target: Column, type: ColumnType | undefined): boolean => {
     if (!type || 'enum' in type) return false
+    // A schema snapshot keeps MikroORM's SQLite name, but also the length.
+    const length = 'key' in type && (type.key === 'string' || type.key === 'character') ? type.options.length : undefined
+    if (length !== undefined && current.length != null && current.length !== length) return true
     const named = normalType(current.type)
     const declared = 'explicit' in type ? normalType(type.explicit) : normalType(sqliteName(type) ?? target.type)
     return named !== declared && named !== normalType(target.type)
