@@ -1,7 +1,7 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { readPreset } from '../config/resolve-config.js'
-import { type Catalogue, discover, type InstalledPreset } from '../discovery/catalogue.js'
+import { type Catalogue, discover, type InstalledPreset, qualifiedName } from '../discovery/catalogue.js'
 import type { DatabaseName } from '../discovery/declaration.js'
 import { corePackage } from '../discovery/installed-packages.js'
 import type { CliIo } from './io.js'
@@ -20,7 +20,7 @@ import { UsageError } from './usage-error.js'
 export async function newUsage(catalogue: Catalogue): Promise<string> {
   const lines: string[] = []
   for (const declared of scaffolded(catalogue)) {
-    const choices = presetChoices(await readPreset(catalogue, declared.name), catalogue, scaffoldDir(declared))
+    const choices = presetChoices(await readPreset(catalogue, qualifiedName(declared)), catalogue, scaffoldDir(declared))
     const options = choices.map((c) => `    --${c.option} ${c.values.join(' | ')}  (default: ${c.default})`)
     lines.push(`  ${declared.name}`, ...options)
   }
@@ -70,7 +70,7 @@ export async function newCommand(args: readonly string[], io: CliIo): Promise<nu
   }
   const presetName = values.preset ?? 'minimal'
   const declared = pickPreset(catalogue, presetName)
-  const preset = await readPreset(catalogue, declared.name)
+  const preset = await readPreset(catalogue, qualifiedName(declared))
   const scaffold = scaffoldDir(declared)
   const offered = presetChoices(preset, catalogue, scaffold)
   const chosen = pickChoices(presetName, offered, values)
@@ -120,10 +120,10 @@ const scaffoldDir = (declared: InstalledPreset): string => join(declared.dir, de
 
 function pickPreset(catalogue: Catalogue, name: string): InstalledPreset {
   const usable = scaffolded(catalogue)
-  const named = catalogue.presets.filter((p) => p.name === name || `${p.package}#${p.name}` === name)
+  const named = catalogue.presets.filter((p) => p.name === name || qualifiedName(p) === name)
   const listed = usable.map((p) => p.name).join(', ')
   if (named.length === 0) throw new UsageError(`Unknown preset '${name}'. Presets: ${listed}.`)
-  if (named.length > 1) throw new UsageError(`'${name}' could mean ${named.map((p) => `${p.package}#${p.name}`).join(', ')}. Name one of them that way.`)
+  if (named.length > 1) throw new UsageError(`'${name}' could mean ${named.map(qualifiedName).join(', ')}. Name one of them that way.`)
   if (named[0]!.scaffold === undefined) {
     throw new UsageError(`The preset '${name}' (${named[0]!.package}) has no scaffold, so dovetail new cannot start a project from it. Presets with one: ${listed}.`)
   }
