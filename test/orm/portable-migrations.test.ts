@@ -1,9 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type App, createApp, defineConfig, Orm } from 'dovetailjs'
+import { type App, createApp, defineConfig, Logger, Orm } from 'dovetailjs'
+import { session, sessionMiddleware } from 'dovetailjs/components/middleware/session'
 import { mikroOrm, MikroOrm, runDbCli } from 'dovetailjs/components/orm/mikro-orm'
+import { sqlStore } from 'dovetailjs/components/session-store/sql'
 import { createTestClient } from 'dovetailjs/testing'
 import { services, serviceAvailable } from '../support/services.js'
 import { portableConfig } from './fixtures/portable-app.js'
@@ -226,4 +228,53 @@ describe('portable migrations written on SQLite with migrations.snapshot', () =>
     const second = await write(2)
     expect(second).toContain("t.specificType('name', this.#type('string', { length: 150 })).notNullable().alter()")
   })
+})
+
+describe.skipIf(up.length === 0)('the fullstack scaffold, as issue 7 reported it', () => {
+  // A project as `dovetail new` makes it: the Note entity, its hand-written first migration, and
+  // sessions in the sql store. Once migrated and used, migration:create must find nothing to do,
+  // where it used to write a migration dropping the session table, in SQLite's SQL.
+  const scaffold = join(import.meta.dirname, '..', '..', 'presets', 'fullstack', 'scaffold', 'base')
+  const project = mkdtempSync(join(import.meta.dirname, '.portable-migrations-'))
+  folders.push(project)
+  const name = 'Migration20250601120000_notes'
+  writeFileSync(join(project, `${name}.ts`), readFileSync(join(scaffold, 'migrations', 'Migration{{timestamp}}_notes.ts'), 'utf8').replaceAll('{{timestamp}}', '20250601120000'))
+  writeFileSync(join(project, 'entities.ts'), readFileSync(join(scaffold, 'entities.ts'), 'utf8'))
+  const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet }
+
+  for (const database of up) {
+    it(`finds nothing to migrate on ${database.name} after the first migration, and leaves the sessions alone`, async () => {
+      const { Note } = (await import(join(project, 'entities.ts'))) as { Note: never }
+      const migration = (await import(join(project, `${name}.ts`)))[name] as never
+      const url = await database.fresh(`scaffold_${database.name.toLowerCase()}`)
+      const app = await createApp(
+        defineConfig({
+          environment: 'test',
+          components: {
+            orm: mikroOrm({ url, entities: [Note], migrations: { path: project, list: [{ name, class: migration }] } }),
+            'session-store': sqlStore(),
+            middleware: [sessionMiddleware({ secrets: ['portable-migrations-secret-0123456789-abcdef'] })],
+          },
+          register: (c) => void c.value(Logger, quiet),
+          routes(r) {
+            r.post('/visit', async (ctx) => {
+              const s = await session<{ n: number }>(ctx)
+              s.set('n', (s.get('n') ?? 0) + 1)
+              return ctx.json({ n: s.get('n') })
+            })
+          },
+        }),
+      )
+      try {
+        const orm = app.resolve(MikroOrm)
+        expect(await orm.migrate()).toEqual([name])
+        expect((await createTestClient(app).post('/visit')).status).toBe(200)
+        expect(await orm.createMigration()).toEqual({ fileName: '', up: [], notes: [] })
+        expect(readdirSync(project).filter((f) => f.startsWith('Migration'))).toEqual([`${name}.ts`])
+        expect(await orm.execute('select id from dovetail_sessions')).toHaveLength(1)
+      } finally {
+        await app.close()
+      }
+    })
+  }
 })
