@@ -11,11 +11,12 @@
  * They run one after the other: the machines have two cores, and npm install
  * and tsc each take one.
  *
- * Measured on the 2-core machine, warm npm cache, per project: dovetail new
- * 2-7 s, npm install 15-25 s, migrations 3 s, npm test 4-6 s, npm run build
- * 6-9 s, production start and GET 1-2 s: about 40 s each, 5 minutes for the
- * file plus the pack (30 s when the tarball is not cached yet). Budgets below
- * are about four times that.
+ * Measured on the 2-core machine (shared with other runs), warm npm cache,
+ * per project: dovetail new 4-17 s (npx), npm install 12-21 s, migrations
+ * 2-4 s, npm test 2-5 s, npm run build 4-9 s, the compiled migrations 2-6 s,
+ * production start and GET 1-3 s: 30-53 s each, 6 minutes for the file with
+ * the pack (30-45 s when the tarball is not cached yet). The budgets are ten
+ * times that per project, and five minutes for the pack.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
