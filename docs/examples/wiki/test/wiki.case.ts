@@ -241,7 +241,9 @@ export function runWikiCase({ name, settings, edit = (c) => c, ownSchema = false
       expect(await revisionCount('Spam')).toBe(0)
     })
 
-    it('logs in with the right password only, and back to where the visitor was going', async () => {
+    // Four logins, each an scrypt hash. Budget: 3x the slowest measured with one core busy on the shared
+    // 2-core machine, 7.3 s (docs/testing.md).
+    it('logs in with the right password only, and back to where the visitor was going', { timeout: 25_000 }, async () => {
       const visitor = WikiBrowser.of(app)
       await visitor.get('/login?next=/pages/SandBox/edit')
       const wrong = await visitor.submit('/login', { username: 'admin', password: 'not the password', next: '/pages/SandBox/edit' })
@@ -261,7 +263,8 @@ export function runWikiCase({ name, settings, edit = (c) => c, ownSchema = false
       expect(offsite.location).toBe('/')
     })
 
-    it.runIf(throttling)('slows down password guessing: after ten failures for one account, 429 without checking the password', async () => {
+    // Budget: 3x the slowest measured with one core busy on the shared 2-core machine, 13.1 s (docs/testing.md).
+    it.runIf(throttling)('slows down password guessing: after ten failures for one account, 429 without checking the password', { timeout: 40_000 }, async () => {
       const guesser = WikiBrowser.of(app)
       await guesser.get('/login')
       for (let i = 0; i < 10; i++) expect((await guesser.submit('/login', { username: 'mallory', password: `guess ${i}`, next: '' })).status).toBe(401)
