@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineEntity, Type } from '@mikro-orm/core'
+import { Migration } from '@mikro-orm/migrations'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createApp, defineConfig, DovetailError, Logger, Orm } from 'dovetailjs'
 import { mikroOrm, MikroOrm, runDbCli } from 'dovetailjs/components/orm/mikro-orm'
@@ -167,6 +168,46 @@ describe('migration:create', () => {
       expect(existsSync(url)).toBe(true)
     } finally {
       rmSync(folder, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('migrations on SQLite', () => {
+  // Foreign keys are checked once, at the end (a table rebuilt under rows that point at it is fine
+  // in between); rows left pointing at nothing undo the whole run.
+  class Parents extends Migration {
+    override async up(): Promise<void> {
+      const schema = () => (this.ctx ?? this.getKnex()).schema
+      await schema().createTable('fkcheck_parent', (t) => void t.integer('id').primary())
+      await schema().createTable('fkcheck_child', (t) => {
+        t.integer('id').primary()
+        t.integer('parent_id').notNullable().references('id').inTable('fkcheck_parent')
+      })
+      this.addSql("insert into fkcheck_parent (id) values (1)")
+      this.addSql("insert into fkcheck_child (id, parent_id) values (1, 1)")
+    }
+  }
+  class Orphans extends Migration {
+    override async up(): Promise<void> {
+      this.addSql('delete from fkcheck_parent')
+    }
+  }
+
+  it('refuse to leave rows pointing at nothing, and migrate nothing then', async () => {
+    const app = await createApp(
+      defineConfig({
+        environment: 'test',
+        components: { orm: mikroOrm({ url: join(scratch, 'fkcheck.db'), migrations: { list: [{ name: 'Parents', class: Parents }, { name: 'Orphans', class: Orphans }] } }) },
+      }),
+    )
+    try {
+      const orm = app.resolve(MikroOrm)
+      await expect(orm.migrate()).rejects.toThrow(/rows pointing at nothing \(fkcheck_child -> fkcheck_parent\); nothing was migrated/)
+      expect(await orm.migrationStatus()).toEqual({ executed: [], pending: ['Parents', 'Orphans'] })
+      // The check is on again afterwards.
+      expect(await orm.execute('pragma foreign_keys')).toEqual([{ foreign_keys: 1 }])
+    } finally {
+      await app.close()
     }
   })
 })

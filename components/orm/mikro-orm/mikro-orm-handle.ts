@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve as resolvePath } from 'node:path'
-import { type EntityProperty, EnumType, JsonType, MikroORM, type Options, Type, UniqueConstraintViolationException } from '@mikro-orm/core'
+import { type EntityProperty, EnumType, type IMigrator, JsonType, MikroORM, type Options, type Transaction, Type, UniqueConstraintViolationException } from '@mikro-orm/core'
 import { type AbstractSqlDriver, type DatabaseSchema, SchemaComparator, type SchemaDifference, type SqlEntityManager } from '@mikro-orm/knex'
 import type { DovetailError, Logger, Orm, OrmDialect, OwnedTable } from '../../../core/index.js'
 import { type Connection, redact } from './connection.js'
@@ -172,14 +172,53 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
   }
 
   async migrate(): Promise<string[]> {
-    const done = await (await this.#migrator()).up()
+    const migrator = await this.#migrator()
+    const done = await this.#inMigrationTransaction(migrator, (transaction) => migrator.up(transaction ? { transaction } : undefined))
     return done.map((m) => m.name)
   }
 
   /** Undo the last executed migration; returns its name, or nothing when none ran. */
   async migrateDown(): Promise<string[]> {
-    const undone = await (await this.#migrator()).down()
+    const migrator = await this.#migrator()
+    const undone = await this.#inMigrationTransaction(migrator, (transaction) => migrator.down(transaction ? { transaction } : undefined))
     return undone.map((m) => m.name)
+  }
+
+  /**
+   * On SQLite, migrations run with foreign keys unchecked, checked once at
+   * the end, in the one transaction they all run in. Changing a column or a
+   * key there rebuilds the table (a copy, then a drop of the original), and
+   * with keys checked the drop fails as soon as rows of another table point
+   * at it. SQLite only lets the check be turned off outside a transaction, so
+   * it is turned off here, around the transaction MikroORM is given, and the
+   * transaction commits only if `foreign_key_check` finds no row pointing at
+   * nothing. Elsewhere MikroORM opens its own transaction.
+   */
+  async #inMigrationTransaction<T>(migrator: IMigrator, run: (transaction?: Transaction) => Promise<T>): Promise<T> {
+    if (this.dialect !== 'sqlite') return run()
+    const connection = this.#live().em.getConnection()
+    // MikroORM checks the database and its migrations table before it uses a transaction it is
+    // given, on a connection of its own; SQLite has one, which that transaction holds. So the
+    // check runs first, and is skipped inside.
+    await migrator.getExecutedMigrations()
+    const internals = migrator as unknown as { ensureDatabase(): Promise<void> }
+    internals.ensureDatabase = async () => {}
+    const [{ foreign_keys: was } = { foreign_keys: 0 }] = (await connection.execute('pragma foreign_keys')) as Array<{ foreign_keys: number }>
+    if (was) await connection.execute('pragma foreign_keys = off')
+    try {
+      return await connection.transactional(async (transaction) => {
+        const result = await run(transaction)
+        const broken = (await connection.execute('pragma foreign_key_check', [], 'all', transaction)) as Array<{ table: string; parent: string }>
+        if (was && broken.length) {
+          const where = [...new Set(broken.map((b) => `${b.table} -> ${b.parent}`))].join(', ')
+          throw new Error(`the migrations would leave rows pointing at nothing (${where}); nothing was migrated. Fix the data or the migration, then run it again.`)
+        }
+        return result
+      })
+    } finally {
+      delete (internals as Partial<typeof internals>).ensureDatabase
+      if (was) await connection.execute('pragma foreign_keys = on')
+    }
   }
 
   async migrationStatus(): Promise<MigrationStatus> {
