@@ -9,6 +9,8 @@ export {
   type ComponentDefinition,
   type ComponentFactory,
   type ComponentSource,
+  type ComponentCommand,
+  type CommandIo,
 } from './component/define-component.js'
 export { slotContracts, slotNames, type SlotName } from './component/slots.js'
 export { implementsContract, parseContractRange, type ContractRange } from './component/contract-range.js'

@@ -290,15 +290,41 @@ export default defineConfig({ components: { router: future } })
 })
 
 describe('dovetail db', () => {
-  it('passes usage errors and help through', async () => {
-    const unknown = await cli(['db', 'migrat', '--config', 'app.ts'])
-    expect(unknown.code).toBe(2)
-    expect(unknown.err).toContain("Unknown command 'migrat'")
+  it('outside a project, says where the command comes from', async () => {
     const help = await cli(['db', '--help'])
     expect(help.code).toBe(0)
-    expect(help.out).toContain('Usage: dovetail db <command> --config <module>')
+    expect(help.out).toContain("'db' is not a command of the core: it comes from a component of your")
+    expect(await cli(['db', 'migrate'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'db'. Commands: new, info, and those the components of a project's config add") })
+  })
+
+  it("is the command of the config's orm component, with its usage errors and help", async () => {
+    writeFileSync(join(tmp, 'orm-app.ts'), "import { defineConfig } from 'dovetailjs'\nexport default defineConfig({ components: { orm: { use: 'mikro-orm', options: { url: ':memory:' } } } })\n")
+    const unknown = await cli(['db', 'migrat', '--config', 'orm-app.ts'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.err).toContain("Unknown command 'migrat'")
+    const help = await cli(['db', '--help', '--config', 'orm-app.ts'])
+    expect(help).toMatchObject({ code: 0, out: expect.stringContaining('Usage: dovetail db <command> --config <module>') })
     expect(help.out).toContain('migration:create')
-    expect((await cli(['db'])).code).toBe(0)
+  })
+
+  it('is refused, listing what the config offers, when no component of the config adds it', async () => {
+    writeFileSync(join(tmp, 'no-orm.ts'), "import { defineConfig } from 'dovetailjs'\nexport default defineConfig({})\n")
+    expect(await cli(['db', 'migrate', '--config', 'no-orm.ts'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'db'. Commands: new, info.") })
+  })
+
+  it('runs a command a third-party component adds, with the arguments after its name', async () => {
+    writeFileSync(
+      join(tmp, 'greeter.ts'),
+      `import { defineComponent, defineConfig } from 'dovetailjs'
+const greeter = defineComponent({
+  name: 'acme/greeter', slot: 'middleware', contract: '^1.0',
+  middleware: () => (_ctx, next) => next(),
+  commands: { greet: { summary: 'say hello', run: async (argv, io) => { io.out(\`hello \${argv[0]} from \${io.program}\`); return 0 } } },
+})
+export default defineConfig({ components: { middleware: [greeter()] } })
+`,
+    )
+    expect(await cli(['greet', 'ada', '--config', 'greeter.ts'])).toEqual({ code: 0, out: 'hello ada from dovetail greet', err: '' })
   })
 })
 
@@ -317,7 +343,7 @@ describe('the dovetail command', () => {
 
   it('refuses no command, an unknown one, an unknown option', async () => {
     expect(await cli([])).toMatchObject({ code: 2, err: expect.stringContaining('Usage: dovetail <command>') })
-    expect(await cli(['serve'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'serve'. Commands: new, info, db.") })
+    expect(await cli(['serve'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'serve'. Commands: new, info, and those the components of a project's config add (db, from an orm component); there is no config at") })
     expect(await cli(['--verbose'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown option '--verbose'") })
   })
 

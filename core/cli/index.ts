@@ -1,4 +1,4 @@
-import { dbCommand } from './command-db.js'
+import { componentCommand } from './command-component.js'
 import { infoCommand } from './command-info.js'
 import { newCommand } from './command-new.js'
 import { corePackage } from '../discovery/installed-packages.js'
@@ -10,7 +10,9 @@ export const usage = `Usage: dovetail <command> [options]
 Commands:
   new <dir>       start a project from a preset (minimal, api, fullstack)
   info            show the component in each slot of a config
-  db <command>    run a database command (migrate, migration:create, …) with the config's orm component
+  db <command>    run a database command (migrate, migration:create, …): added by
+                  the config's orm component
+  <name> …        any other command a component of the config adds
 
 Options:
   -h, --help      show this help; "dovetail <command> --help" shows a command's
@@ -21,7 +23,6 @@ Exit codes: 0 done, 1 failed, 2 called wrong.`
 const commands: Readonly<Record<string, (args: readonly string[], io: CliIo) => Promise<number>>> = {
   new: newCommand,
   info: infoCommand,
-  db: dbCommand,
 }
 
 /**
@@ -50,12 +51,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     io.err(usage)
     return exitCodes.usage
   }
-  const command = commands[first]
-  if (!command) {
-    io.err(first.startsWith('-') ? `Unknown option '${first}'. Options before a command: --help, --version.` : `Unknown command '${first}'. Commands: ${Object.keys(commands).join(', ')}.`)
+  if (first.startsWith('-')) {
+    io.err(`Unknown option '${first}'. Options before a command: --help, --version.`)
     io.err(`Run "dovetail --help" for usage.`)
     return exitCodes.usage
   }
+  // A name the core does not define may be a command a component of the config adds (db).
+  const command = commands[first] ?? ((args: readonly string[], commandIo: CliIo) => componentCommand(first, args, commandIo))
   try {
     return await command(rest, io)
   } catch (error) {

@@ -40,6 +40,36 @@ export interface ComponentDefinition<Schema extends StandardSchemaV1 | undefined
   createContainer?(options: OptionsOf<Schema>): ContainerAdapter
   /** Middleware slot only: the middleware this component adds to every request. */
   middleware?(app: ComponentContext, options: OptionsOf<Schema>): Middleware
+  /**
+   * Commands this component adds to the `dovetail` command line, by name: in a
+   * project whose config holds this component, `dovetail <name> …` runs it
+   * with the rest of the arguments (the orm components' `db`). Any component
+   * may add commands; a name the core uses (`new`, `info`) is never handed on.
+   */
+  commands?: Readonly<Record<string, ComponentCommand>>
+}
+
+/** Where a component's command writes, and the directory its paths are relative to. */
+export interface CommandIo {
+  out(line: string): void
+  err(line: string): void
+  /** @default process.cwd() */
+  cwd?: string
+  /** How usage text names the program, e.g. `dovetail db`. */
+  program?: string
+}
+
+/**
+ * One command a component adds to the `dovetail` command line.
+ *
+ * @example
+ * commands: { db: { summary: 'run a database command', run: (argv, io) => runDbCli(argv, io) } }
+ */
+export interface ComponentCommand {
+  /** One line for `dovetail --help`. */
+  summary: string
+  /** Run with the arguments after the command's name (`--config` among them); resolves to the exit code: 0 done, 1 failed, 2 called wrong. */
+  run(argv: readonly string[], io: CommandIo): Promise<number>
 }
 
 type OptionsOf<S> = S extends StandardSchemaV1 ? InferOutput<S> : undefined

@@ -22,6 +22,13 @@ export const mikroOrm = defineComponent({
   slot: 'orm',
   contract: '^1.0',
   options: mikroOrmOptions,
+  commands: {
+    // `dovetail db …` in a project whose config has this component; loaded only when run.
+    db: {
+      summary: 'run a database command (migrate, migration:create, …) on the app config’s database',
+      run: async (argv, io) => (await import('./run-cli.js')).runDbCli(argv, io),
+    },
+  },
   register(c, options) {
     // Read DATABASE_URL now, so a bad one stops createApp() before anything connects.
     const connection = resolveConnection(options)
