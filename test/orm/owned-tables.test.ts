@@ -155,6 +155,47 @@ describe('migration:create', () => {
     }
   })
 
+  it('takes comments, which SQLite does not keep, for no change there', async () => {
+    const folder = mkdtempSync(join(import.meta.dirname, '.owned-migrations-'))
+    const url = join(scratch, 'comments.db')
+    const version = (extra: boolean) =>
+      defineEntity({
+        name: 'OwnedTestNote',
+        tableName: 'ownedtest_note',
+        comment: 'Notes people leave',
+        properties: (p) => ({
+          id: p.integer().primary().autoincrement(),
+          body: p.text().comment('What the note says'),
+          ...(extra ? { pinned: p.boolean().nullable() } : {}),
+        }),
+      })
+    const write = async (extra: boolean) => {
+      const app = await createApp(defineConfig({ environment: 'test', components: { orm: mikroOrm({ url, entities: [version(extra)], migrations: { path: folder } }) } }))
+      try {
+        const orm = app.resolve(MikroOrm)
+        const created = await orm.createMigration()
+        await orm.migrate()
+        return { created, again: await orm.createMigration() }
+      } finally {
+        await app.close()
+      }
+    }
+    try {
+      const first = await write(false)
+      expect(readFileSync(join(folder, first.created.fileName), 'utf8')).toContain(".comment('What the note says')")
+      expect(first.again.fileName).toBe('')
+      // Within the same second as the first: the second file gets the next second's name, not the first's.
+      const second = await write(true)
+      expect(second.created.fileName).not.toBe(first.created.fileName)
+      const code = readFileSync(join(folder, second.created.fileName), 'utf8')
+      expect(code).toContain("t.specificType('pinned', this.#type('boolean')).nullable()")
+      expect(code).not.toMatch(/alter\(\)|t\.comment/)
+      expect(second.again.fileName).toBe('')
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+
   it('with --blank writes an empty migration that runs', async () => {
     const url = join(scratch, 'blank.db')
     const folder = mkdtempSync(join(import.meta.dirname, '.owned-migrations-'))

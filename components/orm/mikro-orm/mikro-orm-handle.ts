@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve as resolvePath } from 'node:path'
 import { type EntityProperty, EnumType, type IMigrator, JsonType, MikroORM, type Options, type Transaction, Type, UniqueConstraintViolationException } from '@mikro-orm/core'
@@ -246,10 +247,15 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     const orm = this.#live()
     const migrator = (await this.#migrator()) as unknown as MigratorInternals
     const settings = orm.config.get('migrations')
-    const timestamp = new Date().toISOString().replace(/[-T:]|\.\d{3}z$/gi, '')
+    const folder = resolvePath(orm.config.get('baseDir'), this.#settings.migrations.path)
+    // Named by the second, as MikroORM names them; a second already taken (two in a row) moves
+    // on to the next, so no migration is ever written over another.
+    let at = Date.now()
+    const stamp = () => new Date(at).toISOString().replace(/[-T:]|\.\d{3}z$/gi, '')
+    while (existsSync(join(folder, `${settings.fileName!(stamp(), options.name)}.ts`))) at += 1000
+    const timestamp = stamp()
     const className = orm.config.getNamingStrategy().classToMigrationName(timestamp, options.name)
     const fileName = `${settings.fileName!(timestamp, options.name)}.ts`
-    const folder = resolvePath(orm.config.get('baseDir'), this.#settings.migrations.path)
     if (options.blank) {
       await mkdir(folder, { recursive: true })
       await writeFile(join(folder, fileName), blankMigration(className))

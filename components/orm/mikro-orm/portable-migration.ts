@@ -318,7 +318,8 @@ class StepWriter {
   #alterTable(diff: TableDifference): void {
     const table = diff.toTable
     const name = table.name
-    if ('changedComment' in diff) this.problems.push(`the comment of table ${name}: changing it is not portable (SQLite keeps none); write it by hand`)
+    // SQLite keeps no comments, so a diff made there always finds them changed: that is no change.
+    const commentsSeen = this.#source.dialect !== 'sqlite'
     for (const check of [...Object.values(diff.addedChecks), ...Object.values(diff.changedChecks), ...Object.values(diff.removedChecks)]) {
       this.problems.push(`check ${check.name} on ${name}: adding, changing or dropping a check on an existing table is not portable (SQLite rebuilds the table); write it by hand`)
     }
@@ -349,10 +350,13 @@ class StepWriter {
       const line = this.#column(table, column, 'create')
       if (line) columns.push(line)
     }
-    for (const { column } of Object.values(diff.changedColumns)) {
+    for (const { column, changedProperties } of Object.values(diff.changedColumns)) {
+      if (!commentsSeen && [...changedProperties].every((p) => p === 'comment')) continue
       const line = this.#column(table, column, 'alter')
       if (line) columns.push(line)
     }
+    // knex comments a table where the database keeps comments, and does nothing on SQLite.
+    if (commentsSeen && 'changedComment' in diff) columns.push(`t.comment(${literal(diff.changedComment ?? '')})`)
     this.#alter(name, columns)
 
     // Indexes before keys: MySQL then uses the index for the key instead of making one of its own.
