@@ -9,6 +9,9 @@ const PROBE = 'x-dovetail-writable-probe'
 // however many middleware it passes; weak, so a response is forgotten with its request.
 const writable = new WeakSet<Response>()
 
+/** The statuses `Response.redirect()` makes. */
+const redirectStatuses = new Set([301, 302, 303, 307, 308])
+
 /**
  * The response itself when its headers can be changed, else a copy that can:
  * what the pipeline hands a middleware from `next()`, so that
@@ -21,10 +24,12 @@ const writable = new WeakSet<Response>()
  * middleware; instead the common cases cost a check:
  * - a light response (`ctx.text/json/html/redirect`) always has writable
  *   headers, and is passed on without building its Headers;
+ * - a fetched response (`type` other than `'default'`) or one with a redirect
+ *   status (as `Response.redirect()` makes) is copied at once: status, status
+ *   text, headers and the same body stream, so a stream stays one;
  * - any other response is probed by deleting a header it does not have, a
- *   no-op unless the headers are immutable, once per response however many
- *   middleware it passes, and copied only then (status, status text, headers
- *   and the same body stream, so a stream stays one).
+ *   no-op unless the headers are immutable, and copied only then;
+ * - either way a response is checked once however many middleware it passes.
  *
  * A network error (`Response.error()`, status 0) is no response a server can
  * send, and no copy can have status 0: it is thrown as
@@ -39,17 +44,24 @@ const writable = new WeakSet<Response>()
  */
 export function writableHeaders(response: Response): Response {
   if (!isResponse(response) || lightResponseParts(response) !== undefined || writable.has(response)) return response
-  try {
-    response.headers.delete(PROBE)
-    writable.add(response)
-    return response
-  } catch (error) {
-    if (!(error instanceof TypeError)) throw error
+  // Copied without a probe: what the standard makes immutable for sure (any type but 'default': fetch()
+  // results, network errors) or often (a redirect status: Response.redirect()). A failed probe costs a
+  // thrown TypeError, several times the copy.
+  if (response.type === 'default' && !redirectStatuses.has(response.status)) {
+    try {
+      response.headers.delete(PROBE)
+      writable.add(response)
+      return response
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error
+    }
   }
   if (response.status === 0) {
     throw HandlerNoResponse(
       'A handler, mounted app or middleware answered with a network error (Response.error(), status 0), which no server can send. Throw an HttpError (502 for a failed upstream) instead.',
     )
   }
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers })
+  const copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers })
+  writable.add(copy)
+  return copy
 }
