@@ -13,13 +13,13 @@ const hasLighttpd = binaryAvailable('lighttpd')
  * JavaScript, this node and the test's CGI entry; `env` adds settings for the
  * entry. The compiled entry, not tsx: each request is a new process, and a
  * plain node start costs under half the CPU of a tsx one (test/support/compiled.ts).
- * deployment.test.ts runs the documented tsx line itself.
+ * test/package/deployment.test.ts runs the documented line in a scaffolded project.
  */
 function writeWrapper(dir: string, compiled: string, env: Record<string, string>): void {
   const wrapper = deploymentSnippet('app.cgi', {
     'cd /srv/dovetail': `cd ${compiled}`,
     '/usr/bin/node': process.execPath,
-    '--import tsx docs/examples/deployment/cgi.ts': 'dist/test/support/cgi-entry.js',
+    '--env-file=/etc/dovetail/app.env dist/cgi.js': 'dist/test/support/cgi-entry.js',
     'export NODE_ENV=production': ['export NODE_ENV=test', ...Object.entries(env).map(([k, v]) => `export ${k}=${v}`)].join('\n'),
   })
   const file = join(dir, 'root', 'app.cgi')

@@ -1,11 +1,7 @@
+// Stands in for your project's app.ts (the one `dovetail new` writes, whose default export is the
+// app's config) so that the entries beside it typecheck in this repository. The entries are run
+// with a real one: test/package/deployment.test.ts copies them into a project made by
+// `dovetail new --preset fullstack` and runs them there.
 import { defineConfig } from 'dovetailjs'
 
-/** The app every entry in this folder serves; only the server component differs. */
-export default defineConfig({
-  routes(r) {
-    r.get('/', (ctx) => ctx.text('hello from behind the web server'))
-    // What the app sees of the request: the URL the client used, and the client's address.
-    r.get('/where', (ctx) => ctx.json({ url: ctx.request.url, client: ctx.clientAddress ?? null }))
-    r.post('/echo', async (ctx) => ctx.text(await ctx.request.text()))
-  },
-})
+export default defineConfig({})

@@ -1,4 +1,5 @@
-// FastCGI behind nginx (nginx-fastcgi.conf). Run: npx tsx docs/examples/deployment/fastcgi.ts
+// FastCGI behind nginx (nginx-fastcgi.conf). Put it beside app.ts: npm run build
+// compiles it to dist/fastcgi.js. Run: PORT=9000 node dist/fastcgi.js
 import { createApp, withComponents } from 'dovetailjs'
 import config from './app.js'
 

@@ -1,5 +1,6 @@
 // The node server behind nginx as a reverse proxy (nginx-proxy.conf).
-// Run: npx tsx docs/examples/deployment/proxy.ts
+// Put it beside app.ts: npm run build compiles it to dist/proxy.js.
+// Run: PORT=3000 node dist/proxy.js
 import { createApp, withComponents } from 'dovetailjs'
 import config from './app.js'
 

@@ -1,4 +1,5 @@
-// SCGI behind nginx (nginx-scgi.conf). Run: npx tsx docs/examples/deployment/scgi.ts
+// SCGI behind nginx (nginx-scgi.conf). Put it beside app.ts: npm run build
+// compiles it to dist/scgi.js. Run: PORT=4000 node dist/scgi.js
 import { createApp, withComponents } from 'dovetailjs'
 import config from './app.js'
 
