@@ -11,7 +11,8 @@ export const slotContracts = {
   server: '1.0.0',
   logger: '1.0.0',
   template: '1.0.0',
-  orm: '1.0.0',
+  // 1.1: Orm.ownTables/ownedTables, optional (tables components keep themselves).
+  orm: '1.1.0',
   'session-store': '1.0.0',
   middleware: '1.0.0',
 } as const
