@@ -53,6 +53,9 @@ export const AppClosed = createError('DOVETAIL_ERR_APP_CLOSED', 'The app was use
 // server adapters
 // The server kit's (dovetailjs/server-kit), which every FastCGI or SCGI adapter logs through.
 export const ServerProtocol = createError('DOVETAIL_ERR_SERVER_PROTOCOL', 'A web server sent bytes that break the FastCGI or SCGI protocol (often: proxy_pass pointed at a FastCGI/SCGI port); the connection was closed and the failure logged.')
+// The gateway contract, as validateApp and validateServer (dovetailjs/testing) check it.
+export const GatewayAppContract = createError('DOVETAIL_ERR_GATEWAY_APP_CONTRACT', "A fetch handler broke the gateway contract, as validateApp (dovetailjs/testing) found: the message names the breach and the fix, the error's breach field says which.")
+export const GatewayServerContract = createError('DOVETAIL_ERR_GATEWAY_SERVER_CONTRACT', "A server adapter broke the gateway contract, as validateServer (dovetailjs/testing) found: the message names the breach and the fix, the error's breach field says which.")
 
 // templates (the template contract: ctx.render throws the first, every engine the other two)
 export const TemplateNoEngine = createError('DOVETAIL_ERR_TEMPLATE_NO_ENGINE', 'ctx.render() was called but no component fills the template slot (set components.template).')
@@ -118,6 +121,8 @@ export const coreErrorCodes = Object.freeze([
   AppNoServer,
   AppClosed,
   ServerProtocol,
+  GatewayAppContract,
+  GatewayServerContract,
   TemplateNoEngine,
   TemplateNotFound,
   TemplateRender,

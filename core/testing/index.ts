@@ -1,1 +1,5 @@
 export { createTestClient, type TestClient, type TestRequestOptions } from './test-client.js'
+export { validateApp, type ValidateAppOptions, type ValidatedHandler } from './validate-app.js'
+export { validateServer, type ServerStart, type StartedServer } from './validate-server.js'
+export type { BreachOptions, BreachRecord } from './breach-log.js'
+export { GatewayContractError, type AppBreach, type GatewayBreach, type ServerBreach } from './gateway-contract-error.js'
