@@ -3,3 +3,4 @@ export { validateApp, type ValidateAppOptions, type ValidatedHandler } from './v
 export { validateServer, type ServerStart, type StartedServer } from './validate-server.js'
 export type { BreachOptions, BreachRecord } from './breach-log.js'
 export { GatewayContractError, type AppBreach, type GatewayBreach, type ServerBreach } from './gateway-contract-error.js'
+export { createServerConformanceApp, type ServerConformanceApp, type ServerConformanceAppOptions } from './server-conformance-app.js'

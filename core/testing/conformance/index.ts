@@ -7,5 +7,13 @@ export { runLoggerConformance, type ConformanceLogLevel, type LoggerConformanceO
 export { runMiddlewareConformance, type MiddlewareConformanceOptions, type MiddlewareSetup } from './middleware.js'
 export { runOrmConformance, type OrmConformanceOptions, type OrmFixture } from './orm.js'
 export { runRouterConformance, type RouterConformanceOptions } from './router.js'
+export {
+  runServerConformance,
+  serverCases,
+  type ServerCase,
+  type ServerConformanceContext,
+  type ServerConformanceOptions,
+  type ServerConformanceStart,
+} from './server.js'
 export { runSessionStoreConformance, type SessionStoreConformanceOptions } from './session-store.js'
 export { runTemplateConformance, type TemplateConformanceOptions, type TemplateFixtureOptions } from './template.js'
