@@ -26,12 +26,16 @@
  * | run | pack | new | install | build | migrate | each nginx entry | CGI | file |
  * | --- | --- | --- | --- | --- | --- | --- | --- | --- |
  * | tarball cached | 0 | 9 | 19 | 9 | 3 | 2.2-3.3 | 8.5 | 58 |
- * | one core kept busy, tarball cached | 0 | | | | | 4.1-4.8 | 17.4 | 113 |
+ * | tarball packed first (load 9) | 62 | 22 | 32 | 18 | 7 | 4.9-6.7 | 20.1 | 185 |
+ * | one core kept busy, tarball cached | 0 | - | - | - | - | 4.1-4.8 | 17.4 | 113 |
  * | one core kept busy, tarball packed first | 87 | 28 | 46 | 21 | 5 | 4.2-5.4 | 27.8 | 235 |
+ * | one core kept busy, tarball packed first (load 9) | 100 | 32 | 40 | 18 | 8 | 4.7-7.4 | 21.3 | 243 |
  *
  * A CGI request is a node process starting the whole fullstack app (0.9 s of
  * CPU, 2-7 s of wall time on this machine), hence four requests only. The
- * pack is shared with the other tarball tests: in a full run it is made once.
+ * pack is shared with the other tarball tests: in a full run it is made once,
+ * and a run after a change to no packed file reuses it. Without it the file
+ * takes 60-140 s here.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
@@ -62,7 +66,7 @@ const production = userEnv({ NODE_ENV: 'production', SESSION_SECRET: secret, POR
 // being packed by one of them.
 const packBudget = 300_000
 const projectBudget = 300_000 // new, install, build and migrate: 100 s
-const nginxEntryBudget = 20_000 // 5.4 s
+const nginxEntryBudget = 25_000 // 7.4 s
 const cgiBudget = 85_000 // 27.8 s, four requests
 
 const timings: string[] = []
