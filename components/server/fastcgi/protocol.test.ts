@@ -3,7 +3,7 @@ import { type App, createApp, type DovetailConfig, Logger } from 'dovetailjs'
 import fastcgi, { FastCgiServer, fastcgiServerOptions } from 'dovetailjs/components/server/fastcgi'
 import { gate } from '../../../test/support/raw-http.js'
 import { decodePairs, encodePairs, encodeRecord, FastCgiClient, RecordType, Role } from '../../../test/support/fastcgi-client.js'
-import { within } from '../../../test/support/gateway-cases.js'
+import { within } from '../../../test/support/gateway-wait.js'
 import { recordingLogger } from '../../../test/support/recording-logger.js'
 
 let app: App | undefined

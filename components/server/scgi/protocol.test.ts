@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { type App, createApp, type DovetailConfig, Logger } from 'dovetailjs'
 import scgi from 'dovetailjs/components/server/scgi'
 import { parseCgiResponse } from '../../../test/support/fastcgi-client.js'
-import { within } from '../../../test/support/gateway-cases.js'
+import { within } from '../../../test/support/gateway-wait.js'
 import { gate, openSocket } from '../../../test/support/raw-http.js'
 import { recordingLogger } from '../../../test/support/recording-logger.js'
 
