@@ -58,9 +58,10 @@ describe.skipIf(!hasLighttpd)('server/cgi under lighttpd (mod_cgi, the whole sit
       return { url: lighttpd.url, close: () => lighttpd.stop() }
     },
     skip: {
-      // Checked with lighttpd 1.4.69: a CGI program (a shell script) whose client had left ran on to its end, unsignalled.
+      // Checked with lighttpd 1.4.69: a CGI program (a shell script) whose client had left ran on to its end, unsignalled,
+      // and its last write to stdout raised no SIGPIPE.
       'client-abort':
-        'lighttpd does not tell a CGI program that its client left (no signal, stdin and stdout stay open): the program can only find out when it next writes, so request.signal cannot abort while the handler waits',
+        'lighttpd does not tell a CGI program that its client left (no signal, and its stdout stays open), so the cgi component has nothing to abort request.signal on',
       'graceful-close':
         'a CGI program is one request: lighttpd starts it and it ends with its response, so there is no server process with requests in flight to close (stopping lighttpd is lighttpd’s business)',
     },
