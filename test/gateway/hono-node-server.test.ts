@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type App, createApp, HttpError, Logger } from 'dovetailjs'
+import { runServerConformance } from 'dovetailjs/testing/conformance'
 import { recordingLogger } from '../support/recording-logger.js'
 
 /**
@@ -102,4 +103,22 @@ describe('a Dovetail app under @hono/node-server, with no glue', () => {
     expect(await answer(honoUrl, '/stream')).toMatchObject({ status: 200, body: 'one two three' })
     expect(await answer(honoUrl, '/legacy/some/page')).toMatchObject({ body: 'legacy saw /some/page' })
   })
+})
+
+// A foreign fetch host, with the server kit: what a Dovetail app may rely on under it.
+runServerConformance({
+  name: '@hono/node-server',
+  start: async (handler) => {
+    const server = serve({ fetch: handler, port: 0, hostname: '127.0.0.1' })
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()))
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      // node:http's close(): stops accepting, waits for requests in flight, drops idle keep-alive connections.
+      close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    }
+  },
+  skip: {
+    'client-address':
+      '@hono/node-server passes the socket to Hono as env.incoming, the second argument of fetch, and nothing on the Request: clientAddress(request) has nothing to read',
+  },
 })
