@@ -28,6 +28,8 @@
  * | tarball cached | 0 | 9 | 19 | 9 | 3 | 2.2-3.3 | 8.5 | 60 |
  * | one core kept busy, tarball cached (load 6) | 0 | 8 | 17 | 8 | 1.5 | 1.6-1.7 | 5.0 | 48 |
  * | one core kept busy, tarball cached (load 8.5) | 0 | 78 in all | | | | 4.1-4.8 | 17.4 | 113 |
+ * | one core kept busy, tarball cached (load 5) | 0 | 6 | 15 | 6 | 1.4 | 1.4-1.6 | 4.8 | 40 |
+ * | one core kept busy, tarball packed first (load 4-6) | 35 | 13 | 23 | 11 | 4 | 1.8-4.2 | 7.9 | 105 |
  * | two to four cores kept busy, tarball packed first | 46-100 | 19-32 | 32-46 | 9-21 | 3-8 | 3.2-7.4 | 19.8-27.8 | 149-243 |
  *
  * The pack alone took 35 s at load 7. It is shared with the other tarball
