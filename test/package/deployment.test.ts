@@ -89,7 +89,7 @@ describe('docs/deployment.md', () => {
       const file = /^(?:\/\/|#) docs\/examples\/deployment\/([\w.-]+)/.exec(body!)?.[1]
       if (file) shown.set(file, body!.slice(body!.indexOf('\n') + 1))
     }
-    // app.ts only stands in for the project's own (see its comment), and the page says so in words.
+    // app.ts only stands in for the project's own (see its comment): the page shows no copy of it.
     const files = readdirSync(examples).filter((file) => file !== 'app.ts').sort()
     expect([...shown.keys()].sort()).toEqual(files)
     for (const file of files) expect(shown.get(file), file).toBe(readFileSync(join(examples, file), 'utf8'))
