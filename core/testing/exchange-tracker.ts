@@ -1,5 +1,6 @@
 import { lightResponseParts } from '../gateway/light-response.js'
 import { findGetter } from './find-getter.js'
+import { lazyReader } from './response-body-shadow.js'
 
 /**
  * The exchanges a server has under way, as seen from the handler it was
@@ -45,7 +46,7 @@ function bodyToWatch(response: Response): (() => unknown) | undefined {
  * Call `end` once the server has read the body to its end or cancelled it,
  * through `response.body` or a reader such as arrayBuffer(). The body is
  * shadowed by an own getter that hands out a stream in front of the real one,
- * built on first use.
+ * which takes the real one's lock only when first read.
  */
 function watchEnd(response: Response, getter: () => unknown, end: () => void): void {
   let front: ReadableStream<Uint8Array> | undefined
@@ -53,7 +54,7 @@ function watchEnd(response: Response, getter: () => unknown, end: () => void): v
     configurable: true,
     get() {
       if (front) return front
-      const reader = (getter.call(response) as ReadableStream<Uint8Array>).getReader()
+      const reader = lazyReader(getter.call(response) as ReadableStream<Uint8Array>)
       front = new ReadableStream<Uint8Array>(
         {
           async pull(controller) {
@@ -78,6 +79,7 @@ function watchEnd(response: Response, getter: () => unknown, end: () => void): v
       return front
     },
   })
+  // A server that reads the body whole (arrayBuffer(), text()) is done when that read settles.
   for (const name of ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text'] as const) {
     const original = (response as unknown as Record<string, unknown>)[name]
     if (typeof original !== 'function') continue

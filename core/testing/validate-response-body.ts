@@ -1,5 +1,6 @@
 import type { BreachLog } from './breach-log.js'
 import { findGetter } from './find-getter.js'
+import { lazyReader, shadowReaders } from './response-body-shadow.js'
 
 /**
  * Watch a streamed response body as the server reads it: each chunk must be
@@ -7,30 +8,24 @@ import { findGetter } from './find-getter.js'
  * for its next chunk or its end, and it must end with as many bytes as a
  * content-length promised.
  *
- * The server reads `response.body`, shadowed here by an own getter that
- * hands out a watching stream in front of the app's. It is built on first
- * use, so a server that never reads the body (or reads it with text()) gets
- * the app's stream untouched. `highWaterMark: 0`: it pulls only when the
- * server asks, so the timer runs only while the server is waiting.
+ * The server reads `response.body` (or `arrayBuffer()` and the other
+ * readers), shadowed here by own properties that read through a watching
+ * stream in front of the app's. The app's stream is locked only when the
+ * server first pulls, so looking at `response.body` changes nothing.
+ * `highWaterMark: 0`: it pulls only when the server asks, so the timer runs
+ * only while the server is waiting.
  */
 export function watchResponseBody(response: Response, where: string, log: BreachLog, timeout: number): void {
   const bodyGetter = findGetter(response, 'body')
   if (!bodyGetter) return
   const declared = response.headers.get('content-length')
   let watching: ReadableStream<Uint8Array> | undefined
-  Object.defineProperty(response, 'body', {
-    configurable: true,
-    get() {
-      if (watching) return watching
-      const source = bodyGetter.call(response) as ReadableStream<Uint8Array> | null
-      if (!source) return source
-      watching = watch(source)
-      return watching
-    },
-  })
+  const watched = () => (watching ??= watch(bodyGetter.call(response) as ReadableStream<Uint8Array>))
+  Object.defineProperty(response, 'body', { configurable: true, get: watched })
+  shadowReaders(response, watched)
 
   function watch(source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-    const reader = source.getReader()
+    const reader = lazyReader(source)
     let bytes = 0
     const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: Error) => {
       controller.error(error)
@@ -74,9 +69,7 @@ export function watchResponseBody(response: Response, where: string, log: Breach
           } else bytes += chunk.value.byteLength
           controller.enqueue(chunk.value)
         },
-        cancel(reason) {
-          return reader.cancel(reason)
-        },
+        cancel: (reason) => reader.cancel(reason),
       },
       { highWaterMark: 0 },
     )

@@ -62,7 +62,11 @@ export const heldCases = {
       const { url, channel } = target
       const id = requestId()
       try {
-        const inFlight = fetch(`${url}/hold/${id}`).then(async (res) => ({ status: res.status, body: await res.text() }))
+        // Settles either way, so a case that fails early leaves no unhandled rejection behind.
+        const inFlight = fetch(`${url}/hold/${id}`).then(
+          async (res) => ({ status: res.status, body: await res.text() }),
+          (error: Error) => ({ failed: error.cause instanceof Error ? error.cause.message : error.message }),
+        )
         expect(await channel.received(`started-${id}`, STEP), 'the held request reaching the handler').toBe(true)
         let closed = false
         const closing = target.close().then(() => void (closed = true))
