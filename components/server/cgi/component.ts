@@ -21,7 +21,7 @@ export type CgiServerOptions = z.output<typeof cgiServerOptions>
  * the response is written. Port and host arguments are ignored.
  *
  * @example
- * const app = await createApp({ ...config, components: { server: cgi() } })
+ * const app = await createApp(withComponents(config, { server: cgi() }))
  * await app.listen()   // reads the request, starts answering
  * await app.close()    // the response is written; the process can exit
  */
@@ -59,7 +59,7 @@ export class CgiServer implements Server {
  *
  * @example
  * import cgi from 'dovetailjs/components/server/cgi'
- * const app = await createApp({ ...config, components: { server: cgi() } })
+ * const app = await createApp(withComponents(config, { server: cgi() }))
  * await app.listen()
  * await app.close()
  */

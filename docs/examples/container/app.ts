@@ -1,4 +1,4 @@
-import { createApp, defineConfig, token } from 'dovetailjs'
+import { createApp, defineConfig, token, withComponents } from 'dovetailjs'
 
 /**
  * A singleton: the app's pool of connections (pretend ones, so the example runs
@@ -72,4 +72,4 @@ export const config = defineConfig({
 
 /** The same app on either built-in container. */
 export const createContainerExample = (container: 'awilix' | 'inversify' = 'awilix') =>
-  createApp({ ...config, components: { container } })
+  createApp(withComponents(config, { container }))

@@ -1,4 +1,4 @@
-import { type Context, createApp, defineConfig, HttpError, token } from 'dovetailjs'
+import { type Context, createApp, defineConfig, HttpError, token, withComponents } from 'dovetailjs'
 
 export interface Note {
   slug: string
@@ -56,4 +56,4 @@ export const config = defineConfig({
   },
 })
 
-export const createNotesApp = (container: 'awilix' | 'inversify' = 'awilix') => createApp({ ...config, components: { container } })
+export const createNotesApp = (container: 'awilix' | 'inversify' = 'awilix') => createApp(withComponents(config, { container }))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createApp } from 'dovetailjs'
+import { createApp, withComponents } from 'dovetailjs'
 import { createTestClient } from 'dovetailjs/testing'
 import { runRouterConformance } from 'dovetailjs/testing/conformance'
 import { config } from './app.js'
@@ -10,7 +10,7 @@ runRouterConformance({ name: 'router/linear (docs example)', createRouter: () =>
 
 describe('the linear router in an app', () => {
   it('serves the routing example in place of the built-in', async () => {
-    const app = await createApp({ ...config, components: { router: linear } })
+    const app = await createApp(withComponents(config, { router: linear }))
     const client = createTestClient(app)
     expect(await (await client.get('/users/a%20b')).json()).toEqual({ id: 'a b' })
     expect((await client.delete('/items')).headers.get('allow')).toBe('GET, HEAD, POST')

@@ -1,4 +1,4 @@
-import { createApp } from 'dovetailjs'
+import { createApp, withComponents } from 'dovetailjs'
 import { config } from './app.js'
 
 /**
@@ -8,7 +8,7 @@ import { config } from './app.js'
  */
 let ready: ReturnType<typeof createApp> | undefined
 export const fetch = async (request: Request): Promise<Response> => {
-  ready ??= createApp({ ...config, components: { ...config.components, server: false } })
+  ready ??= createApp(withComponents(config, { server: false }))
   return (await ready).fetch(request)
 }
 

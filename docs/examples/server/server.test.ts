@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createApp } from 'dovetailjs'
+import { createApp, withComponents } from 'dovetailjs'
 import { createTestClient } from 'dovetailjs/testing'
 import { killExamples, startExample } from '../../../test/support/example-process.js'
 import { config } from './app.js'
@@ -55,7 +55,7 @@ describe('docs/examples/server/fetch-host.ts', () => {
   })
 
   it('has no server to listen with: app.listen() says so', async () => {
-    const app = await createApp({ ...config, components: { ...config.components, server: false } })
+    const app = await createApp(withComponents(config, { server: false }))
     await expect(app.listen({ port: 0 })).rejects.toMatchObject({ code: 'DOVETAIL_ERR_APP_NO_SERVER' })
     await app.close()
   })

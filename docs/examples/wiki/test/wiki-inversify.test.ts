@@ -1,3 +1,4 @@
+import { withComponents } from 'dovetailjs'
 import { runWikiCase } from './wiki.case.js'
 import { tempDatabase } from './temp-db.js'
 
@@ -5,5 +6,5 @@ import { tempDatabase } from './temp-db.js'
 runWikiCase({
   name: 'eta, inversify, SQLite',
   settings: { databaseUrl: tempDatabase('inversify') },
-  edit: (config) => ({ ...config, components: { ...config.components, container: 'inversify' } }),
+  edit: (config) => withComponents(config, { container: 'inversify' }),
 })
