@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { createApp, Orm } from 'dovetailjs'
 import { runDbCli } from 'dovetailjs/components/orm/mikro-orm'
 import { createTestClient } from 'dovetailjs/testing'
@@ -12,10 +12,13 @@ import config from './config.js'
 
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'dovetail-orm-example-'))
-const databaseUrl = `file:${join(dir, 'library.db')}`
 const saved = process.env.DATABASE_URL
+let databases = 0
+/** The case's own database, an empty SQLite file: the app, the CLI and the tsx process all find it in DATABASE_URL. */
+let databaseUrl: string
 
-beforeAll(() => {
+beforeEach(() => {
+  databaseUrl = `file:${join(dir, `library-${++databases}.db`)}`
   process.env.DATABASE_URL = databaseUrl
 })
 
@@ -30,6 +33,9 @@ const cli = async (...args: string[]) => {
   const code = await runDbCli(args, { out: (l) => lines.push(l), err: (l) => lines.push(l), cwd: root })
   return { code, output: lines.join('\n') }
 }
+
+/** The case's database with the example's schema, migrated in this process (the first case migrates as a project's npm script does). */
+const migrated = async () => expect(await cli('migrate', '--config', 'docs/examples/orm/config.ts')).toMatchObject({ code: 0 })
 
 describe('the ORM example (docs/orm.md)', () => {
   // A tsx process that loads MikroORM. Budget: 3x the slowest measured with one core busy on the
@@ -49,6 +55,7 @@ describe('the ORM example (docs/orm.md)', () => {
   })
 
   it('serves shelves and books, with 409 for a duplicate ISBN', async () => {
+    await migrated()
     const app = await createApp({ ...config, environment: 'test' })
     const client = createTestClient(app)
     const created = await client.post('/shelves', { json: { name: 'Fiction' } })
@@ -72,6 +79,12 @@ describe('the ORM example (docs/orm.md)', () => {
   })
 
   it('explains its command line when called wrong', async () => {
+    // A migrated database with a shelf on it, for the refused schema:drop to leave alone.
+    await migrated()
+    const before = await createApp({ ...config, environment: 'test' })
+    expect((await createTestClient(before).post('/shelves', { json: { name: 'Fiction' } })).status).toBe(201)
+    await before.close()
+
     const unknown = await cli('migrat', '--config', 'docs/examples/orm/config.ts')
     expect(unknown.code).toBe(2)
     expect(unknown.output).toContain("Unknown command 'migrat'")
