@@ -10,7 +10,13 @@ const cases = { ...exchangeCases, ...heldCases } as Record<ServerCase, { title: 
 /** The name of each case of the server kit, as `skip` takes it. */
 export type ServerCase = keyof typeof exchangeCases | keyof typeof heldCases
 
-/** Every case of the server kit, in the order it runs them. */
+/**
+ * Every case of the server kit, in the order it runs them: the names `skip` takes.
+ *
+ * @example
+ * import { serverCases } from 'dovetailjs/testing/conformance'
+ * serverCases.includes('graceful-close') // true
+ */
 export const serverCases = Object.keys(cases) as readonly ServerCase[]
 
 export interface ServerConformanceOptions {
