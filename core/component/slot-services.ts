@@ -51,7 +51,7 @@ export function registerChecked(ready: ReadyComponent, registry: Registry): void
   if (!registry.has(service)) {
     throw ComponentSlotUnfilled(
       `Component '${definition.name}' fills the ${ready.slot} slot, but its register(c) registered no ${tokenName(service)}. ` +
-        `A ${ready.slot} component must register the ${tokenName(service)} token (see docs/components.md).`,
+        `A ${ready.slot} component must register the ${tokenName(service)} token (see docs/writing-a-component.md).`,
     )
   }
 }
