@@ -68,6 +68,24 @@ export function runWikiCase({ name, settings, edit = (c) => c, ownSchema = false
       return browser.submit('/login', { username: 'admin', password, next: '/' })
     }
 
+    /**
+     * A page of the case's own, written by the admin as the editing case writes TeaBrewing: created, then
+     * edited twice, so it has three revisions and "three minutes" is no longer in its text but "milk" is.
+     * Each case that needs one passes its own title, so none depends on another case having run first.
+     * Returns the page's address.
+     */
+    const brewTea = async (title: string): Promise<string> => {
+      const created = await admin.fill('/new', '/pages', { title, slug: '', body: '# Tea\n\nBoil the water.\nWait three minutes.\n', comment: 'first notes' })
+      expect(created.status).toBe(303)
+      const slug = created.location!.replace(/^\/pages\//, '')
+      const edits = [
+        ['1', '# Tea\n\nBoil the water.\nWait four minutes.\n'],
+        ['2', '# Tea\n\nBoil the water.\nWait four minutes.\nAdd milk if you must.\n'],
+      ] as const
+      for (const [base, body] of edits) expect((await admin.fill(`/pages/${slug}/edit`, `/pages/${slug}`, { base, body, comment: '' })).status).toBe(303)
+      return slug
+    }
+
     beforeAll(async () => {
       if (ownSchema) await createSchema(settings)
       app = await createApp(edit(testWikiConfig(settings)))
@@ -164,12 +182,13 @@ export function runWikiCase({ name, settings, edit = (c) => c, ownSchema = false
     })
 
     it('finds pages by title and by their current text, case-insensitively, with LIKE wildcards taken literally', async () => {
+      const tea = await brewTea('Tea Brewing Guide')
       await admin.fill('/new', '/pages', { title: 'Discounts', slug: '', body: 'Everything is 100% off on Sundays.\nold_price stays.\n', comment: '' })
       const byTitle = await admin.get('/search?q=tea%20BREWING')
       expect(byTitle.status).toBe(200)
-      expect(byTitle.html).toContain('href="/pages/TeaBrewing"')
+      expect(byTitle.html).toContain(`href="/pages/${tea}"`)
       const byBody = await admin.get('/search?q=MILK')
-      expect(byBody.html).toContain('href="/pages/TeaBrewing"')
+      expect(byBody.html).toContain(`href="/pages/${tea}"`)
       expect(byBody.html).toContain('<mark>milk</mark>')
       expect(byBody.html).not.toContain('href="/pages/Discounts"')
       // Only the newest text counts: "three minutes" was edited away.
@@ -177,7 +196,7 @@ export function runWikiCase({ name, settings, edit = (c) => c, ownSchema = false
       expect((await admin.get('/search?q=100%25')).html).toContain('href="/pages/Discounts"')
       const percent = await admin.get('/search?q=%25')
       expect(percent.html).toContain('href="/pages/Discounts"')
-      expect(percent.html).not.toContain('href="/pages/TeaBrewing"')
+      expect(percent.html).not.toContain(`href="/pages/${tea}"`)
       // `_` is one character, not any: "Sun_ays" is not "Sundays".
       const underscore = await admin.get('/search?q=Sun_ays')
       expect(underscore.html).toContain('No page mentions')
@@ -225,6 +244,8 @@ export function runWikiCase({ name, settings, edit = (c) => c, ownSchema = false
     })
 
     it('lets only logged-in users create and edit: others are sent to the login page and nothing is saved', async () => {
+      // The SandBox is everyone's: another case may have saved a revision of it before this one runs.
+      const before = await revisionCount('SandBox')
       const visitor = WikiBrowser.of(app)
       const form = await visitor.get('/pages/SandBox/edit')
       expect(form.status).toBe(303)
@@ -237,7 +258,7 @@ export function runWikiCase({ name, settings, edit = (c) => c, ownSchema = false
       expect(save.location).toMatch(/^\/login\?next=/)
       const create = await visitor.submit('/pages', { title: 'Spam', slug: '', body: 'spam', comment: '' })
       expect(create.status).toBe(303)
-      expect(await revisionCount('SandBox')).toBe(1)
+      expect(await revisionCount('SandBox')).toBe(before)
       expect(await revisionCount('Spam')).toBe(0)
     })
 
@@ -354,14 +375,15 @@ export function runWikiCase({ name, settings, edit = (c) => c, ownSchema = false
     })
 
     it('refuses a second page with the same address or title', async () => {
-      const again = await admin.fill('/new', '/pages', { title: 'Tea Brewing', slug: 'TeaBrewing2', body: 'x', comment: '' })
+      const tea = await brewTea('Tea Tasting')
+      const again = await admin.fill('/new', '/pages', { title: 'Tea Tasting', slug: `${tea}2`, body: 'x', comment: '' })
       expect(again.status).toBe(409)
-      expect(again.html).toContain('There already is a page titled “Tea Brewing”')
-      const sameSlug = await admin.fill('/new', '/pages', { title: 'Another', slug: 'TeaBrewing', body: 'x', comment: '' })
+      expect(again.html).toContain('There already is a page titled “Tea Tasting”')
+      const sameSlug = await admin.fill('/new', '/pages', { title: 'Another', slug: tea, body: 'x', comment: '' })
       expect(sameSlug.status).toBe(409)
       const badSlug = await admin.fill('/new', '/pages', { title: 'Odd', slug: '../etc', body: 'x', comment: '' })
       expect(badSlug.status).toBe(422)
-      expect(await revisionCount('TeaBrewing')).toBe(3)
+      expect(await revisionCount(tea)).toBe(3)
     })
   })
 }
