@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { type App, createApp, defineConfig, Logger, Orm } from 'dovetailjs'
 import { session, sessionMiddleware } from 'dovetailjs/components/middleware/session'
 import { mikroOrm, MikroOrm, runDbCli } from 'dovetailjs/components/orm/mikro-orm'
@@ -90,6 +90,20 @@ async function db(args: string[], env: { url: string; migrations: string; versio
 
 const noChanges = { code: 0, out: 'No changes: the schema matches the entities.', err: '' }
 
+/** A new folder for migrations, removed after the run; with `from`, holding a copy of that folder's migrations. */
+function migrationsFolder(from?: string): string {
+  const folder = mkdtempSync(join(import.meta.dirname, '.portable-migrations-'))
+  folders.push(folder)
+  if (from) cpSync(from, folder, { recursive: true })
+  return folder
+}
+
+/** `make()` run once, when first asked for; every later call gets the same promise, fulfilled or rejected. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined
+  return () => (made ??= make())
+}
+
 /** Sessions work (two requests, one cookie), the entities' tables take a row, and the third-party component logs visits. */
 async function checkApp(app: App, author: string): Promise<void> {
   const client = createTestClient(app)
@@ -110,17 +124,20 @@ async function checkApp(app: App, author: string): Promise<void> {
 describe.skipIf(up.length === 0)('portable migrations', () => {
   for (const writer of up) {
     describe(`written on ${writer.name}`, () => {
-      const migrations = mkdtempSync(join(import.meta.dirname, '.portable-migrations-'))
-      folders.push(migrations)
-      const targets = new Map<string, string>()
-      let source = ''
-      let first = ''
+      const w = writer.name.toLowerCase()
+      const firstFolder = migrationsFolder()
 
-      beforeAll(async () => {
-        source = await writer.fresh(`${writer.name.toLowerCase()}_src`)
-      })
+      // The cases build on each other: the first migration is written here, then run on each database; the second
+      // is written over it here, then run where the first ran. So each step is a function run once, with all its
+      // checks, by its own case or, when a later case comes first (run alone, or shuffled), by that one; its own case
+      // then finds it done (or failed). What a step leaves is changed by no step but the last to read it: the second
+      // migration goes in a copy of the first's folder, and a database moves on only in the step that uses it last.
+      // So every case passes alone and in any order, and no step runs twice.
 
-      it("leaves the session store's table and a third-party component's table out of the migration", async () => {
+      /** Writes the first migration on this database, after the project ran there, and migrates it. */
+      const writeFirst = once(async () => {
+        const migrations = firstFolder
+        const source = await writer.fresh(`${w}_src`)
         // The project has run: the session table exists and holds a session, the visit log has rows.
         const app = await createApp(portableConfig({ url: source, migrations, version: 1 }))
         const client = createTestClient(app)
@@ -134,7 +151,7 @@ describe.skipIf(up.length === 0)('portable migrations', () => {
         const created = await db(['migration:create', '--name', 'initial'], { url: source, migrations, version: 1 })
         expect(created.err).toBe('')
         expect(created.code).toBe(0)
-        first = /created: (\S+)/.exec(created.out)![1]!
+        const first = /created: (\S+)/.exec(created.out)![1]!
         const code = readFileSync(join(migrations, first), 'utf8')
         expect(code).not.toMatch(/dovetail_sessions|acme_visits/)
         expect(code).toContain("createTable('portable_author'")
@@ -145,27 +162,38 @@ describe.skipIf(up.length === 0)('portable migrations', () => {
         // Migrating the database it was written on keeps the sessions made before.
         expect((await db(['migrate'], { url: source, migrations, version: 1 })).code).toBe(0)
         expect(await db(['migration:create'], { url: source, migrations, version: 1 })).toEqual(noChanges)
+        return { source, first }
       })
 
-      for (const target of up) {
-        it(`runs the first migration on ${target.name}, where sessions then work and nothing is left to diff`, async () => {
-          const url = await target.fresh(`${writer.name.toLowerCase()}_on_${target.name.toLowerCase()}`)
-          targets.set(target.name, url)
-          const migrated = await db(['migrate'], { url, migrations, version: 1 })
-          expect(migrated.err).toBe('')
-          expect(migrated.out).toBe(`migrated: ${first.replace(/\.ts$/, '')}`)
-          const app = await createApp(portableConfig({ url, migrations, version: 1 }))
-          try {
-            await checkApp(app, 'first')
-          } finally {
-            await app.close()
-          }
-          expect(await db(['migration:create'], { url, migrations, version: 1 })).toEqual(noChanges)
-          expect(readdirSync(migrations)).toEqual([first])
-        })
-      }
+      /** Runs the first migration on each database, where the project then works; the database's URL. */
+      const runFirstOn = new Map(
+        up.map((target) => [
+          target.name,
+          once(async () => {
+            const { first } = await writeFirst()
+            const migrations = firstFolder
+            const url = await target.fresh(`${w}_on_${target.name.toLowerCase()}`)
+            const migrated = await db(['migrate'], { url, migrations, version: 1 })
+            expect(migrated.err).toBe('')
+            expect(migrated.out).toBe(`migrated: ${first.replace(/\.ts$/, '')}`)
+            const app = await createApp(portableConfig({ url, migrations, version: 1 }))
+            try {
+              await checkApp(app, 'first')
+            } finally {
+              await app.close()
+            }
+            expect(await db(['migration:create'], { url, migrations, version: 1 })).toEqual(noChanges)
+            expect(readdirSync(migrations)).toEqual([first])
+            return url
+          }),
+        ]),
+      )
 
-      it('writes a second migration for changed entities (columns added, dropped and widened, a key and a table added, a table dropped)', async () => {
+      /** Writes the second migration on this database, at the first version, and migrates it. */
+      const writeSecond = once(async () => {
+        const { source } = await writeFirst()
+        // A copy of the folder: the runs of the first migration read the first one alone.
+        const migrations = migrationsFolder(firstFolder)
         const created = await db(['migration:create', '--name', 'shelves'], { url: source, migrations, version: 2 })
         expect(created.err).toBe('')
         expect(created.code).toBe(0)
@@ -179,18 +207,34 @@ describe.skipIf(up.length === 0)('portable migrations', () => {
         // declared one), the others a drop and an add. Either runs everywhere.
         expect(code).toMatch(writer.name === 'SQLite' ? /renameColumn\('bio', 'email'\)/ : /dropColumn\('bio'\)/)
         expect((await db(['migrate'], { url: source, migrations, version: 2 })).code).toBe(0)
+        return { migrations }
+      })
+
+      it("leaves the session store's table and a third-party component's table out of the migration", async () => {
+        await writeFirst()
+      })
+
+      for (const target of up) {
+        it(`runs the first migration on ${target.name}, where sessions then work and nothing is left to diff`, async () => {
+          await runFirstOn.get(target.name)!()
+        })
+      }
+
+      it('writes a second migration for changed entities (columns added, dropped and widened, a key and a table added, a table dropped)', async () => {
+        await writeSecond()
       })
 
       for (const target of up) {
         it(`runs the second migration on ${target.name}, over the first, and undoes it`, async () => {
-          const url = targets.get(target.name)
-          expect(url, 'the first migration ran there').toBeDefined()
-          const migrated = await db(['migrate'], { url: url!, migrations, version: 2 })
+          // The first version ran there, with its rows (the first migration's case), and the second is written.
+          const url = await runFirstOn.get(target.name)!()
+          const { migrations } = await writeSecond()
+          const migrated = await db(['migrate'], { url, migrations, version: 2 })
           expect(migrated.err).toBe('')
           expect(migrated.code).toBe(0)
-          expect(await db(['migration:create'], { url: url!, migrations, version: 2 })).toEqual(noChanges)
+          expect(await db(['migration:create'], { url, migrations, version: 2 })).toEqual(noChanges)
           // The first version's rows are still there, the book still pointing at its author.
-          const check = await createApp(portableConfig({ url: url!, migrations, version: 2 }))
+          const check = await createApp(portableConfig({ url, migrations, version: 2 }))
           try {
             const books = await check.resolve(Orm).execute<{ name: string }>('select a.name from portable_book b join portable_author a on a.id = b.author_id')
             expect(books).toEqual([{ name: 'first' }])
@@ -199,11 +243,11 @@ describe.skipIf(up.length === 0)('portable migrations', () => {
           }
 
           // Its down step runs there too, and the second migration again after it.
-          expect(await db(['migrate:down'], { url: url!, migrations, version: 2 })).toMatchObject({ code: 0, err: '' })
-          expect(await db(['migrate'], { url: url!, migrations, version: 2 })).toMatchObject({ code: 0, err: '' })
-          expect(await db(['migration:create'], { url: url!, migrations, version: 2 })).toEqual(noChanges)
+          expect(await db(['migrate:down'], { url, migrations, version: 2 })).toMatchObject({ code: 0, err: '' })
+          expect(await db(['migrate'], { url, migrations, version: 2 })).toMatchObject({ code: 0, err: '' })
+          expect(await db(['migration:create'], { url, migrations, version: 2 })).toEqual(noChanges)
 
-          const app = await createApp(portableConfig({ url: url!, migrations, version: 2 }))
+          const app = await createApp(portableConfig({ url, migrations, version: 2 }))
           try {
             await checkApp(app, 'second')
             // The widened column takes what the first version's could not, and the new table takes a row.
