@@ -307,6 +307,14 @@ describe('dovetail db', () => {
     expect(help.out).toContain('migration:create')
   })
 
+  it('hands the component the config it found, app.ts by default, when --config is not given', async () => {
+    const project = join(tmp, 'db-default')
+    mkdirSync(project)
+    writeFileSync(join(project, 'app.ts'), "import { defineConfig } from 'dovetailjs'\nexport default defineConfig({ components: { orm: { use: 'mikro-orm', options: { url: ':memory:' } } } })\n")
+    const status = await cli(['db', 'migration:status'], project)
+    expect(status).toMatchObject({ code: 0, err: '' })
+  })
+
   it('is refused, listing what the config offers, when no component of the config adds it', async () => {
     writeFileSync(join(tmp, 'no-orm.ts'), "import { defineConfig } from 'dovetailjs'\nexport default defineConfig({})\n")
     expect(await cli(['db', 'migrate', '--config', 'no-orm.ts'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'db'. Commands: new, info.") })

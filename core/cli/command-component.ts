@@ -59,6 +59,8 @@ export async function componentCommand(name: string, args: readonly string[], io
   if (providers.length > 1) {
     throw new Error(`The components ${providers.map((c) => `'${c.definition.name}'`).join(' and ')} both add the command '${name}'; remove one from the config.`)
   }
-  // The config is imported by now, so a TypeScript config's loader is in place for the command.
-  return providers[0]!.definition.commands![name]!.run(args, { ...io, program: `dovetail ${name}` })
+  // The config is imported by now, so a TypeScript config's loader is in place for the command;
+  // it gets the config this found (app.ts by default), as if --config had been given.
+  const withConfig = typeof values.config === 'string' ? args : [...args, '--config', configArg]
+  return providers[0]!.definition.commands![name]!.run(withConfig, { ...io, program: `dovetail ${name}` })
 }

@@ -95,7 +95,7 @@ function installedRows(catalogue: Catalogue): string[][] {
   return slotNames.flatMap((slot) =>
     catalogue.components
       .filter((c) => c.slot === slot)
-      .map((c) => [slot, c.name, `${c.package} ${c.version}`, implementsContract(slot, c.contract) ? c.contract : `${c.contract} (core provides ${slotContracts[slot]})`]),
+      .map((c) => [slot, c.name, `${c.package} ${c.version}`, implementsContract(slot, c.contract) ? c.contract : `${c.contract} (this core provides ${slotContracts[slot]}: createApp will refuse it)`]),
   )
 }
 

@@ -2,6 +2,7 @@ import { type Component, isComponent, isComponentFactory } from '../component/de
 import type { SlotName } from '../component/slots.js'
 import { type Catalogue, findComponent, type InstalledComponent } from '../discovery/catalogue.js'
 import { importEntry } from '../discovery/import-entry.js'
+import { findInstalled } from '../discovery/installed-packages.js'
 import { ComponentDeclaration, ComponentInvalid, ComponentOptions, ComponentPackageMissing, ConfigInvalid } from '../errors/codes.js'
 import { type ComponentSpec, isNamedSpec } from './define-config.js'
 
@@ -17,19 +18,20 @@ export async function loadComponent(slot: SlotName, spec: ComponentSpec, catalog
   if (spec === false) return undefined
   if (isComponent(spec)) return spec
   if (isComponentFactory(spec)) return spec()
-  if (typeof spec === 'string') return fromDeclaration(slot, findComponent(catalogue, slot, spec), undefined, false)
+  if (typeof spec === 'string') return fromDeclaration(slot, findComponent(catalogue, slot, spec), undefined, false, catalogue)
   if (isNamedSpec(spec)) {
     const extra = Object.keys(spec).filter((key) => key !== 'use' && key !== 'options')
     if (extra.length) throw ConfigInvalid(`The ${slot} entry { use: '${spec.use}' } has unknown keys: ${extra.join(', ')}. It takes use and options.`)
-    return fromDeclaration(slot, findComponent(catalogue, slot, spec.use), spec.options, 'options' in spec)
+    return fromDeclaration(slot, findComponent(catalogue, slot, spec.use), spec.options, 'options' in spec, catalogue)
   }
   throw ComponentInvalid(
     `The ${slot} slot was given ${describe(spec)}; expected a component's name, { use: name, options }, or a component from defineComponent().`,
   )
 }
 
-async function fromDeclaration(slot: SlotName, declared: InstalledComponent, options: unknown, hasOptions: boolean): Promise<Component> {
+async function fromDeclaration(slot: SlotName, declared: InstalledComponent, options: unknown, hasOptions: boolean, catalogue: Catalogue): Promise<Component> {
   const where = `the ${slot} component '${declared.name}' (${declared.package} ${declared.version})`
+  checkNeeds(declared, where, catalogue)
   let module: Record<string, unknown>
   try {
     module = await importEntry(declared, declared.entry)
@@ -62,6 +64,23 @@ async function fromDeclaration(slot: SlotName, declared: InstalledComponent, opt
   else if (hasOptions) throw ComponentOptions(`${capitalize(where)} exports a configured component, which takes no options here.`)
   else component = exported
   return { ...component, source: { name: declared.name, package: declared.package, version: declared.version } }
+}
+
+/**
+ * Refuse a component whose declared `needs` are not installed where its code
+ * would import them from (its package's folder and the folders above), before
+ * importing it: all missing packages are named at once, with the ranges the
+ * declaring package asks for.
+ */
+function checkNeeds(declared: InstalledComponent, where: string, catalogue: Catalogue): void {
+  const missing = (declared.needs ?? []).filter((need) => !findInstalled(need, declared.dir))
+  if (missing.length === 0) return
+  const manifest = catalogue.packages.find((p) => p.dir === declared.dir)?.manifest
+  const peers = (manifest?.peerDependencies ?? {}) as Record<string, string>
+  const install = missing.map((need) => (peers[need] ? `${need}@${peers[need]}` : need))
+  throw ComponentPackageMissing(
+    `${capitalize(where)} needs ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed. Install: npm install ${install.join(' ')}`,
+  )
 }
 
 /** The package a failed import could not find, when that is why it failed. */

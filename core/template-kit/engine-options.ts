@@ -58,8 +58,8 @@ export const extensionOption = (fallback: string) =>
   z.string().regex(/^\.[\w.-]+$/, `extension must start with a dot, like '${fallback}'`).default(fallback)
 
 /**
- * The options every views-based template component takes (views, cache,
- * extension, helpers, filters, globals), with the engine's default extension
+ * The options every views-based template component takes (views, default
+ * `./views`; cache, extension, helpers, filters, globals), with the engine's default extension
  * and its rule for names. Spread it into the engine's own schema, so every
  * engine validates these options alike and one option set fits them all.
  *
@@ -67,7 +67,9 @@ export const extensionOption = (fallback: string) =>
  * z.strictObject({ ...viewsEngineShape('.njk', badGlobalName), trimBlocks: z.boolean().default(false) })
  */
 export const viewsEngineShape = (extension: string, badName: (name: string) => string | undefined) => ({
-  views: viewsOption,
+  // './views' unless given, the convention every preset and scaffold follows, so
+  // `template: 'nunjucks'` alone works in a project laid out that way.
+  views: viewsOption.prefault('views'),
   cache: z.boolean().optional(),
   extension: extensionOption(extension),
   helpers: namesRecord(badName, functionValue).default({}),

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { createApp, DovetailError, defineConfig, type Context } from 'dovetailjs'
@@ -43,10 +44,11 @@ describe('ctx.render', () => {
     await app.close()
   })
 
-  it("the built-in name 'eta' without options fails at startup, naming the views option", async () => {
+  it("the name 'eta' alone looks for ./views, and fails at startup naming the views option when there is none", async () => {
     const error = await createApp(defineConfig({ components: { template: 'eta' } })).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DovetailError)
     expect((error as DovetailError).code).toBe('DOVETAIL_ERR_COMPONENT_OPTIONS')
     expect((error as DovetailError).message).toContain("option 'views'")
+    expect((error as DovetailError).message).toContain(`'${join(process.cwd(), 'views')}' is not a directory`)
   })
 })

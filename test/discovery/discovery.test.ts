@@ -126,11 +126,24 @@ describe('components of other packages', () => {
     expect(() => discover(fakeApp(['acme-router'], [bad]))).toThrow(/acme-router's package.json \(component router\/acme\) declares the contract range "one"/)
   })
 
-  it('that import a package that is not installed say which and how to install it', async () => {
-    const needy = { ...acme, dovetail: { components: [{ ...acme.dovetail.components[0], needs: ['acme-router-engine'] }] }, files: { 'index.js': "import 'acme-router-engine'\nexport default null\n" } }
+  it('whose declared needs are not installed are refused before their code is imported, naming every one with its range', async () => {
+    const needy = {
+      ...acme,
+      peerDependencies: { 'acme-router-engine': '^2.1.0' },
+      dovetail: { components: [{ ...acme.dovetail.components[0], needs: ['acme-router-engine', 'acme-router-cache'] }] },
+      // Never imported: the check comes first.
+      files: { 'index.js': "throw new Error('imported')\n" },
+    }
     const error = await failure(loadComponent('router', 'acme', discover(fakeApp(['acme-router'], [needy]))))
     expect(error).toMatchObject({ code: 'DOVETAIL_ERR_COMPONENT_PACKAGE_MISSING' })
-    expect(error.message).toContain("imports 'acme-router-engine', which is not installed. It needs acme-router-engine. Install it: npm install acme-router-engine")
+    expect(error.message).toContain('needs acme-router-engine, acme-router-cache, which are not installed. Install: npm install acme-router-engine@^2.1.0 acme-router-cache')
+  })
+
+  it('that import an undeclared package that is not installed say which and how to install it', async () => {
+    const careless = { ...acme, files: { 'index.js': "import 'acme-router-engine'\nexport default null\n" } }
+    const error = await failure(loadComponent('router', 'acme', discover(fakeApp(['acme-router'], [careless]))))
+    expect(error).toMatchObject({ code: 'DOVETAIL_ERR_COMPONENT_PACKAGE_MISSING' })
+    expect(error.message).toContain("imports 'acme-router-engine', which is not installed. Install it: npm install acme-router-engine")
   })
 
   it('can declare presets, named in config like the built-in ones', async () => {

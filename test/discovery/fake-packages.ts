@@ -9,6 +9,7 @@ export interface FakePackage {
   dovetail?: unknown
   exports?: unknown
   files?: Record<string, string>
+  peerDependencies?: Record<string, string>
 }
 
 /**
@@ -36,7 +37,7 @@ export function fakeApp(dependencies: readonly string[], packages: readonly Fake
   for (const pkg of packages) {
     const dir = join(root, 'node_modules', pkg.name)
     mkdirSync(dir, { recursive: true })
-    const manifest = { name: pkg.name, version: pkg.version ?? '1.0.0', type: 'module', exports: pkg.exports ?? { '.': './index.js' }, dovetail: pkg.dovetail }
+    const manifest = { name: pkg.name, version: pkg.version ?? '1.0.0', type: 'module', exports: pkg.exports ?? { '.': './index.js' }, peerDependencies: pkg.peerDependencies, dovetail: pkg.dovetail }
     writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest))
     for (const [file, text] of Object.entries(pkg.files ?? {})) {
       mkdirSync(join(dir, file, '..'), { recursive: true })

@@ -21,8 +21,8 @@ export function badGlobalName(name: string): string | undefined {
 
 /** What `eta(options)` accepts. */
 export interface EtaOptions {
-  /** The views directory, or several searched in order (the first holding a template wins). Required. */
-  views: string | string[]
+  /** The views directory, or several searched in order (the first holding a template wins). @default './views' (from the working directory) */
+  views?: string | string[]
   /** Keep compiled templates in memory. Default: on, except in development, where a changed file is re-read on the next render. */
   cache?: boolean
   /** The file extension added to names that have none. Default `.eta`. */

@@ -11,8 +11,8 @@ export function badGlobalName(name: string): string | undefined {
 
 /** What `nunjucks(options)` accepts. */
 export interface NunjucksOptions {
-  /** The views directory, or several searched in order (the first holding a template wins). Required. */
-  views: string | string[]
+  /** The views directory, or several searched in order (the first holding a template wins). @default './views' (from the working directory) */
+  views?: string | string[]
   /** Keep compiled templates in memory. Default: on, except in development, where every render reads the file again. */
   cache?: boolean
   /** The file extension added to names that have none (`{% extends "layout" %}`). Default `.njk`. */
