@@ -324,7 +324,7 @@ describe.skipIf(up.length === 0)('the fullstack scaffold, as issue 7 reported it
         const orm = app.resolve(MikroOrm)
         expect(await orm.migrate()).toEqual([name])
         expect((await createTestClient(app).post('/visit')).status).toBe(200)
-        expect(await orm.createMigration()).toEqual({ fileName: '', up: [], notes: [] })
+        expect(await orm.createMigration()).toEqual({ fileName: '', className: '', path: '', up: [], notes: [] })
         expect(readdirSync(project).filter((f) => f.startsWith('Migration'))).toEqual([`${name}.ts`])
         expect(await orm.execute('select id from dovetail_sessions')).toHaveLength(1)
       } finally {

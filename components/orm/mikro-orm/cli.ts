@@ -1,7 +1,8 @@
 /**
- * The database command line's entry point. A project calls it from an npm
- * script, e.g. `"db:migrate": "tsx components/orm/mikro-orm/cli.ts migrate --config app/config.ts"`.
- * Run it without arguments for the list of commands.
+ * The database command line on its own, without the `dovetail` bin: the same
+ * as `dovetail db` (which reaches `runDbCli` through this component's
+ * `commands.db`), e.g. `node node_modules/dovetailjs/dist/components/orm/mikro-orm/cli.js migrate --config dist/app.js`.
+ * A project's npm scripts use `dovetail db …`. Run it without arguments for the list of commands.
  */
 import { runDbCli } from './run-cli.js'
 

@@ -7,6 +7,7 @@ import type { DovetailError, Logger, Orm, OrmDialect, OwnedTable } from '../../.
 import { type Connection, redact } from './connection.js'
 import { OrmMigrationNotPortable, OrmNotStarted, OrmTableOwned } from './errors.js'
 import { loadDriver, loadMigrator } from './load-packages.js'
+import { checkMigrationName, type UnlistedMigration, unlistedMigrations } from './migration-files.js'
 import type { MikroOrmSettings } from './options.js'
 import { addSqliteBlindSpots, type Sizes, writePortableMigration } from './portable-migration.js'
 
@@ -16,6 +17,10 @@ type SqlOrm = MikroORM<AbstractSqlDriver, SqlEntityManager>
 export interface CreatedMigration {
   /** The file's name, or `''` when there was nothing to migrate. */
   fileName: string
+  /** The migration class the file declares (what `migrations.list` must hold to run it), or `''`. */
+  className: string
+  /** The file's absolute path, or `''`. */
+  path: string
   /**
    * What the `up` step does on the database it was diffed against, as
    * MikroORM's SQL for that database (for display: the file holds portable
@@ -110,7 +115,12 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
       debug: s.debug,
       colors: false,
       logger: (message) => this.#logger.info({ component: 'orm/mikro-orm' }, message),
-      // Our own import(), so migration files load through whatever runs the app (tsx, vitest, plain node).
+      // How MikroORM imports migration files it finds in migrations.path. This import() runs from
+      // this module: in this repository's tests vitest transforms it, so a .ts migration loads, but
+      // installed from the package this module is compiled JavaScript in node_modules, which vitest
+      // leaves to Node, and Node imports no .ts file ("Unknown file extension"); every file there counts,
+      // so a migrations/index.ts would be taken for a migration too. TypeScript projects therefore import
+      // their migrations themselves and pass them as migrations.list; a folder alone is for compiled JavaScript.
       dynamicImportProvider: (id) => import(id),
       migrations: {
         path: s.migrations.path,
@@ -244,10 +254,11 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
    * const { fileName, notes } = await app.resolve(MikroOrm).createMigration({ name: 'books' })
    */
   async createMigration(options: { name?: string | undefined; blank?: boolean | undefined } = {}): Promise<CreatedMigration> {
+    if (options.name !== undefined) checkMigrationName(options.name)
     const orm = this.#live()
     const migrator = (await this.#migrator()) as unknown as MigratorInternals
     const settings = orm.config.get('migrations')
-    const folder = resolvePath(orm.config.get('baseDir'), this.#settings.migrations.path)
+    const folder = this.migrationsFolder
     // Named by the second, as MikroORM names them; a second already taken (two in a row) moves
     // on to the next, so no migration is ever written over another.
     let at = Date.now()
@@ -259,7 +270,7 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     if (options.blank) {
       await mkdir(folder, { recursive: true })
       await writeFile(join(folder, fileName), blankMigration(className))
-      return { fileName, up: [], notes: [] }
+      return { fileName, className, path: join(folder, fileName), up: [], notes: [] }
     }
 
     this.#applyOwned()
@@ -297,7 +308,7 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
       dialect: this.dialect,
     }
     const unseen = this.dialect === 'sqlite' ? addSqliteBlindSpots(source) : 0
-    if (sql.length === 0 && unseen === 0) return { fileName: '', up: [], notes: [] }
+    if (sql.length === 0 && unseen === 0) return { fileName: '', className: '', path: '', up: [], notes: [] }
     const written = writePortableMigration(source)
     if (written.problems.length) {
       throw OrmMigrationNotPortable(
@@ -310,7 +321,31 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     await mkdir(folder, { recursive: true })
     await writeFile(join(folder, fileName), written.code)
     await migrator.storeCurrentSchema()
-    return { fileName, up: sql, notes: written.notes }
+    return { fileName, className, path: join(folder, fileName), up: sql, notes: written.notes }
+  }
+
+  /** The folder `migrations.path` names, from MikroORM's `baseDir` (the working directory unless set): where `createMigration` writes. */
+  get migrationsFolder(): string {
+    return resolvePath(this.#live().config.get('baseDir'), this.#settings.migrations.path)
+  }
+
+  /** Whether the app gives its migrations in code (`migrations.list`): MikroORM then runs those and never reads the folder. */
+  get listsMigrations(): boolean {
+    return this.#settings.migrations.list !== undefined
+  }
+
+  /**
+   * With `migrations.list`, the migration files in the migrations folder that
+   * the list leaves out: MikroORM runs only what the list holds, so these
+   * would never run (a file `migration:create` wrote and nobody added, say).
+   * Empty without a list, when every file found there runs.
+   *
+   * @example
+   * for (const { file, className } of await app.resolve(MikroOrm).unlistedMigrations()) console.warn(`${className} (${file}) is not in migrations.list`)
+   */
+  async unlistedMigrations(): Promise<UnlistedMigration[]> {
+    const list = this.#settings.migrations.list
+    return list ? unlistedMigrations(this.migrationsFolder, list) : []
   }
 
   /**

@@ -1,8 +1,9 @@
-import { resolve as resolvePath } from 'node:path'
+import { isAbsolute, relative, resolve as resolvePath } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { type App, createApp, type DovetailConfig, type DovetailError, Orm } from '../../../core/index.js'
 import { OrmCli } from './errors.js'
 import { MikroOrmHandle } from './mikro-orm-handle.js'
+import { checkMigrationName } from './migration-files.js'
 
 /** Where the command line writes; tests pass their own. */
 export interface DbCliIo {
@@ -10,7 +11,7 @@ export interface DbCliIo {
   err(line: string): void
   /** The directory `--config` is relative to. @default process.cwd() */
   cwd?: string
-  /** How the usage text names the program. @default 'tsx components/orm/mikro-orm/cli.ts' */
+  /** How the usage text names the program. @default 'dovetail db' */
   program?: string
 }
 
@@ -29,9 +30,11 @@ Commands:
 config, an app, or a function returning either; its orm component is used.
 DATABASE_URL applies as it does to the app. Migrations are written to run
 on SQLite, PostgreSQL and MySQL/MariaDB alike; tables that components keep
-themselves (the sql session store's) are left out of every command.`
+themselves (the sql session store's) are left out of every command. When the
+config lists its migrations (migrations.list), add each one migration:create
+writes to that list: only listed migrations run.`
 
-const defaultProgram = 'tsx components/orm/mikro-orm/cli.ts'
+const defaultProgram = 'dovetail db'
 
 interface Parsed {
   command: string
@@ -49,8 +52,8 @@ const commands = ['migrate', 'migrate:down', 'migration:create', 'migration:stat
  * close the app. Returns the exit code: 0 done, 1 failed, 2 bad usage.
  *
  * @example
- * // package.json: "db:migrate": "tsx components/orm/mikro-orm/cli.ts migrate --config app/config.ts"
- * const code = await runDbCli(['migrate', '--config', 'app/config.ts'])
+ * // what `dovetail db migrate --config app.ts` runs (package.json: "db:migrate": "dovetail db migrate --config app.ts")
+ * const code = await runDbCli(['migrate', '--config', 'app.ts'])
  */
 export async function runDbCli(argv: readonly string[], io: DbCliIo = consoleIo): Promise<number> {
   let parsed: Parsed
@@ -70,6 +73,7 @@ export async function runDbCli(argv: readonly string[], io: DbCliIo = consoleIo)
   try {
     app = await loadApp(resolvePath(io.cwd ?? process.cwd(), parsed.config))
     await run(parsed, app.resolve(Orm), io)
+    if (parsed.command === 'migrate' || parsed.command === 'migration:status') await warnUnlisted(app.resolve(Orm), io)
     return 0
   } catch (error) {
     io.err(error instanceof Error ? error.message : String(error))
@@ -116,9 +120,38 @@ async function run(p: Parsed, orm: Orm, io: DbCliIo): Promise<void> {
       const created = await mikro.createMigration({ name: p.name, blank: p.blank })
       io.out(created.fileName ? `created: ${created.fileName}` : 'No changes: the schema matches the entities.')
       for (const note of created.notes) io.out(`note: ${note}`)
+      if (created.fileName && mikro.listsMigrations) {
+        // The app runs the migrations its config lists, not the folder's files: until this one is listed, nothing runs it.
+        io.out(
+          `next: add ${created.className} from ${shown(created.path, io)} to the list your config passes as migrations.list ` +
+            `(${listFile} in a project made by dovetail new); until then migrate and migration:status do not see it.`,
+        )
+      }
       return
     }
   }
+}
+
+const listFile = 'migrations/index.ts'
+
+/**
+ * With `migrations.list`, a migration file the list leaves out is never run,
+ * and nothing else would say so: warn (on stderr; the command still succeeds).
+ */
+async function warnUnlisted(orm: Orm, io: DbCliIo): Promise<void> {
+  if (!(orm instanceof MikroOrmHandle)) return
+  for (const { file, className } of await orm.unlistedMigrations()) {
+    io.err(
+      `warning: ${shown(file, io)} is not in the list your config passes as migrations.list, so it is not run: ` +
+        `add ${className} to that list (${listFile} in a project made by dovetail new).`,
+    )
+  }
+}
+
+/** A path as the user gave the config: from the working directory when it is below it, else whole. */
+function shown(path: string, io: DbCliIo): string {
+  const from = relative(io.cwd ?? process.cwd(), path)
+  return from && !from.startsWith('..') && !isAbsolute(from) ? from.split('\\').join('/') : path
 }
 
 function mikroHandle(orm: Orm, command: string): MikroOrmHandle {
@@ -141,7 +174,7 @@ function parse(argv: readonly string[]): Parsed {
       return v
     }
     if (key === '--config' || key === '-c') parsed.config = value()
-    else if (key === '--name' && command === 'migration:create') parsed.name = value()
+    else if (key === '--name' && command === 'migration:create') checkMigrationName((parsed.name = value()))
     else if (key === '--blank' && command === 'migration:create') parsed.blank = true
     else if (key === '--yes' && command === 'schema:drop') parsed.yes = true
     else throw cliError(`Unknown flag '${flag}' for ${command}.`)
