@@ -3,7 +3,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type Component, createApp, type FetchHandler, type ListeningServer, Logger, Server } from 'dovetailjs'
 import { binaryPath } from './binaries.js'
+import { recordingLogger } from './recording-logger.js'
 
 /** A web server started for a test, in its own temporary folder, stopped by the test. */
 export interface FrontServer {
@@ -158,4 +160,42 @@ export function establishedConnections(port: number): number {
     if (fields[1]?.endsWith(`:${hex}`) && fields[3] === '01') count++
   }
   return count
+}
+
+/**
+ * A server component as an app gets it (options validated, the `Server` from
+ * the container, a recording logger), listening for `handler` on a free port,
+ * with nginx in front running one of docs/examples/deployment's configs.
+ * `upstream` gives the config's replacements once the adapter's port is known
+ * (`listen 80;` is replaced here). `close()` closes the adapter gracefully,
+ * then nginx, then the app.
+ *
+ * @example
+ * const served = await adapterBehindNginx(scgi(), handler, 'nginx-scgi.conf', (l) => ({ 'scgi_pass 127.0.0.1:4000;': `scgi_pass 127.0.0.1:${l.port};` }))
+ */
+export async function adapterBehindNginx(
+  server: Component,
+  handler: FetchHandler,
+  config: string,
+  upstream: (listening: ListeningServer) => Record<string, string>,
+): Promise<{ url: string; listening: ListeningServer; close(): Promise<void> }> {
+  const app = await createApp({ environment: 'test', components: { server }, register: (c) => c.value(Logger, recordingLogger()) })
+  const listening = await app.resolve(Server).listen(handler, { port: 0, host: '127.0.0.1' })
+  const nginx = await startNginx((port) => deploymentSnippet(config, { 'listen 80;': `listen 127.0.0.1:${port};`, ...upstream(listening) })).catch(async (error) => {
+    await listening.close()
+    await app.close()
+    throw error
+  })
+  return {
+    url: nginx.url,
+    listening,
+    close: async () => {
+      try {
+        await listening.close()
+      } finally {
+        await nginx.stop()
+        await app.close()
+      }
+    },
+  }
 }

@@ -3,12 +3,11 @@ import { spawn } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type FetchHandler, Logger, Server } from 'dovetailjs'
+import type { FetchHandler } from 'dovetailjs'
 import fastcgi, { type FastCgiServerOptions } from 'dovetailjs/components/server/fastcgi'
 import { runServerConformance } from 'dovetailjs/testing/conformance'
 import { binaryAvailable } from '../../../test/support/binaries.js'
-import { deploymentSnippet, establishedConnections, startNginx } from '../../../test/support/front-servers.js'
-import { recordingLogger } from '../../../test/support/recording-logger.js'
+import { adapterBehindNginx, establishedConnections } from '../../../test/support/front-servers.js'
 
 const hasNginx = binaryAvailable('nginx')
 
@@ -18,28 +17,10 @@ const hasNginx = binaryAvailable('nginx')
  * config (docs/examples/deployment/nginx-fastcgi.conf). `close()` closes the
  * FastCGI server gracefully, then nginx.
  */
-async function fastcgiBehindNginx(handler: FetchHandler, options: Partial<FastCgiServerOptions> = {}) {
-  const app = await createApp({ environment: 'test', components: { server: fastcgi(options) }, register: (c) => c.value(Logger, recordingLogger()) })
-  const listening = await app.resolve(Server).listen(handler, { port: 0, host: '127.0.0.1' })
-  const upstream: Record<string, string> = options.socketPath ? { 'server 127.0.0.1:9000;': `server unix:${options.socketPath};` } : { '127.0.0.1:9000': `127.0.0.1:${listening.port}` }
-  const nginx = await startNginx((port) => deploymentSnippet('nginx-fastcgi.conf', { 'listen 80;': `listen 127.0.0.1:${port};`, ...upstream })).catch(async (error) => {
-    await listening.close()
-    await app.close()
-    throw error
-  })
-  return {
-    url: nginx.url,
-    listening,
-    close: async () => {
-      try {
-        await listening.close()
-      } finally {
-        await nginx.stop()
-        await app.close()
-      }
-    },
-  }
-}
+const fastcgiBehindNginx = (handler: FetchHandler, options: Partial<FastCgiServerOptions> = {}) =>
+  adapterBehindNginx(fastcgi(options), handler, 'nginx-fastcgi.conf', (listening): Record<string, string> =>
+    options.socketPath ? { 'server 127.0.0.1:9000;': `server unix:${options.socketPath};` } : { '127.0.0.1:9000': `127.0.0.1:${listening.port}` },
+  )
 
 describe.skipIf(!hasNginx)('server/fastcgi behind nginx (fastcgi_pass, keep-alive upstream)', () => {
   runServerConformance({ name: 'server/fastcgi behind nginx', start: (handler) => fastcgiBehindNginx(handler) })

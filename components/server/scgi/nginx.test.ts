@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createApp, type FetchHandler, Logger, Server } from 'dovetailjs'
+import type { FetchHandler } from 'dovetailjs'
 import scgi, { type ScgiServerOptions } from 'dovetailjs/components/server/scgi'
 import { runServerConformance } from 'dovetailjs/testing/conformance'
 import { binaryAvailable } from '../../../test/support/binaries.js'
-import { deploymentSnippet, startNginx } from '../../../test/support/front-servers.js'
-import { recordingLogger } from '../../../test/support/recording-logger.js'
+import { adapterBehindNginx } from '../../../test/support/front-servers.js'
 
 const hasNginx = binaryAvailable('nginx')
 
@@ -17,30 +16,10 @@ const hasNginx = binaryAvailable('nginx')
  * config (docs/examples/deployment/nginx-scgi.conf). `close()` closes the
  * SCGI server gracefully, then nginx.
  */
-async function scgiBehindNginx(handler: FetchHandler, options: Partial<ScgiServerOptions> = {}) {
-  const app = await createApp({ environment: 'test', components: { server: scgi(options) }, register: (c) => c.value(Logger, recordingLogger()) })
-  const listening = await app.resolve(Server).listen(handler, { port: 0, host: '127.0.0.1' })
-  const upstream = options.socketPath ? `unix:${options.socketPath}` : `127.0.0.1:${listening.port}`
-  const nginx = await startNginx((port) => deploymentSnippet('nginx-scgi.conf', { 'listen 80;': `listen 127.0.0.1:${port};`, 'scgi_pass 127.0.0.1:4000;': `scgi_pass ${upstream};` })).catch(
-    async (error) => {
-      await listening.close()
-      await app.close()
-      throw error
-    },
-  )
-  return {
-    url: nginx.url,
-    listening,
-    close: async () => {
-      try {
-        await listening.close()
-      } finally {
-        await nginx.stop()
-        await app.close()
-      }
-    },
-  }
-}
+const scgiBehindNginx = (handler: FetchHandler, options: Partial<ScgiServerOptions> = {}) =>
+  adapterBehindNginx(scgi(options), handler, 'nginx-scgi.conf', (listening) => ({
+    'scgi_pass 127.0.0.1:4000;': `scgi_pass ${options.socketPath ? `unix:${options.socketPath}` : `127.0.0.1:${listening.port}`};`,
+  }))
 
 describe.skipIf(!hasNginx)('server/scgi behind nginx (scgi_pass)', () => {
   runServerConformance({ name: 'server/scgi behind nginx', start: (handler) => scgiBehindNginx(handler) })
