@@ -52,14 +52,23 @@ export const mikroOrmOptions = z.strictObject({
   entities: z.array(entity).default([]),
   migrations: z
     .strictObject({
-      /** Folder of migration files, relative to the working directory. @default './migrations' */
+      /**
+       * Folder of migration files, relative to the working directory: where
+       * `migration:create` writes. Without `list`, MikroORM imports every file
+       * in it, which works for compiled JavaScript only (from node_modules, a
+       * `.ts` file does not load). @default './migrations'
+       */
       path: z.string().min(1).default('./migrations'),
       /** The table that records which migrations ran. @default 'mikro_orm_migrations' */
       tableName: z
         .string()
         .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'tableName must be a plain SQL identifier (letters, digits, underscores)')
         .default('mikro_orm_migrations'),
-      /** Migrations given in code instead of files (bundled apps, tests). */
+      /**
+       * The migrations to run, oldest first, imported by the app (a TypeScript
+       * project's `migrations/index.ts`): classes, or `{ name, class }`. The
+       * folder is then not read; a new migration runs once it is added here.
+       */
       list: z.array(migration).optional(),
       /**
        * Keep a schema snapshot (`.schema-snapshot.json` in `path`) that

@@ -3,18 +3,22 @@ import { defineConfig } from 'dovetailjs'
 import { transaction } from 'dovetailjs/components/middleware/transaction'
 import { Em, mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 import { Book, Shelf } from './entities.js'
+import { migrations } from './migrations/index.js'
 
 /**
  * A small library API on the ORM. The database is DATABASE_URL's, else the
- * SQLite file ./data/app.db. Its schema comes from the migrations folder:
+ * SQLite file ./data/app.db. Its schema comes from the migrations listed in
+ * migrations/index.ts:
  *
- *   tsx components/orm/mikro-orm/cli.ts migrate --config docs/examples/orm/config.ts
+ *   dovetail db migrate --config docs/examples/orm/config.ts
  */
 export default defineConfig({
   components: {
     orm: mikroOrm({
       entities: [Shelf, Book],
-      migrations: { path: fileURLToPath(new URL('./migrations', import.meta.url)) },
+      // The migrations to run, imported like the rest of the app; path is only where migration:create
+      // writes new ones (the default, './migrations', is from the working directory: the repository's root here).
+      migrations: { list: migrations, path: fileURLToPath(new URL('./migrations', import.meta.url)) },
     }),
     // POST, PUT, PATCH and DELETE each run in a transaction: committed on a 2xx or 3xx, rolled back otherwise.
     middleware: { append: [transaction()] },

@@ -41,14 +41,17 @@ describe('the ORM example (docs/orm.md)', () => {
   // A tsx process that loads MikroORM. Budget: 3x the slowest measured with one core busy on the
   // shared 2-core machine, 8.1 s (docs/testing.md).
   it('migrates from the command line, as `npm run db:migrate` would', { timeout: 25_000 }, async () => {
-    // The real entry point, in its own process, the way a project's npm script runs it.
+    // The real entry point, in its own process, the way a project's npm script runs it: `dovetail db migrate`,
+    // which hands the arguments to the orm component's commands.db.
     const run = promisify(execFile)
-    const { stdout } = await run(
+    const { stdout, stderr } = await run(
       process.execPath,
-      [join(root, 'node_modules/tsx/dist/cli.mjs'), 'components/orm/mikro-orm/cli.ts', 'migrate', '--config', 'docs/examples/orm/config.ts'],
+      [join(root, 'node_modules/tsx/dist/cli.mjs'), 'core/cli/bin.ts', 'db', 'migrate', '--config', 'docs/examples/orm/config.ts'],
       { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl } },
     )
     expect(stdout).toContain('migrated: Migration20250101000000_shelves')
+    // Every migration file in the folder is in the list (a file left out would be warned about here).
+    expect(stderr).not.toContain('warning:')
 
     expect(await cli('migrate', '--config', 'docs/examples/orm/config.ts')).toEqual({ code: 0, output: 'No pending migrations.' })
     expect(await cli('migration:status', '-c', 'docs/examples/orm/config.ts')).toEqual({ code: 0, output: 'executed  Migration20250101000000_shelves' })
