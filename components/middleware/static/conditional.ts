@@ -14,6 +14,23 @@ export function etagFor(stats: Stats, coding?: string): string {
 const opaque = (tag: string): string => tag.trim().replace(/^W\//, '')
 
 /**
+ * Whether the request's preconditions hold (RFC 9110 §13.2.2, steps 1-2): `If-Match`
+ * (strong comparison, so a weak tag never matches; `*` matches any existing file) when
+ * present, else `If-Unmodified-Since` (to the second; an invalid date is ignored).
+ * When they do not, the answer is 412, before `If-None-Match`, `If-Modified-Since` and ranges.
+ */
+export function preconditionsHold(request: Request, etag: string, mtimeMs: number): boolean {
+  const ifMatch = request.headers.get('if-match')
+  if (ifMatch !== null) {
+    if (ifMatch.trim() === '*') return true
+    return ifMatch.split(',').some((tag) => tag.trim() === etag)
+  }
+  const since = Date.parse(request.headers.get('if-unmodified-since') ?? '')
+  if (Number.isNaN(since)) return true
+  return Math.floor(mtimeMs / 1000) * 1000 <= since
+}
+
+/**
  * Whether the client's cached copy is current: `If-None-Match` (weak comparison,
  * `*` matches) when present, else `If-Modified-Since` (to the second).
  */

@@ -3,9 +3,9 @@ import { type FileHandle, open, realpath } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { appendVary, type Middleware, negotiateEncoding, NotFoundError } from '../../../core/index.js'
-import { etagFor, ifRangeAllows, isFresh } from './conditional.js'
+import { etagFor, ifRangeAllows, isFresh, preconditionsHold } from './conditional.js'
 import { contentTypeFor } from './content-types.js'
-import { StaticRangeNotSatisfiable } from './errors.js'
+import { StaticPreconditionFailed, StaticRangeNotSatisfiable } from './errors.js'
 import type { ResolvedStaticOptions } from './options.js'
 import { parseRange } from './range.js'
 import { resolveRequestPath } from './request-path.js'
@@ -141,6 +141,12 @@ async function respond(request: Request, file: OpenFile, headers: Headers, codin
   headers.set('etag', etag)
   headers.set('last-modified', lastModified)
 
+  if (!preconditionsHold(request, etag, stats.mtimeMs)) {
+    await handle.close()
+    throw StaticPreconditionFailed('If-Match or If-Unmodified-Since does not hold for the current file.', {
+      headers: { etag, 'last-modified': lastModified },
+    })
+  }
   if (isFresh(request, etag, stats.mtimeMs)) {
     await handle.close()
     for (const name of ['content-type', 'content-encoding', 'accept-ranges']) headers.delete(name)

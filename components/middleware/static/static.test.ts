@@ -174,6 +174,48 @@ describe('static: caching', () => {
     expect(both.status).toBe(200)
   })
 
+  it('answers 412 to an If-Match that names no current representation (strong comparison, * for any file), on GET and HEAD', async () => {
+    const client = await clientFor()
+    const etag = (await client.get('/static/hello.txt')).headers.get('etag')!
+    for (const im of [etag, `"nope", ${etag}`, '*']) {
+      const res = await client.get('/static/hello.txt', { headers: { 'if-match': im } })
+      expect(res.status, im).toBe(200)
+      expect(await res.text()).toBe('Hello, static!\n')
+    }
+    for (const im of ['"nope"', `W/${etag}`, `"nope", W/${etag}`]) {
+      for (const method of ['GET', 'HEAD']) {
+        const res = await client.request(method, '/static/hello.txt', { headers: { 'if-match': im } })
+        expect(res.status, `${method} ${im}`).toBe(412)
+        if (method === 'GET') expect((await res.json()).error.code).toBe('DOVETAIL_ERR_STATIC_PRECONDITION_FAILED')
+      }
+    }
+    expect((await client.get('/static/absent.txt', { headers: { 'if-match': '*' } })).status).toBe(404)
+  })
+
+  it('answers 412 to If-Unmodified-Since before the modification time (to the second), ignoring it under If-Match', async () => {
+    const client = await clientFor()
+    const etag = (await client.get('/static/hello.txt')).headers.get('etag')!
+    const at = mtime.toUTCString()
+    const later = new Date(mtime.getTime() + 60_000).toUTCString()
+    const earlier = new Date(mtime.getTime() - 1000).toUTCString()
+    for (const method of ['GET', 'HEAD']) {
+      const get = (headers: Record<string, string>) => client.request(method, '/static/hello.txt', { headers })
+      expect((await get({ 'if-unmodified-since': at })).status).toBe(200)
+      expect((await get({ 'if-unmodified-since': later })).status).toBe(200)
+      expect((await get({ 'if-unmodified-since': 'not a date' })).status).toBe(200)
+      expect((await get({ 'if-unmodified-since': earlier })).status).toBe(412)
+      expect((await get({ 'if-unmodified-since': earlier, 'if-match': etag })).status).toBe(200)
+      expect((await get({ 'if-unmodified-since': later, 'if-match': '"nope"' })).status).toBe(412)
+    }
+  })
+
+  it('checks If-Match and If-Unmodified-Since before If-None-Match', async () => {
+    const client = await clientFor()
+    const etag = (await client.get('/static/hello.txt')).headers.get('etag')!
+    const res = await client.get('/static/hello.txt', { headers: { 'if-match': '"nope"', 'if-none-match': etag } })
+    expect(res.status).toBe(412)
+  })
+
   it('builds Cache-Control from maxAge and immutable, or takes it verbatim, or sends none', async () => {
     expect((await (await clientFor({ maxAge: 31536000, immutable: true })).get('/static/hello.txt')).headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
     expect((await (await clientFor({ maxAge: 60 })).get('/static/hello.txt')).headers.get('cache-control')).toBe('public, max-age=60')
@@ -225,6 +267,20 @@ describe('static: ranges', () => {
     expect((await client.get('/static/digits.bin', { headers: { range: 'bytes=0-1', 'if-range': lastModified } })).status).toBe(206)
     expect((await client.get('/static/digits.bin', { headers: { range: 'bytes=0-1', 'if-range': '"changed"' } })).status).toBe(200)
     expect((await client.get('/static/digits.bin', { headers: { range: 'bytes=0-1', 'if-range': `W/${etag}` } })).status).toBe(200)
+  })
+
+  it('answers 412 to a range request whose If-Match or If-Unmodified-Since fails, before looking at the range', async () => {
+    const client = await clientFor()
+    const etag = (await client.get('/static/digits.bin')).headers.get('etag')!
+    const earlier = new Date(mtime.getTime() - 60_000).toUTCString()
+    const range = (headers: Record<string, string>) => client.get('/static/digits.bin', { headers: { range: 'bytes=0-1', ...headers } })
+    expect((await range({ 'if-match': etag })).status).toBe(206)
+    expect((await range({ 'if-match': '*' })).status).toBe(206)
+    expect((await range({ 'if-unmodified-since': mtime.toUTCString() })).status).toBe(206)
+    expect((await range({ 'if-match': '"nope"' })).status).toBe(412)
+    expect((await range({ 'if-match': `W/${etag}` })).status).toBe(412)
+    expect((await range({ 'if-unmodified-since': earlier })).status).toBe(412)
+    expect((await client.get('/static/digits.bin', { headers: { range: 'bytes=500-', 'if-match': '"nope"' } })).status).toBe(412)
   })
 
   it('parses ranges by the rules', () => {
