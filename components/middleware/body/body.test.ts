@@ -463,6 +463,23 @@ describe('body: multipart forms', () => {
       expect((await errorOf(res)).code).toBe('DOVETAIL_ERR_BODY_MALFORMED')
       expect(await leftInUploads()).toEqual([])
     })
+
+    // Raw bodies: after a file already on disk, a part whose Content-Disposition has no name.
+    const fileFirst = `--dovetail-boundary\r\nContent-Disposition: form-data; name="doc"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n${'x'.repeat(20_000)}\r\n`
+    it.each([
+      ['a field without a name', 'Content-Disposition: form-data\r\n\r\nvalue'],
+      ['a field with an empty name', 'Content-Disposition: form-data; name=""\r\n\r\nvalue'],
+      ['a file without a name', 'Content-Disposition: form-data; filename="b.txt"\r\nContent-Type: text/plain\r\n\r\nfile'],
+    ])('%s', async (_, part) => {
+      const a = await start()
+      const res = await a.fetch(post('/form', { body: `${fileFirst}--dovetail-boundary\r\n${part}\r\n--dovetail-boundary--\r\n`, type }))
+      expect(res.status).toBe(400)
+      const error = await errorOf(res)
+      expect(error.code).toBe('DOVETAIL_ERR_BODY_MALFORMED')
+      expect(error.message).toContain('no name')
+      expect(reached).toEqual([])
+      expect(await leftInUploads()).toEqual([])
+    })
   })
 })
 

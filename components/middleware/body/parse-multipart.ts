@@ -65,15 +65,20 @@ export async function parseMultipart(request: Request, contentType: string, sett
     rejectFailed(error)
   }
 
+  // busboy passes a part whose Content-Disposition has no name (or name="") with an undefined
+  // name; a browser never sends one, and it would become an entry no form field can read.
+  const nameless = () => malformed('a multipart part has no name (every part needs Content-Disposition: form-data; name="...")')
   parser.on('field', (name, value, info) => {
-    if (info.nameTruncated || info.valueTruncated) fail(fieldTooLarge(name, limits.fieldSize))
+    if (!name) fail(nameless())
+    else if (info.nameTruncated || info.valueTruncated) fail(fieldTooLarge(name, limits.fieldSize))
     else entries.push([name, value])
   })
   parser.on('fieldsLimit', () => fail(tooManyFields(limits.fields)))
   parser.on('filesLimit', () => fail(tooManyFiles(limits.files)))
   parser.on('error', (error) => fail(malformed(`the multipart body is broken (${(error as Error).message})`, error)))
   parser.on('file', (field, stream, info) => {
-    // An empty file input (no file chosen) arrives as a part without a name: not an upload.
+    if (!field) fail(nameless())
+    // An empty file input (no file chosen) arrives with an empty filename: not an upload.
     if (failure !== undefined || !info.filename) {
       stream.resume()
       return
