@@ -16,8 +16,19 @@ export const sessionOptions = z
     cookie: z
       .strictObject({
         name: z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'a cookie name is letters, digits and !#$%&\'*+-.^_`|~').default('sid'),
-        path: z.string().startsWith('/').default('/'),
-        domain: z.string().min(1).optional(),
+        /** Printable ASCII only, and no `;`: anything else would end the attribute or split the header. */
+        path: z
+          .string()
+          .regex(/^\/[\x20-\x3a\x3c-\x7e]*$/, 'a cookie path starts with / and is printable ASCII without ; (no control characters, CR or LF); percent-encode anything else')
+          .default('/'),
+        /** A host name (letters, digits, hyphens, dots; an IDN in its xn-- form), e.g. `example.com`. */
+        domain: z
+          .string()
+          .regex(
+            /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/,
+            'a cookie domain is a host name such as example.com: letters, digits, hyphens and dots only (an international name in its xn-- form), no ; or whitespace',
+          )
+          .optional(),
         sameSite: z.enum(['lax', 'strict', 'none']).default('lax'),
         /** `'auto'`: Secure exactly when the request came over https. */
         secure: z.union([z.literal('auto'), z.boolean()]).default('auto'),

@@ -141,6 +141,33 @@ describe('middleware/session', () => {
       expect(header).not.toContain('Max-Age')
     })
 
+    it.each([
+      ['path', { path: '/; Domain=evil.example' }, 'cookie.path'],
+      ['path', { path: '/app\r\nSet-Cookie: x=1' }, 'cookie.path'],
+      ['path', { path: '/app\n' }, 'cookie.path'],
+      ['path', { path: '/café' }, 'cookie.path'],
+      ['domain', { domain: 'shop.example; Secure' }, 'cookie.domain'],
+      ['domain', { domain: 'shop.example\r\nX-Evil: 1' }, 'cookie.domain'],
+      ['domain', { domain: 'shop.example\n' }, 'cookie.domain'],
+      ['domain', { domain: 'shop example' }, 'cookie.domain'],
+      ['name', { name: 'sid;x' }, 'cookie.name'],
+      ['name', { name: 'sid\r\n' }, 'cookie.name'],
+      ['sameSite', { sameSite: 'lax; Domain=evil.example' }, 'cookie.sameSite'],
+    ])('refuses a cookie %s that could inject attributes or headers (%j) at startup, naming the option', async (_, cookie, path) => {
+      const error = await makeApp(new MemorySessionStore(), { cookie: cookie as never }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(DovetailError)
+      expect((error as DovetailError).code).toBe('DOVETAIL_ERR_COMPONENT_OPTIONS')
+      expect((error as Error).message).toContain('middleware/session')
+      expect((error as Error).message).toContain(`option '${path}'`)
+    })
+
+    it('accepts ordinary paths and domains', async () => {
+      for (const cookie of [{ path: '/shop/a-b_c.d~e%20f', domain: '.shop.example' }, { path: '/', domain: 'localhost' }, { domain: 'xn--caf-dma.example' }]) {
+        const [header] = (await createTestClient(await makeApp(new MemorySessionStore(), { cookie })).post('/set/a/1')).headers.getSetCookie()
+        expect(header).toContain(`; Domain=${cookie.domain}`)
+      }
+    })
+
     it('refuses SameSite=None without Secure at startup', async () => {
       await expect(makeApp(new MemorySessionStore(), { cookie: { sameSite: 'none', secure: false } })).rejects.toThrow(/option 'cookie': sameSite 'none' needs a Secure cookie/)
     })
