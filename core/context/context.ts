@@ -3,6 +3,7 @@ import type { Token } from '../container/token.js'
 import { TemplateNoEngine, TemplateRender } from '../errors/codes.js'
 import { NotFoundError } from '../errors/http-error.js'
 import { lightResponse } from '../gateway/light-response.js'
+import { encodeLocation } from '../gateway/location.js'
 import { clientAddress } from '../gateway/client-address.js'
 import { pathOf, queryOf } from '../gateway/path.js'
 import type { UrlParams } from '../slots/router.js'
@@ -146,9 +147,17 @@ export class Context {
     return respond(html, HTML, init)
   }
 
-  /** A redirect (302 by default) to a path or URL. */
+  /**
+   * A redirect (302 by default) to a path or URL. The target is percent-encoded
+   * for the `Location` header as UTF-8 (non-ASCII text, spaces, CR and LF, a
+   * stray `%`), escapes already there are kept, and a non-ASCII host takes its
+   * `xn--` form, so any string gives a valid redirect and none can add a header.
+   *
+   * @example
+   * r.get('/old', (ctx) => ctx.redirect('/café?q=ü', 301)) // Location: /caf%C3%A9?q=%C3%BC
+   */
   redirect(location: string, status: 301 | 302 | 303 | 307 | 308 = 302): Response {
-    return lightResponse(null, status, { location })
+    return lightResponse(null, status, { location: encodeLocation(location) })
   }
 
   /** The app's 404 response, negotiated like every error response. */
