@@ -38,19 +38,47 @@ export const safeHtml = (html: string): SafeHtml => new SafeHtml(html)
 export const isSafeHtml = (value: unknown): value is SafeHtml =>
   typeof value === 'object' && value !== null && (value as { [brand]?: unknown })[brand] === true
 
-// The backslash too, as nunjucks does, so that both built-in engines print the same bytes.
-const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\\': '&#92;' }
+// The backslash too, as nunjucks does; `=` and the backtick because they end an
+// unquoted attribute value (and the backtick quoted one in old Internet Explorer).
+const entities: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '\\': '&#92;',
+  '=': '&#61;',
+  '`': '&#96;',
+}
+const special = /[&<>"'\\=`]/g
+
+/** What {@link escapeHtml} prints for a value that cannot become a string (e.g. `{ toString: 1 }`, `Object.create(null)`). */
+const UNPRINTABLE = '[object Object]'
+
+function toText(value: unknown): string {
+  try {
+    return String(value)
+  } catch (error) {
+    // No callable toString/valueOf/Symbol.toPrimitive: a value, not a bug of the caller's, so print a placeholder.
+    if (error instanceof TypeError) return UNPRINTABLE
+    throw error
+  }
+}
 
 /**
- * Escape a value for HTML text or a quoted attribute (`& < > " ' \`). `SafeHtml` passes
- * through; `null` and `undefined` print as nothing.
+ * Escape a value for HTML text or an attribute value (`& < > " ' \ = \``; `=` and the
+ * backtick matter in unquoted attributes). `SafeHtml` passes through; `null` and
+ * `undefined` print as nothing; a value that cannot become a string (its `toString`
+ * is not a function, or it has a null prototype) prints as `[object Object]`
+ * instead of throwing.
  *
  * @example
  * escapeHtml('<b>"hi"</b>') // '&lt;b&gt;&quot;hi&quot;&lt;/b&gt;'
+ * escapeHtml(Object.create(null)) // '[object Object]'
  */
 export function escapeHtml(value: unknown): string {
   if (value === null || value === undefined) return ''
   if (isSafeHtml(value)) return value.html
-  const text = String(value)
-  return /[&<>"'\\]/.test(text) ? text.replace(/[&<>"'\\]/g, (c) => entities[c] as string) : text
+  const text = toText(value)
+  return text.replace(special, (c) => entities[c] as string)
 }

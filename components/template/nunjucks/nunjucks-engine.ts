@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks'
 import {
   DovetailError,
+  escapeHtml,
   htmlStream,
   isSafeHtml,
   type RenderOptions,
@@ -17,6 +18,33 @@ const { SafeString } = nunjucks.runtime
 
 /** Nunjucks knows its own SafeString only: translate the core's SafeHtml into it. */
 const toNunjucks = (value: unknown): unknown => (isSafeHtml(value) ? new SafeString(value.html) : value)
+
+/**
+ * Nunjucks escapes `{{ x }}` with its own table (no `=`, no backtick) in
+ * `runtime.suppressValue(x, env.opts.autoescape)`, after calling `x.toString()`,
+ * which throws for `{ toString: 1 }` or `Object.create(null)`. That runtime is one
+ * module shared by every nunjucks environment in the process, so rather than
+ * change it for all of them, our environments set `opts.autoescape` to this
+ * marker (truthy: nunjucks still escapes) and `suppressValue` is wrapped once, on
+ * the first engine built, to hand values carrying the marker to `escapeHtml`.
+ * Any other environment's output is what nunjucks makes of it.
+ */
+const escapeWithDovetail = Object.freeze({ escape: 'dovetail escapeHtml' })
+type SuppressValue = (value: unknown, autoescape: unknown) => unknown
+let runtimeHooked = false
+function hookRuntime(): void {
+  if (runtimeHooked) return
+  runtimeHooked = true
+  const runtime = nunjucks.runtime as unknown as { suppressValue: SuppressValue }
+  const original = runtime.suppressValue
+  runtime.suppressValue = function suppressValue(this: unknown, value, autoescape) {
+    if (autoescape !== escapeWithDovetail) return original.call(this, value, autoescape)
+    return value instanceof SafeString ? value : escapeHtml(value)
+  }
+}
+
+/** The `escape` (`e`) filter, with the same table. */
+const escapeFilter = (value: unknown): unknown => (value instanceof SafeString ? value : new SafeString(escapeHtml(value)))
 
 function safeResults(fn: (...args: any[]) => unknown): (...args: any[]) => unknown {
   return function (this: unknown, ...args: unknown[]) {
@@ -37,6 +65,7 @@ function contextOf(values: Record<string, unknown>, into: Record<string, unknown
  * Helpers and globals are nunjucks globals; `url` and
  * `ctx.state.templateGlobals` join the render's context, and the data wins
  * over all of them. Errors keep their cause (nunjucks' `dev` mode is on).
+ * Output is escaped by the core's `escapeHtml`, like every template component.
  *
  * @example
  * // Usually built by the component; directly, e.g. in a script:
@@ -55,6 +84,10 @@ export class NunjucksEngine implements TemplateEngine {
       // Keeps the cause, line and column on errors instead of a bare message.
       dev: true,
     })
+    hookRuntime()
+    ;(this.#env as unknown as { opts: { autoescape: unknown } }).opts.autoescape = escapeWithDovetail
+    this.#env.addFilter('escape', escapeFilter)
+    this.#env.addFilter('e', escapeFilter)
     for (const [name, fn] of Object.entries(options.filters)) this.#env.addFilter(name, safeResults(fn))
     for (const [name, fn] of Object.entries(options.helpers)) this.#env.addGlobal(name, safeResults(fn))
     const globals: Record<string, unknown> = {}

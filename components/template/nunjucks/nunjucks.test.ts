@@ -64,6 +64,21 @@ describe('template/nunjucks', () => {
     expect(html).toBe('<p>&lt;4&gt; · <b>safe</b> · <i>raw</i> · [] · <em>A&amp;B</em></p>\n')
   })
 
+  it("escapes {{ x }} and | e with the core's escapeHtml (= and ` too), leaving other nunjucks environments alone", async () => {
+    const views = mkdtempSync(join(tmpdir(), 'dovetail-nunjucks-escape-'))
+    try {
+      writeFileSync(join(views, 'both.njk'), '{{ value }}|{{ value | e }}|{{ odd }}|{{ nested.odd }}')
+      const e = await engine({ views })
+      const data = { value: '<a b=`c`>', odd: { toString: 1 }, nested: { odd: Object.create(null) } }
+      expect(await e.render('both', data)).toBe(`${escapeHtml(data.value)}|${escapeHtml(data.value)}|[object Object]|[object Object]`)
+      expect(escapeHtml(data.value)).toBe('&lt;a b&#61;&#96;c&#96;&gt;')
+      const { default: plain } = await import('nunjucks')
+      expect(new plain.Environment(null, { autoescape: true }).renderString('{{ v }}', { v: '<a b=`c`>' })).toBe('&lt;a b=`c`&gt;')
+    } finally {
+      rmSync(views, { recursive: true, force: true })
+    }
+  })
+
   it('reports a runtime error at the line it happened on', async () => {
     const e = await engine({ views: dir('main'), helpers: { double: () => { throw new RangeError('too big') } } })
     const error = await failure(e.render('values', { n: 2 }))

@@ -35,8 +35,11 @@ export interface TemplateConformanceOptions {
   reportsLines?: boolean
 }
 
-const XSS = `<script>alert("x")</script>'`
-const ESCAPED = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;'
+// Also `=` and a backtick, which end an unquoted attribute value or quote one in old IE.
+const XSS = `<script>alert("x")</script>' onmouseover=alert(1) \`x\``
+const ESCAPED = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onmouseover&#61;alert(1) &#96;x&#96;'
+/** What a value that cannot become a string (no callable `toString`) prints as, as `escapeHtml` does. */
+const UNPRINTABLE = '[object Object]'
 
 const expected = {
   page:
@@ -44,6 +47,7 @@ const expected = {
     '<li><a href="/items/a%20b">A &amp; B</a></li><li><a href="/items/c">C</a></li></ul></body></html>',
   helper: '<p>ADA LOVELACE!</p><p>ada-lovelace</p>',
   escape: `<p title="${ESCAPED}">${ESCAPED}</p>`,
+  unprintable: `<p title="${UNPRINTABLE}">${UNPRINTABLE}</p>`,
   globals: '<p>Hi &lt;you&gt;</p><input type="hidden" name="_csrf" value="t"><p><em>trusted</em></p>',
 }
 
@@ -127,6 +131,8 @@ export function runTemplateConformance({ name, createComponent, fixtures, report
           r.get('/page', (ctx) => ctx.render('page', { title: 'Home', items: [{ slug: 'a b', name: 'A & B' }, { slug: 'c', name: 'C' }] }))
           r.get('/helper', (ctx) => ctx.render('helper', { name: 'Ada Lovelace' }))
           r.get('/escape', (ctx) => ctx.render('escape', { value: XSS }))
+          r.get('/unprintable/bad-tostring', (ctx) => ctx.render('escape', { value: { toString: 1 } }))
+          r.get('/unprintable/null-prototype', (ctx) => ctx.render('escape', { value: Object.create(null) }))
           r.get('/globals', (ctx) => ctx.render('globals', { trusted: safeHtml('<em>trusted</em>') }))
           r.get('/created', (ctx) => ctx.render('helper', { name: 'Ada Lovelace' }, { status: 201, headers: { 'x-extra': 'yes' } }))
           r.get('/throws', (ctx) => ctx.render('throws'))
@@ -164,6 +170,21 @@ export function runTemplateConformance({ name, createComponent, fixtures, report
         const html = await (await client.get('/escape')).text()
         expect(normalize(html)).toBe(expected.escape)
         expect(html).not.toContain('<script>')
+      })
+
+      it('escapes every character that matters in an attribute: & < > " \' = and the backtick', async () => {
+        const { engine } = await boot()
+        const html = normalize(await engine.render('escape', { value: '&<>"\'=`' }))
+        expect(html).toBe('<p title="&amp;&lt;&gt;&quot;&#39;&#61;&#96;">&amp;&lt;&gt;&quot;&#39;&#61;&#96;</p>')
+      })
+
+      it(`prints a value that cannot become a string (toString not a function, null prototype) as ${UNPRINTABLE}, not a 500`, async () => {
+        const { client } = await boot()
+        for (const path of ['/unprintable/bad-tostring', '/unprintable/null-prototype']) {
+          const res = await client.get(path)
+          expect(res.status, path).toBe(200)
+          expect(normalize(await res.text()), path).toBe(expected.unprintable)
+        }
       })
 
       it('sees ctx.state.templateGlobals set by middleware, and prints SafeHtml unescaped', async () => {
