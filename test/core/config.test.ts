@@ -1,65 +1,56 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { createApp, defineComponent, defineConfig, definePreset, DovetailError, type ErrorCode } from 'dovetailjs'
+import { createApp, defineComponent, defineConfig, definePreset, type DovetailError, type ErrorCode } from 'dovetailjs'
 import { createTestClient } from 'dovetailjs/testing'
 import radix from 'dovetailjs/components/router/radix'
+import { startupError } from '../support/startup-error.js'
 
-async function bootError(config: Parameters<typeof createApp>[0]): Promise<DovetailError> {
-  try {
-    const app = await createApp(config)
-    await app.close()
-  } catch (error) {
-    expect(error).toBeInstanceOf(DovetailError)
-    return error as DovetailError
-  }
-  throw new Error('createApp should have failed')
-}
 
 const expectCode = (error: DovetailError, code: ErrorCode) => expect(error.code).toBe(code)
 
 describe('bad config is caught at startup', () => {
   it('an unknown slot, listing the slots', async () => {
-    const error = await bootError({ components: { templates: 'eta' } as never })
+    const error = await startupError({ components: { templates: 'eta' } as never })
     expectCode(error, 'DOVETAIL_ERR_CONFIG_UNKNOWN_SLOT')
     expect(error.message).toContain("'templates'")
     expect(error.message).toContain('container, router, server')
   })
 
   it('an unknown component name, listing the installed components of that slot', async () => {
-    const error = await bootError({ components: { container: 'inversfy' } })
+    const error = await startupError({ components: { container: 'inversfy' } })
     expectCode(error, 'DOVETAIL_ERR_CONFIG_UNKNOWN_COMPONENT')
     expect(error.message).toContain("a container component named 'inversfy'")
     expect(error.message).toContain('awilix (dovetailjs), inversify (dovetailjs)')
   })
 
   it('a package that is not installed', async () => {
-    const error = await bootError({ components: { router: '@acme/dovetail-router-that-does-not-exist' } })
+    const error = await startupError({ components: { router: '@acme/dovetail-router-that-does-not-exist' } })
     expectCode(error, 'DOVETAIL_ERR_CONFIG_UNKNOWN_COMPONENT')
     expect(error.message).toContain("named '@acme/dovetail-router-that-does-not-exist'")
     expect(error.message).toContain('Installed router components: radix (dovetailjs)')
   })
 
   it('a named component with a key other than use and options', async () => {
-    const error = await bootError({ components: { router: { use: 'radix', option: {} } as never } })
+    const error = await startupError({ components: { router: { use: 'radix', option: {} } as never } })
     expectCode(error, 'DOVETAIL_ERR_CONFIG_INVALID')
     expect(error.message).toContain('unknown keys: option')
   })
 
   it("a named component's options, validated by its schema", async () => {
-    const error = await bootError({ components: { router: { use: 'radix', options: { maxParamLength: 'long' } } } })
+    const error = await startupError({ components: { router: { use: 'radix', options: { maxParamLength: 'long' } } } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_OPTIONS')
     expect(error.message).toContain("option 'maxParamLength'")
   })
 
   it('an option of the wrong type, naming the component and the option path', async () => {
-    const error = await bootError({ components: { router: radix({ maxParamLength: 'long' as never }) } })
+    const error = await startupError({ components: { router: radix({ maxParamLength: 'long' as never }) } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_OPTIONS')
     expect(error.message).toContain("'router/radix'")
     expect(error.message).toContain("option 'maxParamLength'")
   })
 
   it('an unknown option, naming it', async () => {
-    const error = await bootError({ components: { router: radix({ ignoreTrailingSlashes: true } as never) } })
+    const error = await startupError({ components: { router: radix({ ignoreTrailingSlashes: true } as never) } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_OPTIONS')
     expect(error.message).toContain('ignoreTrailingSlashes')
   })
@@ -72,13 +63,13 @@ describe('bad config is caught at startup', () => {
       options: z.object({ limits: z.object({ files: z.array(z.number()) }) }),
       middleware: () => (_ctx, next) => next(),
     })
-    const error = await bootError({ components: { middleware: [nested({ limits: { files: [1, 'two' as never] } })] } })
+    const error = await startupError({ components: { middleware: [nested({ limits: { files: [1, 'two' as never] } })] } })
     expect(error.message).toContain("option 'limits.files[1]'")
   })
 
   it('a contract range that excludes the core, naming the component, its range and the core version', async () => {
     const future = defineComponent({ name: 'acme/router-next', slot: 'router', contract: '^2.0', register() {} })
-    const error = await bootError({ components: { router: future } })
+    const error = await startupError({ components: { router: future } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_CONTRACT_MISMATCH')
     expect(error.message).toContain("'acme/router-next' implements the router contract ^2.0")
     expect(error.message).toContain('provides router contract 1.0.0')
@@ -86,77 +77,77 @@ describe('bad config is caught at startup', () => {
 
   it('a contract range that is not a semver range', async () => {
     const odd = defineComponent({ name: 'acme/odd', slot: 'router', contract: 'one-ish' as never, register() {} })
-    const error = await bootError({ components: { router: odd } })
+    const error = await startupError({ components: { router: odd } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_CONTRACT_RANGE')
     expect(error.message).toContain('"one-ish"')
   })
 
   it('a logger component that registers no Logger, instead of falling back to the console', async () => {
     const silent = defineComponent({ name: 'acme/silent-logger', slot: 'logger', contract: '^1.0', register() {} })
-    const error = await bootError({ components: { logger: silent } })
+    const error = await startupError({ components: { logger: silent } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_SLOT_UNFILLED')
     expect(error.message).toContain("Component 'acme/silent-logger' fills the logger slot, but its register(c) registered no Logger.")
   })
 
   it('a template component that registers no TemplateEngine, at startup rather than at the first render', async () => {
     const blank = defineComponent({ name: 'acme/blank-views', slot: 'template', contract: '^1.0' })
-    const error = await bootError({ components: { template: blank } })
+    const error = await startupError({ components: { template: blank } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_SLOT_UNFILLED')
     expect(error.message).toContain('registered no TemplateEngine')
   })
 
   it('a middleware component without a middleware hook', async () => {
     const hookless = defineComponent({ name: 'acme/hookless', slot: 'middleware', contract: '^1.0' })
-    const error = await bootError({ components: { middleware: [hookless()] } })
+    const error = await startupError({ components: { middleware: [hookless()] } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_SLOT_UNFILLED')
     expect(error.message).toContain("'acme/hookless' fills the middleware slot but has no middleware(app, options) hook")
   })
 
   it('a required slot left empty', async () => {
-    const error = await bootError({ components: { router: false } })
+    const error = await startupError({ components: { router: false } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_REQUIRED_SLOT')
     expect(error.message).toContain('router slot')
   })
 
   it('a component whose required slot is empty, naming both', async () => {
     const needsOrm = defineComponent({ name: 'acme/audit', slot: 'middleware', contract: '^1.0', requires: ['orm'], middleware: () => (_c, n) => n() })
-    const error = await bootError({ components: { middleware: [needsOrm] } })
+    const error = await startupError({ components: { middleware: [needsOrm] } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_MISSING_REQUIREMENT')
     expect(error.message).toContain("'acme/audit' requires the orm slot")
   })
 
   it('a component put in the wrong slot', async () => {
-    const error = await bootError({ components: { server: radix() } })
+    const error = await startupError({ components: { server: radix() } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_SLOT_MISMATCH')
     expect(error.message).toContain('components.router')
   })
 
   it('something that is not a component', async () => {
-    const error = await bootError({ components: { router: { add() {} } as never } })
+    const error = await startupError({ components: { router: { add() {} } as never } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_INVALID')
   })
 
   it('an unknown preset, listing the presets', async () => {
-    const error = await bootError({ preset: 'maximal' })
+    const error = await startupError({ preset: 'maximal' })
     expectCode(error, 'DOVETAIL_ERR_CONFIG_UNKNOWN_PRESET')
     expect(error.message).toContain('minimal')
   })
 
   it('an unknown config key', async () => {
-    const error = await bootError({ route: () => {} } as never)
+    const error = await startupError({ route: () => {} } as never)
     expectCode(error, 'DOVETAIL_ERR_CONFIG_INVALID')
     expect(error.message).toContain("unknown key 'route'")
   })
 
   it('a list given to a single slot', async () => {
-    const error = await bootError({ components: { router: ['radix'] as never } })
+    const error = await startupError({ components: { router: ['radix'] as never } })
     expectCode(error, 'DOVETAIL_ERR_CONFIG_INVALID')
   })
 
   it('a PORT that is not a number', async () => {
     process.env.PORT = 'eighty'
     try {
-      const error = await bootError({})
+      const error = await startupError({})
       expectCode(error, 'DOVETAIL_ERR_CONFIG_INVALID')
       expect(error.message).toContain('PORT')
     } finally {

@@ -8,6 +8,7 @@ import { createApp, defineConfig, DovetailError, Logger, Orm } from 'dovetailjs'
 import { mikroOrm, MikroOrm, runDbCli } from 'dovetailjs/components/orm/mikro-orm'
 import { sqlStore } from 'dovetailjs/components/session-store/sql'
 import { portableConfig, visitLog } from './fixtures/portable-app.js'
+import { startupError } from '../support/startup-error.js'
 
 // Tables that components keep themselves, declared through the orm contract
 // (Orm.ownTables), and what migration:create does with a change it cannot
@@ -39,17 +40,6 @@ async function cli(args: string[], url: string, folder = migrations): Promise<{ 
   }
 }
 
-const startError = async (config: Parameters<typeof createApp>[0]): Promise<DovetailError> => {
-  const error = await createApp(config).then(
-    async (app) => {
-      await app.close()
-      return undefined
-    },
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(DovetailError)
-  return error as DovetailError
-}
 
 describe('tables components keep', () => {
   it('survive schema:update and schema:drop, the built-in store’s and a third-party component’s alike', async () => {
@@ -74,7 +64,7 @@ describe('tables components keep', () => {
 
   it('refuses one table declared by two components, naming both', async () => {
     // The sql store pointed at the visit log's table: a configuration mistake caught at start.
-    const error = await startError(
+    const error = await startupError(
       defineConfig({
         environment: 'test',
         components: {

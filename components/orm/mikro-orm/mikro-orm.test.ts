@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineEntity } from '@mikro-orm/core'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { createApp, defineConfig, DovetailError, Orm } from 'dovetailjs'
+import { createApp, defineConfig, Orm } from 'dovetailjs'
 import { mikroOrm, MikroOrm, resolveConnection } from 'dovetailjs/components/orm/mikro-orm'
+import { startupError } from '../../../test/support/startup-error.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dovetail-mikro-'))
 // Generated migrations import @mikro-orm/migrations, so they must sit where node_modules is found.
@@ -20,53 +21,42 @@ const Thing = defineEntity({
   properties: (p) => ({ id: p.integer().primary().autoincrement(), label: p.string() }),
 })
 
-const bootError = async (config: Parameters<typeof createApp>[0]): Promise<DovetailError> => {
-  const error = await createApp(config).then(
-    async (app) => {
-      await app.close()
-      return undefined
-    },
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(DovetailError)
-  return error as DovetailError
-}
 
 describe('orm/mikro-orm options', () => {
   it('refuses a non-entity in entities, naming the option', async () => {
-    const error = await bootError(defineConfig({ components: { orm: mikroOrm({ entities: ['Thing' as never] }) } }))
+    const error = await startupError(defineConfig({ components: { orm: mikroOrm({ entities: ['Thing' as never] }) } }))
     expect(error.code).toBe('DOVETAIL_ERR_COMPONENT_OPTIONS')
     expect(error.message).toContain("option 'entities[0]'")
     expect(error.message).toContain('orm/mikro-orm')
   })
 
   it('refuses an unknown driver and unknown keys', async () => {
-    const driver = await bootError(defineConfig({ components: { orm: mikroOrm({ driver: 'oracle' as never }) } }))
+    const driver = await startupError(defineConfig({ components: { orm: mikroOrm({ driver: 'oracle' as never }) } }))
     expect(driver.message).toContain("option 'driver'")
-    const unknown = await bootError(defineConfig({ components: { orm: mikroOrm({ database: 'x' } as never) } }))
+    const unknown = await startupError(defineConfig({ components: { orm: mikroOrm({ database: 'x' } as never) } }))
     expect(unknown.message).toMatch(/database/)
   })
 
   it('refuses MikroORM options that this component owns', async () => {
-    const error = await bootError(defineConfig({ components: { orm: mikroOrm({ mikroOrm: { clientUrl: 'postgresql://x/y' } }) } }))
+    const error = await startupError(defineConfig({ components: { orm: mikroOrm({ mikroOrm: { clientUrl: 'postgresql://x/y' } }) } }))
     expect(error.message).toContain("option 'mikroOrm.clientUrl'")
     expect(error.message).toContain("'url' option")
   })
 
   it('refuses a driver that contradicts the url', async () => {
-    const error = await bootError(defineConfig({ components: { orm: mikroOrm({ driver: 'postgresql', url: join(dir, 'x.db') }) } }))
+    const error = await startupError(defineConfig({ components: { orm: mikroOrm({ driver: 'postgresql', url: join(dir, 'x.db') }) } }))
     expect(error.code).toBe('DOVETAIL_ERR_ORM_CONFIG')
     expect(error.message).toContain("option 'driver' is 'postgresql'")
   })
 
   it('refuses a server driver without a URL, instead of falling back to SQLite', async () => {
-    const error = await bootError(defineConfig({ components: { orm: mikroOrm({ driver: 'mysql' }) } }))
+    const error = await startupError(defineConfig({ components: { orm: mikroOrm({ driver: 'mysql' }) } }))
     expect(error.code).toBe('DOVETAIL_ERR_ORM_CONFIG')
     expect(error.message).toContain('DATABASE_URL')
   })
 
   it('names a failed connection as a start failure of the component', async () => {
-    const error = await bootError(defineConfig({ components: { orm: mikroOrm({ url: 'postgresql://nobody:secret@127.0.0.1:1/none' }) } }))
+    const error = await startupError(defineConfig({ components: { orm: mikroOrm({ url: 'postgresql://nobody:secret@127.0.0.1:1/none' }) } }))
     expect(error.code).toBe('DOVETAIL_ERR_COMPONENT_START')
     expect(error.message).toContain("'orm/mikro-orm'")
     expect(error.message).not.toContain('secret')
