@@ -2,8 +2,7 @@ import { prepareComponent, orderComponents, type ReadyComponent } from '../compo
 import type { ComponentContext } from '../component/define-component.js'
 import { registerChecked } from '../component/slot-services.js'
 import type { DovetailConfig } from '../config/define-config.js'
-import { loadMiddlewareList } from '../config/middleware-list.js'
-import { loadComponent } from '../config/load-component.js'
+import { loadComponents } from '../config/load-components.js'
 import { resolveConfig } from '../config/resolve-config.js'
 import { Container } from '../container/container.js'
 import { token } from '../container/token.js'
@@ -34,13 +33,7 @@ export const Environment = token<string>('Environment')
 export async function createApp(config: DovetailConfig = {}): Promise<App> {
   const resolved = await resolveConfig(config)
   const ready: ReadyComponent[] = []
-  for (const [slot, spec] of resolved.components) {
-    const component = await loadComponent(slot, spec, resolved.catalogue)
-    if (component) ready.push(await prepareComponent(slot, component))
-  }
-  for (const component of await loadMiddlewareList(resolved.middlewareLayers, resolved.catalogue)) {
-    ready.push(await prepareComponent('middleware', component))
-  }
+  for (const { slot, component } of await loadComponents(resolved)) ready.push(await prepareComponent(slot, component))
   const components = orderComponents(ready)
   const containerComponent = components.find((r) => r.slot === 'container')!
   const createAdapter = containerComponent.component.definition.createContainer

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { Component } from '../component/define-component.js'
-import { loadComponent } from '../config/load-component.js'
-import { loadMiddlewareList } from '../config/middleware-list.js'
+import { loadComponents } from '../config/load-components.js'
 import { resolveConfig } from '../config/resolve-config.js'
 import { importConfig } from './import-config.js'
 import type { CliIo } from './io.js'
@@ -43,12 +41,7 @@ export async function componentCommand(name: string, args: readonly string[], io
   }
   const config = await importConfig(file)
   const resolved = await resolveConfig({ root: dirname(file), ...config })
-  const components: Component[] = []
-  for (const [slot, spec] of resolved.components) {
-    const component = await loadComponent(slot, spec, resolved.catalogue)
-    if (component) components.push(component)
-  }
-  components.push(...(await loadMiddlewareList(resolved.middlewareLayers, resolved.catalogue)))
+  const components = (await loadComponents(resolved)).map((loaded) => loaded.component)
   const providers = components.filter((c) => Object.hasOwn(c.definition.commands ?? {}, name))
   if (providers.length === 0) {
     const offered = [...new Set(components.flatMap((c) => Object.keys(c.definition.commands ?? {})))]

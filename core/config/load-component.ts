@@ -1,7 +1,7 @@
 import { type Component, isComponent, isComponentFactory } from '../component/define-component.js'
 import type { SlotName } from '../component/slots.js'
 import { type Catalogue, findComponent, type InstalledComponent } from '../discovery/catalogue.js'
-import { importEntry } from '../discovery/import-entry.js'
+import { importEntry, isModuleNotFound } from '../discovery/import-entry.js'
 import { findInstalled } from '../discovery/installed-packages.js'
 import { ComponentDeclaration, ComponentInvalid, ComponentOptions, ComponentPackageMissing, ConfigInvalid } from '../errors/codes.js'
 import { type ComponentSpec, isNamedSpec } from './define-config.js'
@@ -85,9 +85,8 @@ function checkNeeds(declared: InstalledComponent, where: string, catalogue: Cata
 
 /** The package a failed import could not find, when that is why it failed. */
 function missingPackage(error: unknown): string | undefined {
-  const e = error as { code?: string; message?: string }
-  if (e?.code !== 'ERR_MODULE_NOT_FOUND' && !/Cannot find (module|package)|Failed to load url/.test(e?.message ?? '')) return undefined
-  return /(?:package|module|url) '([^']+)'/.exec(e.message ?? '')?.[1]
+  if (!isModuleNotFound(error)) return undefined
+  return /(?:package|module|url) '([^']+)'/.exec((error as Error).message ?? '')?.[1]
 }
 
 const capitalize = (text: string) => text[0]!.toUpperCase() + text.slice(1)

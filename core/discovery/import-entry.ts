@@ -29,11 +29,26 @@ export async function importEntry(from: Provenance, entry: string): Promise<Reco
   }
 }
 
+// Vitest and bundlers report a failed resolution with their own message, not Node's code.
+const resolutionMessage = /Cannot find (module|package)|Failed to load url|Failed to resolve/
+
+/**
+ * Whether an import failed because a module could not be found (Node's
+ * ERR_MODULE_NOT_FOUND, or a test runner's or bundler's message for it),
+ * rather than because the module threw.
+ *
+ * @example
+ * await import('left-pad').catch((e) => isModuleNotFound(e)) // true when it is not installed
+ */
+export function isModuleNotFound(error: unknown): boolean {
+  const e = error as { code?: string; message?: string }
+  return e?.code === 'ERR_MODULE_NOT_FOUND' || resolutionMessage.test(typeof e?.message === 'string' ? e.message : '')
+}
+
 /** Whether `error` says `specifier` itself could not be resolved (not a module it imports). */
 export function isNotFound(error: unknown, specifier: string): boolean {
   const e = error as { code?: string; message?: string }
   const message = typeof e?.message === 'string' ? e.message : ''
   if (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return message.includes(`'${specifier}'`) || message.includes(`"${specifier}"`)
-  // Vitest and bundlers report a failed resolution with their own message.
-  return /Cannot find (module|package)|Failed to load url|Failed to resolve/.test(message) && message.includes(specifier)
+  return isModuleNotFound(error) && message.includes(specifier)
 }
