@@ -37,7 +37,15 @@ export { createError, type DovetailErrorFactory, type ErrorCodeInfo, type HttpEr
 export { DovetailError } from './errors/dovetail-error.js'
 export { defaultErrorRenderer, ErrorRenderer, errorDetails, type ErrorDetails } from './errors/error-renderer.js'
 export { attributeErrors, errorOrigin } from './errors/error-origin.js'
-export { HttpError, MethodNotAllowedError, NotFoundError, statusText, type HttpErrorOptions } from './errors/http-error.js'
+export {
+  HttpError,
+  MethodNotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+  statusText,
+  type HttpErrorOptions,
+  type ServiceUnavailableOptions,
+} from './errors/http-error.js'
 export { prefersHtml } from './errors/negotiate.js'
 export { clientAddress, clientAddressKey, setClientAddress } from './gateway/client-address.js'
 export type { FetchHandler, HasFetch } from './gateway/fetch-handler.js'

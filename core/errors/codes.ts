@@ -76,6 +76,11 @@ export const HttpPayloadTooLarge = createError('DOVETAIL_ERR_HTTP_PAYLOAD_TOO_LA
 export const HttpUnsupportedMediaType = createError('DOVETAIL_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE', '415 Unsupported Media Type.', 415)
 export const HttpTooManyRequests = createError('DOVETAIL_ERR_HTTP_TOO_MANY_REQUESTS', '429 Too Many Requests.', 429)
 export const HttpInternal = createError('DOVETAIL_ERR_HTTP_INTERNAL', '500 Internal Server Error: an uncaught error in a handler.', 500)
+export const HttpServiceUnavailable = createError(
+  'DOVETAIL_ERR_HTTP_SERVICE_UNAVAILABLE',
+  '503 Service Unavailable: a service the request needs (database, session store, cache) is down or saturated; the response carries Retry-After.',
+  503,
+)
 
 /**
  * The core's error codes: the kernel's, and those a slot's contract makes
@@ -137,6 +142,7 @@ export const coreErrorCodes = Object.freeze([
   HttpUnsupportedMediaType,
   HttpTooManyRequests,
   HttpInternal,
+  HttpServiceUnavailable,
 ])
 
 /** One of the core's error codes (a component's own codes are in its `errorCodes`). */

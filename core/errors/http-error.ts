@@ -11,6 +11,7 @@ const defaultCodes: Record<number, ErrorCode> = {
   415: 'DOVETAIL_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE',
   429: 'DOVETAIL_ERR_HTTP_TOO_MANY_REQUESTS',
   500: 'DOVETAIL_ERR_HTTP_INTERNAL',
+  503: 'DOVETAIL_ERR_HTTP_SERVICE_UNAVAILABLE',
 }
 
 export interface HttpErrorOptions {
@@ -64,6 +65,35 @@ export class MethodNotAllowedError extends HttpError {
   override name = 'MethodNotAllowedError'
   constructor(readonly allowed: readonly string[]) {
     super(405, 'Method Not Allowed', { headers: { allow: allowed.join(', ') } })
+  }
+}
+
+export interface ServiceUnavailableOptions extends Omit<HttpErrorOptions, 'expose'> {
+  /** Seconds the client should wait before retrying; sent as `Retry-After`. @default 5 */
+  retryAfter?: number
+}
+
+/**
+ * 503 for a dependency that is down or saturated (database, session store,
+ * cache). Components throw it instead of letting a driver error become a 500,
+ * so clients and load balancers know to retry. Carries `Retry-After`.
+ *
+ * @example
+ * throw new ServiceUnavailableError('The session store is not answering', { retryAfter: 2, cause: error })
+ */
+export class ServiceUnavailableError extends HttpError {
+  override name = 'ServiceUnavailableError'
+  readonly retryAfter: number
+  constructor(message = 'Service Unavailable', options: ServiceUnavailableOptions = {}) {
+    const retryAfter = options.retryAfter ?? 5
+    if (!Number.isInteger(retryAfter) || retryAfter < 0) {
+      throw new RangeError(`ServiceUnavailableError retryAfter must be a whole number of seconds, got ${retryAfter}`)
+    }
+    const headers = new Headers(options.headers)
+    headers.set('retry-after', String(retryAfter))
+    // The message names an internal service; clients get the status text only.
+    super(503, message, { ...options, headers, expose: false })
+    this.retryAfter = retryAfter
   }
 }
 
