@@ -10,6 +10,11 @@ export const BodyFieldTooLarge = createError('DOVETAIL_ERR_BODY_FIELD_TOO_LARGE'
 export const BodyTooManyFiles = createError('DOVETAIL_ERR_BODY_TOO_MANY_FILES', '413: a multipart form has more files than the body option limits.files.', 413)
 export const BodyFileTooLarge = createError('DOVETAIL_ERR_BODY_FILE_TOO_LARGE', '413: an uploaded file is larger than the body option limits.fileSize.', 413)
 export const BodyUnsupportedType = createError('DOVETAIL_ERR_BODY_UNSUPPORTED_TYPE', '415: the request body has a Content-Type the route does not read (or none).', 415)
+export const BodyUnsupportedEncoding = createError(
+  'DOVETAIL_ERR_BODY_UNSUPPORTED_ENCODING',
+  '415: the request body has a Content-Encoding (gzip, br, ...) the body middleware does not decode; the response says Accept-Encoding: identity.',
+  415,
+)
 export const BodyNoMiddleware = createError('DOVETAIL_ERR_BODY_NO_MIDDLEWARE', 'readBody/readJson/readForm was called in a request the body middleware did not handle (add it to components.middleware).')
 export const BodyAlreadyRead = createError('DOVETAIL_ERR_BODY_ALREADY_READ', 'The request body stream was read by something else before readBody/readJson/readForm.')
 
@@ -29,6 +34,7 @@ export const errorCodes = Object.freeze([
   BodyTooManyFiles,
   BodyFileTooLarge,
   BodyUnsupportedType,
+  BodyUnsupportedEncoding,
   BodyNoMiddleware,
   BodyAlreadyRead,
 ])
@@ -57,3 +63,10 @@ export const unsupportedType = (got: string | null, accepted: readonly string[])
       ? `This route does not read '${got}' bodies; send ${accepted.join(' or ')}.`
       : `This route needs a request body with a Content-Type: ${accepted.join(' or ')}.`,
   )
+
+// Parsing compressed bytes as JSON or a form would give a confusing 400 at best;
+// RFC 9110 (15.5.16) says 415 and Accept-Encoding naming what is understood.
+export const unsupportedEncoding = (coding: string) =>
+  BodyUnsupportedEncoding(`Request bodies with Content-Encoding '${coding}' are not read; send the body uncompressed.`, {
+    headers: { 'accept-encoding': 'identity' },
+  })

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises'
 import type { Context } from '../../../core/index.js'
-import { BodyAlreadyRead, BodyNoMiddleware, tooLarge, unsupportedType } from './errors.js'
+import { BodyAlreadyRead, BodyNoMiddleware, tooLarge, unsupportedEncoding, unsupportedType } from './errors.js'
 import type { FormBody } from './form-body.js'
 import { bodyTypeOf, isUtf8, parseMediaType } from './media-type.js'
 import type { BodyType, ResolvedBodyOptions } from './options.js'
@@ -150,6 +150,8 @@ async function parse(request: Request, state: BodyState): Promise<ParsedBody> {
   if (type !== 'multipart' && !isUtf8(media.params.charset)) {
     throw unsupportedType(`${media.essence}; charset=${media.params.charset}`, [`${media.essence}; charset=utf-8`])
   }
+  const coding = request.headers.get('content-encoding')
+  if (coding !== null && coding.trim().toLowerCase() !== 'identity') throw unsupportedEncoding(coding)
   const { limits } = options
   // Before anything touches request.body: a body refused by its declared length
   // is then never set up, and the node server discards it as it does any unread body.
