@@ -1,3 +1,4 @@
+import { isComponent, isComponentFactory } from '../component/define-component.js'
 import { isSlotName, slotNames, type SlotName } from '../component/slots.js'
 import type { Registry } from '../container/registry.js'
 import { ConfigInvalid, ConfigUnknownSlot } from '../errors/codes.js'
@@ -71,10 +72,27 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
     middlewareLayers,
     register: all.flatMap((l) => (l.register ? [l.register] : [])),
     routes: all.flatMap((l) => (l.routes ? [l.routes] : [])),
-    middleware: all.flatMap((l) => l.middleware ?? []),
+    middleware: all.flatMap((l) => l.middleware ?? []).map(checkAppMiddleware),
     // PORT and HOST from the environment win over every layer.
     server: { port: parsePort(variables.PORT) ?? last((l) => l.server?.port), host: variables.HOST || last((l) => l.server?.host || undefined) },
   }
+}
+
+/**
+ * `config.middleware` takes plain functions. A component put there by mistake
+ * would otherwise fail at the first request with a bare TypeError; say where it goes.
+ */
+function checkAppMiddleware(entry: Middleware, index: number): Middleware {
+  if (isComponent(entry) || isComponentFactory(entry)) {
+    const name = isComponent(entry) ? entry.definition.name : (entry as { definition: { name: string } }).definition.name
+    throw ConfigInvalid(
+      `config.middleware[${index}] is the component '${name}', not a middleware function. Components go in components.middleware: defineConfig({ components: { middleware: [...] } }).`,
+    )
+  }
+  if (typeof entry !== 'function') {
+    throw ConfigInvalid(`config.middleware[${index}] is ${entry === null ? 'null' : typeof entry}, not a middleware function (ctx, next) => Promise<Response>.`)
+  }
+  return entry
 }
 
 async function loadPreset(preset: string | Preset, catalogue: Catalogue): Promise<Preset> {

@@ -196,3 +196,22 @@ describe('environments', () => {
     await app.close()
   })
 })
+
+describe('config.middleware', () => {
+  it('refuses a component listed there, naming components.middleware as its place', async () => {
+    const { body } = await import('dovetailjs/components/middleware/body')
+    for (const entry of [body(), body]) {
+      const refused = await createApp(defineConfig({ middleware: [entry as never] })).then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      expect(refused).toMatchObject({ code: 'DOVETAIL_ERR_CONFIG_INVALID' })
+      expect((refused as Error).message).toContain("'middleware/body'")
+      expect((refused as Error).message).toContain('components.middleware')
+    }
+  })
+
+  it('refuses an entry that is not a function', async () => {
+    await expect(createApp(defineConfig({ middleware: ['cors' as never] }))).rejects.toMatchObject({ code: 'DOVETAIL_ERR_CONFIG_INVALID' })
+  })
+})
