@@ -131,6 +131,7 @@ async function expectSafe(answer: Answer): Promise<void> {
   for (const file of seen.files) expect(file.size).toBeLessThanOrEqual(limits.fileSize)
 }
 
+const encoder = new TextEncoder()
 const contentTypes = fc.oneof(
   fc.constantFrom(
     'application/json',
@@ -154,9 +155,15 @@ const declaredLength = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('exact' 
 const grammarBytes = fc
   .array(fc.oneof(fc.constantFrom(...'{}[]":,0-9.eE+ntrufals\\u&=%+\r\n-;'.split('').map((c) => c.charCodeAt(0))), fc.integer({ min: 0, max: 255 })), { maxLength: 3000 })
   .map((a) => Uint8Array.from(a))
-const anyBytes = fc.oneof(fc.uint8Array({ maxLength: 3000 }), grammarBytes, fc.uint8Array({ maxLength: 6000 }))
+/** JSON nested as deep as the body limit allows, closed or not: the poisoned-key walk and JSON.parse must survive it. */
+const deepJson = fc
+  .tuple(fc.constantFrom('[', '{"a":', '{"__proto__":'), fc.nat({ max: 2100 }), fc.boolean())
+  .map(([open, depth, closed]) => {
+    const n = Math.floor(depth / open.length)
+    return encoder.encode(open.repeat(n) + (closed ? '1' + (open === '[' ? ']' : '}').repeat(n) : ''))
+  })
+const anyBytes = fc.oneof(fc.uint8Array({ maxLength: 3000 }), grammarBytes, fc.uint8Array({ maxLength: 6000 }), deepJson)
 
-const encoder = new TextEncoder()
 const name = fc.string({ unit: fc.constantFrom(...'abcxyz_-[]0.'.split('')), minLength: 1, maxLength: 12 })
 const text = fc.string({ unit: 'grapheme', maxLength: 300 })
 /** A part's value or file content without the boundary in it (the multipart grammar's one rule for content). */

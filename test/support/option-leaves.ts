@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from 'dovetailjs'
 
-/** One option a components's schema accepts, found by walking the schema. */
+/** One option a component's schema accepts, found by walking the schema. */
 export interface OptionLeaf {
   /** Dotted path from the options root: `limits.body`, `rateLimit.perAccount.window`. `[]` marks an array element, `*` a record value. */
   path: string
