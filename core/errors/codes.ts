@@ -41,6 +41,7 @@ export const RouterDuplicateName = createError('DOVETAIL_ERR_ROUTER_DUPLICATE_NA
 export const RouterUnknownName = createError('DOVETAIL_ERR_ROUTER_UNKNOWN_NAME', 'URL generation asked for a route name that does not exist.')
 export const RouterMissingParam = createError('DOVETAIL_ERR_ROUTER_MISSING_PARAM', 'URL generation lacks a value for a route parameter.')
 export const RouterInvalidRoute = createError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', 'A route definition is malformed.')
+export const RouterInvalidParam = createError('DOVETAIL_ERR_ROUTER_INVALID_PARAM', 'URL generation was given a parameter value no URL can carry (a string with a lone UTF-16 surrogate).')
 
 // pipeline
 export const MiddlewareNextTwice = createError('DOVETAIL_ERR_MIDDLEWARE_NEXT_TWICE', 'A middleware called next() more than once.')
@@ -121,6 +122,7 @@ export const coreErrorCodes = Object.freeze([
   RouterUnknownName,
   RouterMissingParam,
   RouterInvalidRoute,
+  RouterInvalidParam,
   MiddlewareNextTwice,
   HandlerNoResponse,
   AppNoServer,

@@ -30,13 +30,18 @@ export function unsign(signed: string, secrets: readonly string[]): Verified | u
   const dot = signed.lastIndexOf('.')
   if (dot <= 0) return undefined
   const value = signed.slice(0, dot)
-  const given = Buffer.from(signed.slice(dot + 1), 'base64url')
-  // 32 bytes is a SHA-256 MAC; anything else is not ours and would make timingSafeEqual throw.
-  if (given.length !== 32) return undefined
+  // The signature is compared as the text sign() wrote, not decoded first: base64url decoding skips
+  // characters outside its alphabet and ignores the last character's spare bits, so decoding would let
+  // many different cookie values (a space or '=' added, a last letter changed) pass as one.
+  const given = Buffer.from(signed.slice(dot + 1))
+  // 43 characters is a SHA-256 MAC in base64url; anything else is not ours and would make timingSafeEqual throw.
+  if (given.length !== macLength) return undefined
   for (const [index, secret] of secrets.entries()) {
-    if (timingSafeEqual(given, createHmac('sha256', secret).update(value).digest())) return { value, index }
+    if (timingSafeEqual(given, Buffer.from(mac(value, secret)))) return { value, index }
   }
   return undefined
 }
+
+const macLength = 43
 
 const mac = (value: string, secret: string): string => createHmac('sha256', secret).update(value).digest('base64url')

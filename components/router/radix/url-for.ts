@@ -12,6 +12,20 @@ export function urlFor(name: string, pattern: string, params: UrlParams = {}): s
     const v = params[key]
     return v === undefined ? undefined : String(v)
   }
+  // encodeURIComponent leaves `*` as it is, and the wildcard below is found by its `*`:
+  // a value's own `*` is encoded so that it stays the value's.
+  const encode = (key: string, v: string): string => {
+    try {
+      return encodeURIComponent(v).replaceAll('*', '%2A')
+    } catch (error) {
+      // A URIError: the value holds half of a UTF-16 surrogate pair, which no URL can carry.
+      throw new DovetailError(
+        'DOVETAIL_ERR_ROUTER_INVALID_PARAM',
+        `url('${name}') was given a value for '${key}' that no URL can carry (a lone UTF-16 surrogate, e.g. from cutting a string inside an emoji) (route ${pattern}).`,
+        { cause: error },
+      )
+    }
+  }
   let path = pattern
     .replace(/::/g, '\u0000')
     .replace(paramPattern, (_all, slash: string, key: string, _regex, optional: string | undefined) => {
@@ -20,11 +34,11 @@ export function urlFor(name: string, pattern: string, params: UrlParams = {}): s
         if (optional) return ''
         throw new DovetailError('DOVETAIL_ERR_ROUTER_MISSING_PARAM', `url('${name}') needs a value for '${key}' (route ${pattern}).`)
       }
-      return `${slash}${encodeURIComponent(v)}`
+      return `${slash}${encode(key, v)}`
     })
   if (path.includes('*')) {
     const rest = value('*') ?? ''
-    path = path.replace('*', rest.split('/').map(encodeURIComponent).join('/'))
+    path = path.replace('*', rest.split('/').map((segment) => encode('*', segment)).join('/'))
   }
   return path.replace(/\u0000/g, ':') || '/'
 }

@@ -182,8 +182,26 @@ export function runRouterConformance({ name, createRouter }: RouterConformanceOp
       it('round-trips: the built path matches its route with the same parameters', () => {
         const router = createRouter()
         router.add({ methods: ['GET'], path: '/tags/:tag', handler: handler('tag'), name: 'tag' })
-        const values = ['a b', 'a/b', '100%', 'ä+ö', '?x=1#y']
+        // '*' and 'a*b': encodeURIComponent leaves '*' alone, which once let a value's '*' be taken for the wildcard.
+        const values = ['a b', 'a/b', '100%', 'ä+ö', '?x=1#y', '*', 'a*b', ':x', '😀']
         for (const tag of values) expect(route(router.match('GET', router.url('tag', { tag }))).params).toEqual({ tag })
+      })
+
+      it("round-trips a wildcard value, '*' included", () => {
+        const router = createRouter()
+        router.add({ methods: ['GET'], path: '/files/*', handler: handler('files'), name: 'files' })
+        for (const rest of ['a/b c', 'x*/y*', '😀/é']) {
+          expect(route(router.match('GET', router.url('files', { '*': rest }))).params).toEqual({ '*': rest })
+        }
+      })
+
+      it('fails with DOVETAIL_ERR_ROUTER_INVALID_PARAM for a value no URL can carry (a lone surrogate)', () => {
+        const router = createRouter()
+        router.add({ methods: ['GET'], path: '/tags/:tag', handler: handler('tag'), name: 'tag' })
+        // '😀' is two UTF-16 code units; cutting it in half leaves a lone surrogate.
+        const error = thrown(() => router.url('tag', { tag: '😀'.slice(0, 1) }))
+        expect(error.code).toBe('DOVETAIL_ERR_ROUTER_INVALID_PARAM')
+        expect(error.message).toContain("'tag'")
       })
 
       it("fills a wildcard from the '*' value, keeping its slashes and encoding each segment", () => {

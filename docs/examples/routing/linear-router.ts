@@ -87,7 +87,15 @@ export class LinearRouter implements Router {
         if (value === undefined) {
           throw new DovetailError('DOVETAIL_ERR_ROUTER_MISSING_PARAM', `url('${name}') needs a value for '${key}' (route ${pattern}).`)
         }
-        return key === '*' ? String(value).split('/').map(encodeURIComponent).join('/') : encodeURIComponent(String(value))
+        const encode = (text: string) => {
+          try {
+            return encodeURIComponent(text)
+          } catch (error) {
+            // A lone UTF-16 surrogate: no URL can carry it.
+            throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_PARAM', `url('${name}') was given a value for '${key}' that no URL can carry (route ${pattern}).`, { cause: error })
+          }
+        }
+        return key === '*' ? String(value).split('/').map(encode).join('/') : encode(String(value))
       })
       .join('/')
   }
