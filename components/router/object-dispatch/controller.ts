@@ -69,7 +69,7 @@ export const declaredLookup = (hook: LookupHook): DeclaredLookup | undefined => 
  * app.url('page-edit', { slug: 'Front Page' }) // '/pages/Front%20Page/edit'
  */
 export function lookup(param: string, controller: ControllerTree): LookupHook {
-  if (typeof param !== 'string' || !paramName.test(param)) throw ObjectDispatchInvalidTree(`lookup('${String(param)}', …): a parameter name is letters, digits and _.`)
+  if (typeof param !== 'string' || !paramName.test(param)) throw ObjectDispatchInvalidTree(`lookup('${String(param)}', …): a parameter name is letters, digits and _ (not __proto__).`)
   if (!isController(controller)) throw ObjectDispatchInvalidTree(`lookup('${param}', …): the second argument must be a controller (a plain object or a Controller instance).`)
   const hook: LookupHook = (segment, ...remainder) => ({ controller, remainder, params: { [param]: segment! } })
   declaredLookups.set(hook, { param, controller })

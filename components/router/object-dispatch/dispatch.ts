@@ -68,7 +68,7 @@ export class Dispatcher {
     if (remainder.length >= segments.length) throw bad(`returned ${remainder.length} segments of ${segments.length}; a lookup consumes at least one.`)
     if (typeof params !== 'object' || params === null) throw bad('returned params that are not an object.')
     for (const [name, value] of Object.entries(params)) {
-      if (!paramName.test(name) || typeof value !== 'string') throw bad(`returned the parameter ${JSON.stringify(name)}; names are letters, digits and _, values strings.`)
+      if (!paramName.test(name) || typeof value !== 'string') throw bad(`returned the parameter ${JSON.stringify(name)}; names are letters, digits and _ (not __proto__), values strings.`)
     }
     return { node: this.#compiled(controller, `${node.where}._lookup(…)`), remainder, params: { ...params } }
   }

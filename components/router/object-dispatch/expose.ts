@@ -47,7 +47,8 @@ export const isExposed = (value: unknown): value is Exposed => typeof value === 
 
 // RFC 9110 token characters: what a method name may be made of.
 const methodToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-export const paramName = /^[A-Za-z0-9_]+$/
+// Letters, digits and _, as the radix router's `:name`; never `__proto__`, which an assignment would not store.
+export const paramName = /^(?!__proto__$)[A-Za-z0-9_]+$/
 
 const invalid = (message: string) => new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', message)
 
@@ -71,7 +72,7 @@ export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: Ex
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) throw invalid(`${label}: name must be a non-empty string.`)
   const params = [...(options.params ?? [])]
   for (const param of params) {
-    if (typeof param !== 'string' || !paramName.test(param)) throw invalid(`${label}: parameter name '${String(param)}' must be letters, digits and _.`)
+    if (typeof param !== 'string' || !paramName.test(param)) throw invalid(`${label}: parameter name '${String(param)}' must be letters, digits and _ (not __proto__).`)
   }
   if (new Set(params).size !== params.length) throw invalid(`${label}: params [${params.join(', ')}] names a parameter twice.`)
 
