@@ -78,8 +78,9 @@ export class TreeCompiler {
         continue
       }
       if (key.startsWith('_')) {
-        // Names starting with _ are never routed; a route there would be unreachable, which is a mistake to report.
-        if (actions || isController(value)) throw ObjectDispatchInvalidTree(`${at} holds ${actions ? 'an action' : 'a controller'}, but segments starting with _ are never routed: rename it.`)
+        // Names starting with _ are never routed. A controller there is one a _lookup may return; an action
+        // there nothing can reach, which is a mistake to report.
+        if (actions) throw ObjectDispatchInvalidTree(`${at} holds an action, but segments starting with _ are never routed: rename it.`)
         continue
       }
       if (actions) children.set(key, merge(actions, at))

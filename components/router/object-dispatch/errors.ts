@@ -6,7 +6,7 @@ import { createError } from '../../../core/index.js'
 // DOVETAIL_ERR_ROUTER_INVALID_ROUTE, as for routes added with r.get(…).
 export const ObjectDispatchInvalidTree = createError(
   'DOVETAIL_ERR_OBJECT_DISPATCH_INVALID_TREE',
-  'A controller tree is malformed: a key holds something that is neither an action, a controller nor a helper (a class, a Map, an object of another class), an action sits under a name starting with _ where nothing can reach it, a controller contains itself, index or _default takes params, a parameter name repeats along a path, or a hand-written _lookup leads to named actions. The message names the key.',
+  'A controller tree is malformed: a key holds something that is neither an action, a controller nor a helper (a class, a Map, an object of another class), an action sits under a name starting with _, where nothing can reach it, a controller contains itself, index or _default takes params, a parameter name repeats along a path, or a hand-written _lookup leads to named actions. The message names the key.',
 )
 export const ObjectDispatchBadLookup = createError(
   'DOVETAIL_ERR_OBJECT_DISPATCH_BAD_LOOKUP',

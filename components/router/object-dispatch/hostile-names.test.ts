@@ -28,6 +28,8 @@ function hostileApp() {
     index: expose((ctx) => ctx.text('home')),
     helper: helper('helper'),
     _hidden: helper('_hidden'),
+    // A controller only a _lookup could return: never a segment.
+    _internal: { index: expose(helper('_internal')) },
     title: 'a plain value',
     pages: new Pages(),
     plain: { index: expose((ctx) => ctx.text('plain')), format: helper('plain.format') },
@@ -49,6 +51,8 @@ const hostilePaths = [
   '/con%73tructor',
   '/helper',
   '/_hidden',
+  '/_internal',
+  '/%5Finternal',
   '/_lookup',
   '/_default',
   '/%5Fhidden',

@@ -28,7 +28,6 @@ describe('a malformed controller tree is refused when the router is built (DOVET
 
   const cases: [string, unknown, string][] = [
     ['an action under a name starting with _', { _admin: ok }, 'root._admin holds an action'],
-    ['a controller under a name starting with _', { _admin: { index: ok } }, 'root._admin holds a controller'],
     ['a class where a controller belongs', { pages: PageController }, "expose([PageController, 'method'])"],
     ['an object of another class', { pages: new Map() }, 'root.pages holds an instance of Map'],
     ['an array of something other than actions', { pages: [ok, 'x'] }, 'root.pages holds an array'],
