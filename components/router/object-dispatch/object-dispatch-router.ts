@@ -45,6 +45,8 @@ export class ObjectDispatchRouter implements Router {
   readonly #treeNames: ReadonlyMap<string, NamedPath>
   /** Names of routes added with add(), with their paths. */
   readonly #addedNames = new Map<string, string>()
+  /** Whether add() or mount() was called: until then the radix router, whose miss tries every method for a 405, is skipped. */
+  #hasExplicit = false
   /** The controller classes the tree's actions resolve per request; the component registers them (scoped) in the container. */
   readonly controllerClasses: ReadonlySet<InjectableClass>
 
@@ -70,15 +72,17 @@ export class ObjectDispatchRouter implements Router {
       }
     }
     this.#explicit.add(route)
+    this.#hasExplicit = true
     if (route.name !== undefined) this.#addedNames.set(route.name, route.path)
   }
 
   mount(prefix: string, fetch: FetchHandler): void {
     this.#explicit.mount(prefix, fetch)
+    this.#hasExplicit = true
   }
 
   match(method: string, path: string): RouteMatch {
-    const explicit = this.#explicit.match(method, path)
+    const explicit: RouteMatch = this.#hasExplicit ? this.#explicit.match(method, path) : { kind: 'not-found' }
     if (explicit.kind === 'route' || explicit.kind === 'mount') return explicit
     const segments = decodeSegments(path, this.#limits)
     const found = segments && this.#dispatcher.find(this.#root, segments)
