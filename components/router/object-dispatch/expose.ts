@@ -106,7 +106,9 @@ function toHandler(value: RouteHandler<any>, label: string, classes: InjectableC
   if (typeof value === 'function') return value
   if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'function' && typeof value[1] === 'string') {
     const [controller, action] = value as unknown as [InjectableClass<Record<string, Handler>>, string]
-    if (typeof controller.prototype?.[action] !== 'function' || action === 'constructor') {
+    const method: unknown = controller.prototype?.[action]
+    // Object's own methods (toString, hasOwnProperty, …) and the constructor are no actions, whatever the class.
+    if (typeof method !== 'function' || action === 'constructor' || method === (Object.prototype as Record<string, unknown>)[action]) {
       throw invalid(`${label}: ${controller.name || 'the class'} has no method '${action}'.`)
     }
     if (!classes.includes(controller)) classes.push(controller)

@@ -92,6 +92,7 @@ describe('expose() refuses what cannot be routed, with DOVETAIL_ERR_ROUTER_INVAL
   const cases: [string, () => unknown, string][] = [
     ['a controller without the method', () => expose([Pages, 'missing' as never]), "has no method 'missing'"],
     ['the constructor as an action', () => expose([Pages, 'constructor' as never]), "has no method 'constructor'"],
+    ["one of Object's methods as an action", () => expose([Pages, 'toString' as never]), "has no method 'toString'"],
     ['a handler that is neither a function nor [Class, method]', () => expose('show' as never), 'a handler must be a function'],
     ['a method name with a space', () => expose(() => new Response(), { methods: ['GET POST'] }), "'GET POST' is not an HTTP method name"],
     ['a method given twice', () => expose({ get: () => new Response(), GET: () => new Response() }), 'GET is given twice'],
