@@ -61,7 +61,7 @@ describe('components of other packages', () => {
   it('are found by short name, package name and package#name when the app depends on them', async () => {
     const root = fakeApp(['acme-router'], [acme])
     const catalogue = discover(root)
-    expect(catalogue.components.filter((c) => c.slot === 'router').map((c) => `${c.package}#${c.name}`)).toEqual(['dovetailjs#radix', 'acme-router#acme'])
+    expect(catalogue.components.filter((c) => c.slot === 'router').map((c) => `${c.package}#${c.name}`)).toEqual(['dovetailjs#radix', 'dovetailjs#object-dispatch', 'acme-router#acme'])
     for (const name of ['acme', 'acme-router', 'acme-router#acme']) {
       const component = await loadComponent('router', name, catalogue)
       expect(component?.definition.name).toBe('acme-router')
@@ -80,7 +80,7 @@ describe('components of other packages', () => {
     const root = fakeApp([], [acme])
     const error = await failure(createApp({ root, components: { router: 'acme' } }))
     expect(error).toMatchObject({ code: 'DOVETAIL_ERR_CONFIG_UNKNOWN_COMPONENT' })
-    expect(error.message).toContain('Installed router components: radix (dovetailjs).')
+    expect(error.message).toContain('Installed router components: radix (dovetailjs), object-dispatch (dovetailjs).')
   })
 
   it('with a name two packages declare for one slot, must be named package#name', async () => {

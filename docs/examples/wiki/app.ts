@@ -6,10 +6,12 @@ import { sessionMiddleware } from 'dovetailjs/components/middleware/session'
 import { serveStatic } from 'dovetailjs/components/middleware/static'
 import { Em, mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 import { memoryStore } from 'dovetailjs/components/session-store/memory'
+import { objectDispatch } from 'dovetailjs/components/router/object-dispatch'
 import { redisStore } from 'dovetailjs/components/session-store/redis'
 import { sqlStore } from 'dovetailjs/components/session-store/sql'
 import { eta } from 'dovetailjs/components/template/eta'
 import { nunjucks } from 'dovetailjs/components/template/nunjucks'
+import { wikiRoot } from './controller-tree.js'
 import { AccountController } from './controllers/account-controller.js'
 import { PageController } from './controllers/page-controller.js'
 import { SearchController } from './controllers/search-controller.js'
@@ -25,6 +27,12 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 export interface WikiSettings {
   /** `eta` (the preset's) or `nunjucks`: the same pages in the other syntax. */
   template?: 'eta' | 'nunjucks'
+  /**
+   * `radix` (the preset's: the routes of {@link wikiRoutes}) or
+   * `object-dispatch`: the same paths as a controller tree (`controller-tree.ts`).
+   * @default 'radix'
+   */
+  router?: 'radix' | 'object-dispatch'
   /**
    * Where sessions live: `sql` (the preset's: a `wiki_sessions` table in the
    * wiki's database), `redis` (shared by every process, nothing in the
@@ -49,7 +57,7 @@ export interface WikiSettings {
 }
 
 /**
- * The settings from environment variables: `WIKI_TEMPLATE`, `WIKI_SESSION_STORE`,
+ * The settings from environment variables: `WIKI_TEMPLATE`, `WIKI_ROUTER`, `WIKI_SESSION_STORE`,
  * `REDIS_URL`, `WIKI_SESSION_SECRET`, `WIKI_DB_SCHEMA` (and, read by the ORM component itself,
  * `DATABASE_URL`).
  */
@@ -62,6 +70,7 @@ export function wikiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WikiS
   }
   return {
     template: pick('WIKI_TEMPLATE', ['eta', 'nunjucks']),
+    router: pick('WIKI_ROUTER', ['radix', 'object-dispatch']),
     sessionStore: pick('WIKI_SESSION_STORE', ['sql', 'redis', 'memory']),
     redisUrl: env.REDIS_URL || undefined,
     sessionSecret: env.WIKI_SESSION_SECRET || undefined,
@@ -133,7 +142,8 @@ export function wikiRoutes(r: Routes): void {
  * The wiki's config: the `fullstack` preset, with the wiki's own templates,
  * entities, migrations, stylesheet and session secret. Everything else (the
  * container, router, server, logger, the order of the middleware) is the
- * preset's.
+ * preset's, unless `router: 'object-dispatch'` asks for the routes as a
+ * controller tree.
  *
  * @example
  * const app = await createApp(createWikiConfig({ template: 'nunjucks' }))
@@ -151,6 +161,7 @@ export function createWikiConfig(settings: WikiSettings = wikiSettingsFromEnv())
         ...inSchema(settings.databaseSchema),
       }),
       'session-store': sessionStore(settings),
+      ...(settings.router === 'object-dispatch' ? { router: objectDispatch({ root: wikiRoot }) } : {}),
       middleware: {
         replace: {
           static: serveStatic({ root: here('./static'), prefix: '/static', maxAge: 3600 }),
@@ -165,7 +176,8 @@ export function createWikiConfig(settings: WikiSettings = wikiSettingsFromEnv())
       c.scoped(Accounts)
       c.scoped(Views)
     },
-    routes: wikiRoutes,
+    // The tree holds every route when the router dispatches on it; routes(r) would only shadow it.
+    ...(settings.router === 'object-dispatch' ? {} : { routes: wikiRoutes }),
   })
 }
 

@@ -6,8 +6,8 @@ import { seedWiki } from './seed.js'
 /**
  * `npm start`: bring the database up to date (migrations, never a drop),
  * add the starter pages that are missing (never over existing ones), serve.
- * PORT and HOST choose where; DATABASE_URL, WIKI_TEMPLATE, WIKI_SESSION_STORE
- * and WIKI_SESSION_SECRET are read by the config (see app.ts).
+ * PORT and HOST choose where; DATABASE_URL, WIKI_TEMPLATE, WIKI_ROUTER,
+ * WIKI_SESSION_STORE and WIKI_SESSION_SECRET are read by the config (see app.ts).
  */
 const app = await createApp(createWikiConfig())
 try {

@@ -1,0 +1,118 @@
+import { DovetailError, type Handler, type InjectableClass, type RouteHandler } from '../../../core/index.js'
+
+/**
+ * Handlers by method, lower- or upper-case keys: `{ get: show, post: [PageController, 'save'] }`.
+ * Each value is a function of the context or a controller action `[Class, 'method']`.
+ */
+export type MethodHandlers = { readonly [method: string]: RouteHandler<any> }
+
+export interface ExposeOptions {
+  /**
+   * The methods the handler answers, for a single handler. GET also answers HEAD
+   * unless a HEAD handler exists. Not allowed with a per-method object, whose keys say it.
+   * @default ['GET']
+   */
+  methods?: readonly string[]
+  /** A name for `ctx.url(name, params)` and `app.url`; the path comes from where the action sits in the tree. */
+  name?: string
+  /**
+   * Names for the segments after the action's own, all required:
+   * `show: expose(handler, { params: ['slug'] })` under `pages` answers
+   * `/pages/show/FrontPage` with `ctx.params.slug === 'FrontPage'`, and
+   * `/pages/show` and `/pages/show/a/b` not at all. Letters, digits and `_`.
+   * @default []
+   */
+  params?: readonly string[]
+}
+
+/**
+ * A routable action: what {@link expose} returns. Only values made by `expose`
+ * dispatch, so nothing else on a controller (helpers, fields, prototype
+ * members) can be reached from a URL.
+ */
+export interface Exposed {
+  /** Upper-case method to handler. */
+  readonly handlers: ReadonlyMap<string, Handler>
+  readonly name: string | undefined
+  readonly params: readonly string[]
+  /** The controller classes its handlers resolve per request, for the component to register. */
+  readonly classes: readonly InjectableClass[]
+}
+
+// A WeakSet rather than a brand property: nothing built elsewhere (a JSON body, a
+// copied object) can pass for an action.
+const exposedActions = new WeakSet<Exposed>()
+
+export const isExposed = (value: unknown): value is Exposed => typeof value === 'object' && value !== null && exposedActions.has(value as Exposed)
+
+// RFC 9110 token characters: what a method name may be made of.
+const methodToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+// Letters, digits and _, as the radix router's `:name`; never `__proto__`, which an assignment would not store.
+export const paramName = /^(?!__proto__$)[A-Za-z0-9_]+$/
+
+const invalid = (message: string) => new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', message)
+
+/**
+ * Make a handler routable in a controller tree. The handler is a function of
+ * the context, a controller action `[Class, 'method']` (the class is resolved
+ * from the container for each request, scoped unless registered otherwise),
+ * or an object of those by method.
+ *
+ * @example
+ * const root = {
+ *   index: expose((ctx) => ctx.text('home'), { name: 'home' }),          // GET /
+ *   about: expose([PageController, 'about']),                             // GET /about
+ *   login: expose({ get: [AccountController, 'form'], post: [AccountController, 'login'] }, { name: 'login' }),
+ *   feed: expose(feed, { methods: ['GET', 'POST'] }),
+ *   tags: expose(showTag, { params: ['tag'], name: 'tag' }),             // GET /tags/<tag>
+ * }
+ */
+export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: ExposeOptions = {}): Exposed {
+  const label = options.name === undefined ? 'expose()' : `expose(…, { name: '${options.name}' })`
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) throw invalid(`${label}: name must be a non-empty string.`)
+  const params = [...(options.params ?? [])]
+  for (const param of params) {
+    if (typeof param !== 'string' || !paramName.test(param)) throw invalid(`${label}: parameter name '${String(param)}' must be letters, digits and _ (not __proto__).`)
+  }
+  if (new Set(params).size !== params.length) throw invalid(`${label}: params [${params.join(', ')}] names a parameter twice.`)
+
+  const handlers = new Map<string, Handler>()
+  const classes: InjectableClass[] = []
+  const addHandler = (method: string, value: RouteHandler<any>) => {
+    if (typeof method !== 'string' || !methodToken.test(method)) throw invalid(`${label}: '${String(method)}' is not an HTTP method name.`)
+    const upper = method.toUpperCase()
+    if (handlers.has(upper)) throw invalid(`${label}: ${upper} is given twice.`)
+    handlers.set(upper, toHandler(value, `${label} for ${upper}`, classes))
+  }
+  if (isPerMethod(handler)) {
+    if (options.methods !== undefined) throw invalid(`${label}: give methods either as the keys of the handler object or as the methods option, not both.`)
+    for (const [method, value] of Object.entries(handler)) addHandler(method, value)
+    if (handlers.size === 0) throw invalid(`${label}: the handler object has no methods.`)
+  } else {
+    const methods = options.methods ?? ['GET']
+    if (!Array.isArray(methods) || methods.length === 0) throw invalid(`${label}: methods must list at least one method.`)
+    for (const method of methods) addHandler(method, handler as RouteHandler<any>)
+  }
+  const exposed: Exposed = Object.freeze({ handlers, name: options.name, params: Object.freeze(params), classes: Object.freeze(classes) })
+  exposedActions.add(exposed)
+  return exposed
+}
+
+const isPerMethod = (value: unknown): value is MethodHandlers =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype
+
+/** A function, or `[Class, 'method']` resolved from the request's container: as `r.get(path, [Class, 'method'])` does. */
+function toHandler(value: RouteHandler<any>, label: string, classes: InjectableClass[]): Handler {
+  if (typeof value === 'function') return value
+  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'function' && typeof value[1] === 'string') {
+    const [controller, action] = value as unknown as [InjectableClass<Record<string, Handler>>, string]
+    const method: unknown = controller.prototype?.[action]
+    // Object's own methods (toString, hasOwnProperty, …) and the constructor are no actions, whatever the class.
+    if (typeof method !== 'function' || action === 'constructor' || method === (Object.prototype as Record<string, unknown>)[action]) {
+      throw invalid(`${label}: ${controller.name || 'the class'} has no method '${action}'.`)
+    }
+    if (!classes.includes(controller)) classes.push(controller)
+    return (ctx) => ctx.resolve(controller)[action]!(ctx)
+  }
+  throw invalid(`${label}: a handler must be a function (ctx) => Response or a controller action [Class, 'method'].`)
+}

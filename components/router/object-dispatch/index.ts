@@ -1,0 +1,5 @@
+export { objectDispatch, objectDispatch as default, objectDispatchOptions } from './component.js'
+export { Controller, lookup, type ControllerTree, type Lookup, type LookupHook } from './controller.js'
+export { expose, type Exposed, type ExposeOptions, type MethodHandlers } from './expose.js'
+export { ObjectDispatchRouter, type ObjectDispatchRouterOptions } from './object-dispatch-router.js'
+export { errorCodes, ObjectDispatchBadLookup, ObjectDispatchInvalidTree } from './errors.js'
