@@ -1,4 +1,4 @@
-import { DovetailError, type UrlParams } from '../../../core/index.js'
+import { DovetailError, encodeUrlParam, type UrlParams } from '../../../core/index.js'
 
 const paramPattern = /(\/?):([A-Za-z0-9_]+)(\([^)]*\))?(\?)?/g
 
@@ -12,20 +12,7 @@ export function urlFor(name: string, pattern: string, params: UrlParams = {}): s
     const v = params[key]
     return v === undefined ? undefined : String(v)
   }
-  // encodeURIComponent leaves `*` as it is, and the wildcard below is found by its `*`:
-  // a value's own `*` is encoded so that it stays the value's.
-  const encode = (key: string, v: string): string => {
-    try {
-      return encodeURIComponent(v).replaceAll('*', '%2A')
-    } catch (error) {
-      // A URIError: the value holds half of a UTF-16 surrogate pair, which no URL can carry.
-      throw new DovetailError(
-        'DOVETAIL_ERR_ROUTER_INVALID_PARAM',
-        `url('${name}') was given a value for '${key}' that no URL can carry (a lone UTF-16 surrogate, e.g. from cutting a string inside an emoji) (route ${pattern}).`,
-        { cause: error },
-      )
-    }
-  }
+  const encode = (key: string, v: string): string => encodeUrlParam(v, { name, key, route: pattern })
   let path = pattern
     .replace(/::/g, '\u0000')
     .replace(paramPattern, (_all, slash: string, key: string, _regex, optional: string | undefined) => {
