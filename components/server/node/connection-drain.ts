@@ -63,7 +63,8 @@ export class ConnectionDrain {
    * here and true is returned (the app is not called).
    */
   admit(res: ServerResponse): boolean {
-    const socket = res.socket ?? (res.req.socket as Socket)
+    // res.socket is null while the response waits behind another on its connection.
+    const socket = res.req.socket
     const connection = this.#connections.get(socket)
     if (connection) {
       clearTimeout(connection.graceTimer)
