@@ -178,7 +178,8 @@ describe('server/node while closing (raw HTTP/1.1)', () => {
 })
 
 describe('server/node: SIGTERM under keep-alive load (docs/examples/server/main.ts)', () => {
-  // Measured with the other core busy (yes > /dev/null): start 1.5-4 s, exit 0.2-0.6 s after SIGTERM.
+  // Measured with the other core busy (yes > /dev/null): start 1.7-2.3 s, exit 0.27-0.54 s after SIGTERM;
+  // the budgets below are several times that.
   it('answers every request in full (200, or 503 once closing), resets none, and exits 0 within shutdownTimeout', { timeout: 60_000 }, async () => {
     const { listening: url, child, exited } = await startExample('docs/examples/server/main.ts', /listening on (http:\/\/\S+)/)
     // 32 connections, each sending its next request as soon as the last answer ended; /countdown streams for 200 ms.

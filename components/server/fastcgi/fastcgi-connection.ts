@@ -145,8 +145,8 @@ export class FastCgiConnection {
     const role = content.readUInt16BE(0)
     const keepConn = (content[2]! & keepConnFlag) !== 0
     if (role !== Role.responder) return this.#refuse(id, ProtocolStatus.unknownRole, keepConn)
-    // A closing server takes no new request: it answers 503 with Retry-After (FCGI_OVERLOADED would
-    // reach the client as nginx's 502) and ends the connection once nothing else is in flight on it.
+    // A closing server takes no new request: it answers 503 with Retry-After (FCGI_OVERLOADED alone gives
+    // the web server no response to pass on; nginx makes it a 502) and ends the connection once idle.
     if (this.#connection.closing) return this.#answerClosing(id, keepConn)
     this.#requests.get(id)?.body?.fail(new Error('The web server reused this FastCGI request id'))
     this.#requests.set(id, { id, keepConn, params: [], paramsSize: 0, started: false, answered: false, stdinDone: false, body: undefined, hangup: new Hangup() })
