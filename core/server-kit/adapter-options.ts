@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defaultShutdownIdleGrace } from './shutdown.js'
 
 const MiB = 1024 * 1024
 
@@ -23,7 +24,7 @@ export const cgiMappingShape = {
  *
  * @example
  * socketServerOptions.parse({ socketPath: '/run/dovetail/app.sock', socketMode: 0o660 })
- * // { maxBodySize: 16777216, stripScriptName: false, maxHeaderSize: 32768, shutdownTimeout: 10000, idleTimeout: 60000, socketPath: …, socketMode: 432 }
+ * // { maxBodySize: 16777216, stripScriptName: false, maxHeaderSize: 32768, shutdownTimeout: 10000, shutdownIdleGrace: 250, idleTimeout: 60000, socketPath: …, socketMode: 432 }
  */
 export const socketServerOptions = z
   .strictObject({
@@ -32,6 +33,11 @@ export const socketServerOptions = z
     maxHeaderSize: z.number().int().min(1024).default(32 * 1024),
     /** On close, how long requests in flight may run before their connections are cut, in ms. @default 10000 */
     shutdownTimeout: z.number().int().nonnegative().default(10_000),
+    /**
+     * On close, how long a connection that has just gone idle is kept for a request already on its
+     * way (answered 503), in ms; one idle for longer ends at once. @default 250
+     */
+    shutdownIdleGrace: z.number().int().nonnegative().default(defaultShutdownIdleGrace),
     /** A connection with no request in flight that stays silent this long is closed, in ms. @default 60000 */
     idleTimeout: z.number().int().positive().default(60_000),
     /** Listen on this unix socket instead of app.listen()'s host and port. */

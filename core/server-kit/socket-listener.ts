@@ -1,16 +1,19 @@
 import { chmod, unlink } from 'node:fs/promises'
 import { type AddressInfo, connect, createServer, type Server as NetServer, type Socket } from 'node:net'
+import type { Logger } from '../slots/logger.js'
 import type { ListeningServer, ListenOptions } from '../slots/server.js'
+import { defaultShutdownIdleGrace, logShutdownCut } from './shutdown.js'
 
 /**
  * One connection from the web server, as the listener tracks it for a
  * graceful close. The protocol calls `begin()` when a request starts arriving
- * and `finish()` once it is answered, and takes no new request once `closing`.
+ * and `finish()` once it is answered; once `closing`, it answers a new request
+ * with {@link closingCgiResponse} instead of calling the app.
  *
  * @example
  * socket.on('data', (bytes) => {
- *   if (connection.closing) return
  *   connection.begin()
+ *   if (connection.closing) return void socket.write(closingCgiResponse(), () => connection.finish())
  *   answerCgiOnSocket(handler, request, out, log, connection.socket, () => connection.finish())
  * })
  */
@@ -19,9 +22,13 @@ export class SocketConnection {
   readonly socket: Socket
   #requests = 0
   #closing = false
+  /** When its last request was answered (or it was accepted), for the idle grace on close. */
+  #idleSince = performance.now()
+  #graceTimer: NodeJS.Timeout | undefined
 
   constructor(socket: Socket) {
     this.socket = socket
+    socket.once('close', () => clearTimeout(this.#graceTimer))
   }
 
   /** True while no request is in flight on this connection. */
@@ -29,7 +36,12 @@ export class SocketConnection {
     return this.#requests === 0
   }
 
-  /** True once the server is closing: the protocol must take no new request. */
+  /** How many requests are in flight on this connection. */
+  get inFlight(): number {
+    return this.#requests
+  }
+
+  /** True once the server is closing: the protocol must take no new request (it answers one with {@link closingCgiResponse}). */
   get closing(): boolean {
     return this.#closing
   }
@@ -37,18 +49,29 @@ export class SocketConnection {
   /** A request started arriving on this connection. */
   begin(): void {
     this.#requests++
+    clearTimeout(this.#graceTimer)
   }
 
-  /** A request is answered; a closing server lets the connection go once it is idle. */
+  /** A request is answered; a closing server ends the connection once nothing is in flight on it. */
   finish(): void {
     this.#requests--
+    this.#idleSince = performance.now()
     if (this.#requests === 0 && this.#closing) this.socket.end()
   }
 
-  /** @internal The server is closing. */
-  shutdown(): void {
+  /**
+   * @internal The server is closing. An idle connection ends at once if it has
+   * been idle for `idleGrace` ms, else once it has: its web server may already
+   * have sent a request on it, which is then answered 503 rather than lost.
+   */
+  shutdown(idleGrace: number): void {
     this.#closing = true
-    if (this.#requests === 0) this.socket.end()
+    if (this.#requests > 0) return
+    const left = this.#idleSince + idleGrace - performance.now()
+    if (left <= 0) return void this.socket.end()
+    this.#graceTimer = setTimeout(() => {
+      if (this.#requests === 0) this.socket.end()
+    }, left)
   }
 }
 
@@ -63,6 +86,14 @@ export interface SocketListenerOptions {
   scheme: string
   /** How long requests in flight may run after close() before their connections are cut, in ms. */
   shutdownTimeout: number
+  /**
+   * On close, how long a connection that has just gone idle is kept for a
+   * request already on its way (answered 503), in ms; one idle longer ends at
+   * once. @default defaultShutdownIdleGrace (250)
+   */
+  shutdownIdleGrace?: number | undefined
+  /** Where a close that had to cut connections is logged (else stderr). */
+  logger?: Logger | undefined
   /** A connection with no request in flight and no bytes either way for this long is closed, in ms. */
   idleTimeout: number
   /** Listen on this unix socket instead of host and port. */
@@ -74,7 +105,9 @@ export interface SocketListenerOptions {
 /**
  * Listen on TCP or a unix socket, hand each connection to the protocol, and
  * close gracefully: stop accepting, let each connection finish its requests
- * in flight and end it once idle, cut what is left after shutdownTimeout.
+ * in flight and end it once idle (an idle one after `shutdownIdleGrace`, for a
+ * request already on its way), cut what is left after shutdownTimeout and log
+ * how many requests that cut.
  * Shared by the FastCGI and SCGI servers, whose protocols differ only once a
  * connection is open. {@link SocketServer} is this with the options of
  * {@link socketServerOptions}; call it directly for options of your own.
@@ -115,14 +148,19 @@ export async function listenSockets(
     close: () => {
       closed ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => {
-          for (const c of connections) c.socket.destroy()
+          const cut = { shutdownTimeout: options.shutdownTimeout, connections: connections.size, requests: 0 }
+          for (const c of connections) {
+            cut.requests += c.inFlight
+            c.socket.destroy()
+          }
+          if (cut.connections > 0) logShutdownCut(options.logger, `server/${options.scheme}`, cut)
         }, options.shutdownTimeout)
         force.unref()
         server.close(() => {
           clearTimeout(force)
           resolve()
         })
-        for (const c of connections) c.shutdown()
+        for (const c of connections) c.shutdown(options.shutdownIdleGrace ?? defaultShutdownIdleGrace)
       })
       return closed
     },

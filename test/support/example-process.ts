@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url))
 const running: ChildProcess[] = []
 
 export interface ExampleProcess {
@@ -17,7 +16,10 @@ export interface ExampleProcess {
  * (PORT=0, production); resolve once its output matches `listening`, reject if it exits first.
  */
 export function startExample(path: string, listening: RegExp): Promise<ExampleProcess> {
-  const child = spawn(tsx, [path], { cwd: root, env: { ...process.env, PORT: '0', NODE_ENV: 'production' } })
+  // node with tsx's loader rather than the tsx command: the command relays signals to a second node
+  // process and SIGKILLs it when that process has not confirmed a signal within 30 ms, which on a busy
+  // machine turns a graceful SIGTERM into a kill (exit 143).
+  const child = spawn(process.execPath, ['--import', 'tsx', path], { cwd: root, env: { ...process.env, PORT: '0', NODE_ENV: 'production' } })
   running.push(child)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   return new Promise((resolve, reject) => {

@@ -6,6 +6,7 @@ import {
   cgiContentLength,
   cgiParam,
   cgiRequest,
+  closingCgiResponse,
   failureLog,
   Hangup,
   logProtocolError,
@@ -144,11 +145,21 @@ export class FastCgiConnection {
     const role = content.readUInt16BE(0)
     const keepConn = (content[2]! & keepConnFlag) !== 0
     if (role !== Role.responder) return this.#refuse(id, ProtocolStatus.unknownRole, keepConn)
-    // A closing server takes no new request; the web server may retry it elsewhere.
-    if (this.#connection.closing) return this.#refuse(id, ProtocolStatus.overloaded, keepConn)
+    // A closing server takes no new request: it answers 503 with Retry-After (FCGI_OVERLOADED alone gives
+    // the web server no response to pass on; nginx makes it a 502) and ends the connection once idle.
+    if (this.#connection.closing) return this.#answerClosing(id, keepConn)
     this.#requests.get(id)?.body?.fail(new Error('The web server reused this FastCGI request id'))
     this.#requests.set(id, { id, keepConn, params: [], paramsSize: 0, started: false, answered: false, stdinDone: false, body: undefined, hangup: new Hangup() })
     this.#connection.begin()
+  }
+
+  #answerClosing(id: number, keepConn: boolean): void {
+    this.#connection.begin()
+    void this.#write(encodeStream(RecordType.stdout, id, closingCgiResponse()))
+    void this.#write(encodeRecord(RecordType.stdout, id))
+    void this.#write(encodeEndRequest(id, 0, ProtocolStatus.requestComplete))
+    this.#connection.finish()
+    if (!keepConn) this.#connection.socket.end()
   }
 
   #refuse(id: number, status: number, keepConn: boolean): void {

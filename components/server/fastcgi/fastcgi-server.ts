@@ -18,6 +18,6 @@ export type FastCgiServerOptions = SocketServerOptions
  */
 export class FastCgiServer extends SocketServer {
   constructor(options: FastCgiServerOptions, logger?: Logger) {
-    super('fastcgi', options, (connection, handler) => new FastCgiConnection(connection, handler, options, logger))
+    super('fastcgi', options, (connection, handler) => new FastCgiConnection(connection, handler, options, logger), logger)
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineComponent, Logger, Server } from '../../../core/index.js'
+import { defaultShutdownIdleGrace } from '../../../core/server-kit/index.js'
 import { NodeServer } from './node-server.js'
 
 export const nodeServerOptions = z
@@ -9,6 +10,7 @@ export const nodeServerOptions = z
     keepAliveTimeout: z.number().int().positive().default(5_000),
     maxHeaderSize: z.number().int().min(1024).default(16_384),
     shutdownTimeout: z.number().int().nonnegative().default(10_000),
+    shutdownIdleGrace: z.number().int().nonnegative().default(defaultShutdownIdleGrace),
     trustProxy: z.boolean().default(false),
   })
   // node:http refuses this too, but only at listen(); say so at boot instead.

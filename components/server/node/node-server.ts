@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type FetchHandler, type ListeningServer, type ListenOptions, type Logger, type Server } from '../../../core/index.js'
+import { logShutdownCut } from '../../../core/server-kit/index.js'
+import { ConnectionDrain } from './connection-drain.js'
 import { lazyRequest } from './lazy-request.js'
 import { writeResponse } from './write-response.js'
 
@@ -15,6 +17,12 @@ export interface NodeServerOptions {
   maxHeaderSize: number
   /** On close, how long requests in flight may take before their connections are cut, in ms. @default 10000 */
   shutdownTimeout: number
+  /**
+   * On close, how long a keep-alive connection that has just gone idle is kept
+   * for a request its client may already have sent (answered 503), in ms; one
+   * idle for longer is closed at once. @default 250
+   */
+  shutdownIdleGrace: number
   /** Take the scheme and host from X-Forwarded-Proto / X-Forwarded-Host. Only behind a proxy you run. @default false */
   trustProxy: boolean
 }
@@ -93,25 +101,17 @@ export class NodeServer implements Server {
 
   async listen(handler: FetchHandler, { port, host }: ListenOptions): Promise<ListeningServer> {
     const o = this.#options
-    const server = createServer(
-      {
-        maxHeaderSize: o.maxHeaderSize,
-        requestTimeout: o.requestTimeout,
-        headersTimeout: o.headersTimeout,
-        keepAliveTimeout: o.keepAliveTimeout,
-        connectionsCheckingInterval: checkingInterval(o),
-      },
-      toRequestListener(handler, { trustProxy: o.trustProxy, ...(this.#logger ? { logger: this.#logger } : {}) }),
-    )
-    let inFlight = 0
-    let closing = false
-    server.on('request', (_req, res: ServerResponse) => {
-      inFlight++
-      res.once('close', () => {
-        inFlight--
-        // Once closing, a keep-alive connection that just finished its request is idle: let it go.
-        if (closing) server.closeIdleConnections()
-      })
+    const server = createServer({
+      maxHeaderSize: o.maxHeaderSize,
+      requestTimeout: o.requestTimeout,
+      headersTimeout: o.headersTimeout,
+      keepAliveTimeout: o.keepAliveTimeout,
+      connectionsCheckingInterval: checkingInterval(o),
+    })
+    const listener = toRequestListener(handler, { trustProxy: o.trustProxy, ...(this.#logger ? { logger: this.#logger } : {}) })
+    const drain = new ConnectionDrain(server, o.shutdownIdleGrace)
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!drain.admit(res)) listener(req, res)
     })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -128,17 +128,15 @@ export class NodeServer implements Server {
       host: address.address,
       url: `http://${shownHost}:${address.port}`,
       close: () => {
-        closed ??= new Promise<void>((resolve) => {
-          closing = true
-          const force = setTimeout(() => server.closeAllConnections(), o.shutdownTimeout)
+        closed ??= (async () => {
+          const force = setTimeout(() => {
+            const cut = drain.cut()
+            if (cut.connections > 0) logShutdownCut(this.#logger, 'server/node', { shutdownTimeout: o.shutdownTimeout, ...cut })
+          }, o.shutdownTimeout)
           force.unref()
-          server.close(() => {
-            clearTimeout(force)
-            resolve()
-          })
-          server.closeIdleConnections()
-          if (inFlight === 0) server.closeAllConnections()
-        })
+          await drain.close()
+          clearTimeout(force)
+        })()
         return closed
       },
     }

@@ -1,8 +1,9 @@
 import { get } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { createApp, DovetailError } from 'dovetailjs'
+import { createApp, DovetailError, Logger } from 'dovetailjs'
 import node from 'dovetailjs/components/server/node'
 import { gate, openSocket } from '../../../test/support/raw-http.js'
+import { recordingLogger } from '../../../test/support/recording-logger.js'
 
 /** Resolves with the status and body, or with the error code if the connection failed. */
 const request = (url: string) =>
@@ -63,6 +64,8 @@ describe('server/node: graceful shutdown', () => {
     const app = await createApp({
       environment: 'test',
       components: { server: node({ shutdownTimeout: 200 }) },
+      // The cut is logged as a warning (test/security/shutdown.test.ts checks it); keep it out of the output.
+      register: (c) => c.value(Logger, recordingLogger()),
       routes: (r) =>
         r.get('/hang', async (ctx) => {
           started.open()

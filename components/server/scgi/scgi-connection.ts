@@ -7,6 +7,7 @@ import {
   cgiParamEncoding,
   type CgiParams,
   cgiRequest,
+  closingCgiResponse,
   failureLog,
   Hangup,
   logProtocolError,
@@ -61,8 +62,9 @@ export class ScgiConnection {
     if (this.#state === 'done') return // the rest of a body nobody reads, or bytes after it
     if (this.#state === 'body') return this.#bodyBytes(chunk)
     if (this.#state === 'length' && this.#buffered.length === 0) {
-      if (this.#connection.closing) return void this.#connection.socket.end()
       this.#connection.begin()
+      // A closing server takes no new request: 503 with Retry-After, and the rest of the request is dropped.
+      if (this.#connection.closing) return this.#answerClosing()
     }
     this.#buffered = this.#buffered.length ? Buffer.concat([this.#buffered, chunk]) : chunk
     if (this.#state === 'length') {
@@ -128,6 +130,12 @@ export class ScgiConnection {
       this.#state = 'done'
       this.#body?.end()
     } else if (!more) this.#connection.socket.pause()
+  }
+
+  #answerClosing(): void {
+    this.#state = 'done'
+    void this.#write(closingCgiResponse())
+    this.#finish()
   }
 
   /** Answer without calling the app, then drop whatever the web server still sends. */

@@ -17,6 +17,6 @@ export type ScgiServerOptions = SocketServerOptions
  */
 export class ScgiServer extends SocketServer {
   constructor(options: ScgiServerOptions, logger?: Logger) {
-    super('scgi', options, (connection, handler) => new ScgiConnection(connection, handler, options, logger))
+    super('scgi', options, (connection, handler) => new ScgiConnection(connection, handler, options, logger), logger)
   }
 }
