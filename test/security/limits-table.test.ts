@@ -53,6 +53,7 @@ const schemasOutsideComponents: Readonly<Record<string, StandardSchemaV1>> = {}
 const requiredInput: Readonly<Record<string, unknown>> = {
   'middleware/session': { secrets: ['x'.repeat(32)] },
   'middleware/static': { root: '.' },
+  'router/object-dispatch': { root: {} },
 }
 
 const units = ['ms', 's', 'bytes', 'count', 'characters', 'connections'] as const
