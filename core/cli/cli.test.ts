@@ -17,6 +17,7 @@ import { main } from './index.js'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const ownManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   version: string
+  dependencies: Record<string, string>
   peerDependencies: Record<string, string>
   devDependencies: Record<string, string>
 }
@@ -52,16 +53,20 @@ const read = (...path: string[]) => readFileSync(join(tmp, ...path), 'utf8')
 const mikroOrm = ['@mikro-orm/core', '@mikro-orm/knex', '@mikro-orm/migrations']
 
 /** The projects `new` makes here, each checked for its files and its dependencies. */
+/** What the api and fullstack scaffolds' own code imports (zod checks request input), besides what their components need. */
+const scaffoldOwn = ['zod']
+
 const projects = [
-  { dir: 'plain', args: [], packages: [] },
-  { dir: 'swapped', args: ['--container', 'inversify'], packages: ['inversify'] },
-  { dir: 'notes-api', args: ['--preset', 'api'], packages: [...mikroOrm, '@mikro-orm/libsql', 'busboy', 'pino'] },
-  { dir: 'notes-pg', args: ['--preset', 'api', '--db', 'postgresql'], packages: [...mikroOrm, '@mikro-orm/postgresql', 'busboy', 'pino'] },
-  { dir: 'site', args: ['--preset', 'fullstack'], packages: [...mikroOrm, '@mikro-orm/libsql', 'busboy', 'eta', 'pino'] },
+  { dir: 'plain', args: [], packages: [], own: [] },
+  { dir: 'swapped', args: ['--container', 'inversify'], packages: ['inversify'], own: [] },
+  { dir: 'notes-api', args: ['--preset', 'api'], packages: [...mikroOrm, '@mikro-orm/libsql', 'busboy', 'pino'], own: scaffoldOwn },
+  { dir: 'notes-pg', args: ['--preset', 'api', '--db', 'postgresql'], packages: [...mikroOrm, '@mikro-orm/postgresql', 'busboy', 'pino'], own: scaffoldOwn },
+  { dir: 'site', args: ['--preset', 'fullstack'], packages: [...mikroOrm, '@mikro-orm/libsql', 'busboy', 'eta', 'pino'], own: scaffoldOwn },
   {
     dir: 'site-njk',
     args: ['--preset', 'fullstack', '--template', 'nunjucks', '--container', 'inversify', '--db', 'mysql', '--session-store', 'redis'],
     packages: [...mikroOrm, '@mikro-orm/mysql', 'busboy', 'inversify', 'ioredis', 'nunjucks', 'pino'],
+    own: scaffoldOwn,
   },
 ]
 
@@ -86,10 +91,12 @@ describe('dovetail new', () => {
     for (const p of projects) {
       const manifest = manifestOf(join(tmp, p.dir))
       expect(manifest.name).toBe(p.dir.toLowerCase())
-      expect(Object.keys(manifest.dependencies)).toEqual(['dovetailjs', ...p.packages].sort())
+      expect(Object.keys(manifest.dependencies)).toEqual(['dovetailjs', ...p.packages, ...p.own].sort())
       // Run from the sources, not from an install of a tarball or folder: the registry's version.
       expect(manifest.dependencies.dovetailjs).toBe(`^${ownManifest.version}`)
       for (const name of p.packages) expect(manifest.dependencies[name]).toBe(ownManifest.peerDependencies[name])
+      // The scaffold's own imports at the range dovetailjs itself depends on, so a project installs one copy.
+      for (const name of p.own) expect(manifest.dependencies[name], name).toBe(ownManifest.dependencies[name])
       expect('db:migrate' in manifest.scripts).toBe(p.packages.includes('@mikro-orm/core'))
       expect(manifest.scripts).toMatchObject({ build: 'tsc -p tsconfig.build.json', start: 'node dist/server.js', dev: 'tsx watch server.ts', test: 'vitest run' })
     }

@@ -5,6 +5,7 @@ import { pinoLogger } from 'dovetailjs/components/logger/pino'
 import { readJson } from 'dovetailjs/components/middleware/body'
 import { cors } from 'dovetailjs/components/middleware/cors'
 import { Em, mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
+import { z } from 'zod'
 
 export const Todo = defineEntity({
   name: 'Todo',
@@ -15,6 +16,18 @@ export const Todo = defineEntity({
   }),
 })
 export type Todo = InferEntity<typeof Todo>
+
+// Each value from the request is checked before it reaches a query (docs/orm.md, "Request input"):
+// in a where clause an object such as {"$ne": null} is an operator, and Number('abc') is NaN.
+const NewTodo = z.strictObject({ title: z.string().trim().min(1, 'must not be empty').max(200) })
+const TodoPath = z.strictObject({ id: z.coerce.number().int().min(1).max(2_147_483_647) })
+
+/** `input` as `schema` parses it, or an HttpError: 400 for the URL's parts, 422 for a body. */
+function valid<T>(schema: z.ZodType<T>, input: unknown, status: 400 | 422): T {
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  throw new HttpError(status, result.error.issues.map((issue) => `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`).join('; '))
+}
 
 export interface TodoApiOptions {
   /** @default DATABASE_URL, else ./data/app.db */
@@ -42,16 +55,16 @@ export const createTodoApi = (options: TodoApiOptions = {}) =>
       routes(r) {
         r.get('/todos', async (ctx) => ctx.json(await ctx.resolve(Em).find(Todo, {}, { orderBy: { id: 'asc' } })))
         r.post('/todos', async (ctx) => {
-          const { title } = (await readJson(ctx)) as { title?: unknown }
-          if (typeof title !== 'string' || !title.trim()) throw new HttpError(422, 'title must be a non-empty string')
+          const { title } = valid(NewTodo, await readJson(ctx), 422)
           const em = ctx.resolve(Em)
-          const todo = em.create(Todo, { title: title.trim() })
+          const todo = em.create(Todo, { title })
           await em.flush()
           return ctx.json(todo, { status: 201 })
         })
         r.get('/todos/:id', async (ctx) => {
-          const todo = await ctx.resolve(Em).findOne(Todo, { id: Number(ctx.params.id) })
-          if (!todo) throw new HttpError(404, `No to-do with id ${ctx.params.id}`)
+          const { id } = valid(TodoPath, ctx.params, 400)
+          const todo = await ctx.resolve(Em).findOne(Todo, { id })
+          if (!todo) throw new HttpError(404, `No to-do with id ${id}`)
           return ctx.json(todo)
         })
       },

@@ -81,6 +81,28 @@ describe('the ORM example (docs/orm.md)', () => {
     await app.close()
   })
 
+  it('sorts and pages a shelf, and checks request input before any query (docs/orm.md, Request input)', async () => {
+    await migrated()
+    const app = await createApp({ ...config, environment: 'test' })
+    const client = createTestClient(app)
+    const { id } = (await (await client.post('/shelves', { json: { name: 'Fiction' } })).json()) as { id: number }
+    for (const [isbn, title] of [['978-0141439587', 'Emma'], ['978-0141441146', 'Jane Eyre']]) {
+      expect((await client.post(`/shelves/${id}/books`, { json: { isbn, title } })).status).toBe(201)
+    }
+    expect(await (await client.get(`/shelves/${id}/books?sort=-title&limit=1`)).json()).toEqual({ books: [{ isbn: '978-0141441146', title: 'Jane Eyre' }] })
+    expect(await (await client.post('/books/search', { json: { title: 'Emma' } })).json()).toEqual({ books: [{ isbn: '978-0141439587', title: 'Emma' }] })
+
+    const operator = await client.post('/books/search', { json: { title: { $ne: null } } })
+    expect(operator.status).toBe(422)
+    expect(await operator.json()).toMatchObject({ error: { message: 'title: Invalid input: expected string, received object' } })
+    expect((await client.get('/shelves/abc')).status).toBe(400)
+    const sort = await client.get(`/shelves/${id}/books?sort=secret`)
+    expect(sort.status).toBe(400)
+    expect(await sort.json()).toMatchObject({ error: { code: 'DOVETAIL_ERR_ORM_INPUT', message: expect.stringContaining('Cannot sort by "secret"') } })
+    expect((await client.get(`/shelves/${id}/books?limit=-1`)).status).toBe(400)
+    await app.close()
+  })
+
   it('explains its command line when called wrong', async () => {
     // A migrated database with a shelf on it, for the refused schema:drop to leave alone.
     await migrated()

@@ -1,8 +1,28 @@
 import { defineConfig, HttpError } from 'dovetailjs'
 import { readJson } from 'dovetailjs/components/middleware/body'
-import { Em } from 'dovetailjs/components/orm/mikro-orm'
+import { Em, orderByFrom } from 'dovetailjs/components/orm/mikro-orm'
+import { z } from 'zod'
 import { database, databaseUrl, testDatabaseUrl } from './database.js'
 import { Note } from './entities.js'
+
+// What the routes take from a request, checked before any of it reaches a query. In a where
+// clause an object is an operator ({"$ne": null} matches every row) and an array an $in, so each
+// value is a typed scalar, as long as its column at most; strict objects refuse keys a route does
+// not name. Path and query values are always strings, so they may be coerced; a JSON body never is.
+const NotePath = z.strictObject({ id: z.coerce.number().int().min(1).max(2_147_483_647) })
+const NoteList = z.strictObject({
+  sort: z.string().default('id'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+})
+const NewNote = z.strictObject({ text: z.string().trim().min(1, 'must not be empty').max(500) })
+
+/** `input` as `schema` parses it, or an HttpError: 400 for the URL's parts (path, query string), 422 for a body. */
+function valid<T>(schema: z.ZodType<T>, input: unknown, status: 400 | 422): T {
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  throw new HttpError(status, result.error.issues.map((issue) => `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`).join('; '))
+}
 
 /**
  * The app: the api preset, that is a JSON API (logs, a database, CORS, JSON
@@ -17,18 +37,22 @@ export default defineConfig({
   },
   routes(r) {
     r.get('/', (ctx) => ctx.json({ app: '{{name}}', notes: ctx.url('notes') }))
-    r.get('/notes', async (ctx) => ctx.json(await ctx.resolve(Em).find(Note, {}, { orderBy: { id: 'asc' } })), { name: 'notes' })
+    // GET /notes?sort=-id&limit=20&offset=0: clients sort by the fields listed here only, anything else is a 400.
+    r.get('/notes', async (ctx) => {
+      const { sort, limit, offset } = valid(NoteList, ctx.query, 400)
+      return ctx.json(await ctx.resolve(Em).find(Note, {}, { orderBy: orderByFrom(sort, ['id', 'text']), limit, offset }))
+    }, { name: 'notes' })
     r.post('/notes', async (ctx) => {
-      const { text } = (await readJson(ctx)) as { text?: unknown }
-      if (typeof text !== 'string' || !text.trim()) throw new HttpError(422, 'text must be a non-empty string')
+      const { text } = valid(NewNote, await readJson(ctx), 422)
       const em = ctx.resolve(Em)
-      const note = em.create(Note, { text: text.trim() })
+      const note = em.create(Note, { text })
       await em.flush()
       return ctx.json(note, { status: 201 })
     })
     r.get('/notes/:id', async (ctx) => {
-      const note = await ctx.resolve(Em).findOne(Note, { id: Number(ctx.params.id) })
-      if (!note) throw new HttpError(404, `No note with id ${ctx.params.id}`)
+      const { id } = valid(NotePath, ctx.params, 400)
+      const note = await ctx.resolve(Em).findOne(Note, { id })
+      if (!note) throw new HttpError(404, `No note with id ${id}`)
       return ctx.json(note)
     })
   },

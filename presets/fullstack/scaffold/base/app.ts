@@ -4,8 +4,13 @@ import { UserLoader } from 'dovetailjs/components/middleware/auth'
 import { readForm } from 'dovetailjs/components/middleware/body'
 import { sessionMiddleware } from 'dovetailjs/components/middleware/session'
 import { Em } from 'dovetailjs/components/orm/mikro-orm'
+import { z } from 'zod'
 import { database, databaseUrl, testDatabaseUrl } from './database.js'
 import { Note } from './entities.js'
+
+// A form field is a string, never an operator, but as long as the client likes: checked before it
+// reaches the database, so a long one is the form again with a message, not a database error.
+const NoteText = z.string().trim().min(1, 'Write something first.').max(500, 'A note holds at most 500 characters.')
 
 /**
  * The keys signing the session cookie, newest first. Set SESSION_SECRET (32 or
@@ -50,10 +55,10 @@ export default defineConfig({
   routes(r) {
     r.get('/', (ctx) => home(ctx), { name: 'home' })
     r.post('/notes', async (ctx) => {
-      const text = (await readForm(ctx)).get('text')?.trim() ?? ''
-      if (!text) return home(ctx, 'Write something first.')
+      const text = NoteText.safeParse((await readForm(ctx)).get('text') ?? '')
+      if (!text.success) return home(ctx, text.error.issues[0]!.message)
       // Saved when the handler answers below 400: the preset's transaction middleware commits then.
-      ctx.resolve(Em).create(Note, { text })
+      ctx.resolve(Em).create(Note, { text: text.data })
       return ctx.redirect(ctx.url('home'), 303)
     }, { name: 'notes' })
   },

@@ -32,3 +32,17 @@ it('refuses a form without the token, and saves nothing', async () => {
   expect(refused.status).toBe(403)
   expect(await (await client.get('/')).text()).not.toContain('forged')
 })
+
+it('shows the form again for a note longer than its column (422), and saves nothing', async () => {
+  const client = createTestClient(app)
+  const page = await client.get('/')
+  const cookie = page.headers.getSetCookie()[0]!.split(';')[0]!
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!
+
+  const refused = await client.post('/notes', { form: { _csrf: token, text: `long ${'x'.repeat(500)}` }, headers: { cookie } })
+  expect(refused.status).toBe(422)
+  const html = await refused.text()
+  expect(html).toContain('A note holds at most 500 characters.')
+  expect(html).not.toContain('long xxx')
+  expect(await (await client.get('/', { headers: { cookie } })).text()).not.toContain('long xxx')
+})
