@@ -18,6 +18,10 @@ export interface StoreGuardSettings {
  * - a rejection becomes a `ServiceUnavailableError`, unless it is a
  *   `DovetailError` (the store refusing a value it can never keep, the app's
  *   bug, which stays a 500) or another `HttpError` (the store chose a status);
+ * - once a call has failed, the store is taken to be down: one call at a time
+ *   goes through to find out whether it is back, and the others fail at once
+ *   rather than each waiting out `timeout` (a database that stopped answering
+ *   would otherwise hold every request, and a pool connection, that long);
  * - the outage is logged once at warn, naming the store, when the first call
  *   fails, and once at info when a call succeeds again, instead of an error
  *   with a stack for every request in between.
@@ -31,6 +35,8 @@ export class StoreGuard {
   readonly #logger: Logger | undefined
   readonly #service: string
   #downSince: number | undefined
+  /** While the store is down: a call is finding out whether it is back. */
+  #probing = false
 
   constructor(store: SessionStore, settings: StoreGuardSettings, logger?: Logger) {
     this.#settings = settings
@@ -40,6 +46,19 @@ export class StoreGuard {
   }
 
   async call<T>(operation: 'get' | 'set' | 'destroy', work: () => Promise<T>): Promise<T> {
+    if (this.#downSince !== undefined) {
+      if (this.#probing) throw this.#unavailable(operation, 'still unavailable; another request is checking whether it is back')
+      this.#probing = true
+      try {
+        return await this.#attempt(operation, work)
+      } finally {
+        this.#probing = false
+      }
+    }
+    return this.#attempt(operation, work)
+  }
+
+  async #attempt<T>(operation: string, work: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined
     try {
       const pending = work()
@@ -56,13 +75,14 @@ export class StoreGuard {
     } catch (error) {
       if (error instanceof DovetailError || (error instanceof HttpError && !(error instanceof ServiceUnavailableError))) throw error
       this.#down(operation, error)
-      throw new ServiceUnavailableError(`${this.#service}: session ${operation} failed: ${reasonOf(error)}`, {
-        retryAfter: this.#settings.retryAfter,
-        cause: error,
-      })
+      throw this.#unavailable(operation, reasonOf(error), error)
     } finally {
       clearTimeout(timer)
     }
+  }
+
+  #unavailable(operation: string, reason: string, cause?: unknown): ServiceUnavailableError {
+    return new ServiceUnavailableError(`${this.#service}: session ${operation} failed: ${reason}`, { retryAfter: this.#settings.retryAfter, cause })
   }
 
   #down(operation: string, error: unknown): void {

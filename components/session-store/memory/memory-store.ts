@@ -16,7 +16,7 @@ export interface MemoryStoreOptions {
  */
 export class MemorySessionStore implements SessionStore {
   /** Nothing to be unavailable: the sessions are in this process. */
-  readonly name = 'session-store/memory'
+  readonly name: string = 'session-store/memory'
   readonly #entries = new Map<string, { json: string; expires: number }>()
   #timer: NodeJS.Timeout | undefined
 
