@@ -197,15 +197,15 @@ describe('middleware/session when the store fails', () => {
 
   it('while one request finds out whether a silent store is back, the others get their 503 at once', async () => {
     const store = new FlakyStore()
-    const { client } = await makeApp(store, { store: { timeout: 400, retryAfter: 5 } })
+    const { client } = await makeApp(store, { store: { timeout: 1_000, retryAfter: 5 } })
     const cookie = cookieOf(await client.post('/login'))
     store.down('hang')
     expect503(await client.get('/me', { headers: { cookie } }))
     const started = performance.now()
     const times = await Promise.all(Array.from({ length: 5 }, () => client.get('/me', { headers: { cookie } }).then((res) => (expect503(res), performance.now() - started))))
     times.sort((a, b) => a - b)
-    expect(times[3]!).toBeLessThan(200)
-    expect(times[4]!).toBeGreaterThanOrEqual(390)
+    expect(times[3]!).toBeLessThan(500)
+    expect(times[4]!).toBeGreaterThanOrEqual(990)
     // The first failed read, then one for the five.
     expect(store.calls.get).toBe(2)
   })

@@ -50,10 +50,12 @@ export const redisStore = defineComponent({
         connectTimeout: options.connectTimeout,
         commandTimeout: options.commandTimeout,
         // Fail fast while Redis is away. With the offline queue on (ioredis's default), a command
-        // waits for the reconnection and is retried (maxRetriesPerRequest); a request then hangs
-        // for seconds, and a write the client was already told failed can still be replayed later,
-        // even after a logout deleted that session. Off, and with no retries, a command fails as
-        // soon as it can't be sent, or when the connection it was sent on closes.
+        // waits for the reconnection, retried up to maxRetriesPerRequest times: this store's
+        // requests used to hang for up to 8 s, then fail with a 500. Bounding that wait with
+        // commandTimeout alone is no cure: a command that timed out stays queued and is sent once
+        // Redis is back (measured), so a write the client was told failed lands later, even after
+        // a logout deleted that session. Off, and with no retries, a command fails as soon as it
+        // can't be sent, or when the connection it was sent on closes.
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
         autoResendUnfulfilledCommands: false,
@@ -90,8 +92,9 @@ export const redisStore = defineComponent({
     }
   },
   async stop(app) {
-    const { client } = app.resolve(SessionStore) as RedisSessionStore
-    states.get(app.resolve(SessionStore) as RedisSessionStore)!.stopping = true
+    const store = app.resolve(SessionStore) as RedisSessionStore
+    const { client } = store
+    states.get(store)!.stopping = true
     if (client.status === 'end' || client.status === 'wait') return
     if (client.status === 'reconnecting') {
       // Between attempts there is no socket: this only cancels the next attempt (ioredis emits no 'end' then).
