@@ -5,7 +5,7 @@ import type { Token } from '../container/token.js'
 import { Context, type ContextKernel } from '../context/context.js'
 import { AppClosed, AppNoServer, HandlerNoResponse } from '../errors/codes.js'
 import { type ErrorRenderer, errorDetails } from '../errors/error-renderer.js'
-import { MethodNotAllowedError, NotFoundError } from '../errors/http-error.js'
+import { MethodNotAllowedError, NotFoundError, ServiceUnavailableError } from '../errors/http-error.js'
 import { isResponse } from '../gateway/is-response.js'
 import { lightResponse, lightResponseParts } from '../gateway/light-response.js'
 import { compose } from '../pipeline/compose.js'
@@ -97,6 +97,9 @@ export class App implements ContextKernel {
     if (details.status >= 500) {
       // A client that hung up makes body reads fail; that is the client's doing, not a bug to page anyone about.
       if (request.signal.aborted) this.logger.info({ method: request.method, url: request.url }, 'the client closed the connection before the response')
+      // A dependency outage is no bug: the component that threw it logs the outage once, at warn.
+      // An error with a stack for each request it turns away would bury that line.
+      else if (error instanceof ServiceUnavailableError) this.logger.debug({ method: request.method, url: request.url, reason: error.message }, 'answered 503: a dependency is unavailable')
       else this.logger.error({ err: error, method: request.method, url: request.url }, 'uncaught error while handling a request')
     }
     return this.#renderError(details)

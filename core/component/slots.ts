@@ -13,7 +13,8 @@ export const slotContracts = {
   template: '1.0.0',
   // 1.1: Orm.ownTables/ownedTables, optional (tables components keep themselves).
   orm: '1.1.0',
-  'session-store': '1.0.0',
+  // 1.1: SessionStore.name, optional; a store whose backend is down rejects (never answers undefined).
+  'session-store': '1.1.0',
   middleware: '1.0.0',
 } as const
 

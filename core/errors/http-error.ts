@@ -76,7 +76,9 @@ export interface ServiceUnavailableOptions extends Omit<HttpErrorOptions, 'expos
 /**
  * 503 for a dependency that is down or saturated (database, session store,
  * cache). Components throw it instead of letting a driver error become a 500,
- * so clients and load balancers know to retry. Carries `Retry-After`.
+ * so clients and load balancers know to retry. Carries `Retry-After`. The app
+ * logs it at debug only: the component that throws it logs the outage itself,
+ * once, at warn.
  *
  * @example
  * throw new ServiceUnavailableError('The session store is not answering', { retryAfter: 2, cause: error })

@@ -22,7 +22,7 @@ export interface SessionRecord {
 }
 
 /**
- * The session-store slot's contract (version 1): where sessions live between
+ * The session-store slot's contract (version 1.1): where sessions live between
  * requests. Implementations must pass `runSessionStoreConformance` from
  * `dovetailjs/testing`.
  *
@@ -42,10 +42,27 @@ export interface SessionRecord {
  * travels in the cookie. Its `set` returns the value to put in the cookie
  * (the sealed session) and its `get` takes that value back; `destroy` can only
  * be carried out by the middleware clearing the cookie.
+ *
+ * Failures (1.1 says what was implied): a store whose backend is down,
+ * unreachable or too slow **rejects**, in bounded time. `get` never answers
+ * `undefined` for a session it could not read, since the middleware would
+ * take that for "no session" and log the user out (or worse, let a write
+ * replace what it never saw); `set` never resolves for a write it could not
+ * make. Reject with a `ServiceUnavailableError` or with whatever the driver
+ * threw: the session middleware answers any rejection with a 503 and
+ * `Retry-After`. The one exception is a store refusing a value it can never
+ * keep (not JSON, too large for a cookie): that is the app's bug, and the
+ * store says so with a `DovetailError`, which stays a 500.
  */
 export interface SessionStore {
   /** True when the session lives in the cookie itself (see above). */
   readonly stateless?: boolean
+  /**
+   * How logs name this store and the service behind it, e.g.
+   * `'session-store/redis (Redis at 10.0.0.5:6379)'`, so an outage says which
+   * dependency is down. Optional (1.1).
+   */
+  readonly name?: string
   get(id: string): Promise<SessionData | undefined>
   /** @returns nothing, or for a stateless store the cookie value. */
   set(id: string, data: SessionData, ttl: number): Promise<string | void>

@@ -4,28 +4,60 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll } from 'vitest'
 import { createApp, defineConfig, Logger, Orm, SessionStore, type App } from 'dovetailjs'
-import { runSessionStoreConformance } from 'dovetailjs/testing/conformance'
+import { runSessionStoreConformance, type SessionStoreOutage } from 'dovetailjs/testing/conformance'
 import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 import { sqlStore, type SqlSessionStore } from 'dovetailjs/components/session-store/sql'
+import { faultProxy } from '../support/fault-proxy.js'
 import { services, serviceAvailable } from '../support/services.js'
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet }
+
+/** An app with the SQL store on `url`, in a table of its own. */
+const sqlApp = (url: string): Promise<App> =>
+  createApp(
+    defineConfig({
+      environment: 'test',
+      components: { orm: mikroOrm({ url }), 'session-store': sqlStore({ table: `test_sessions_${randomBytes(4).toString('hex')}`, sweepInterval: 0 }) },
+      register: (c) => void c.value(Logger, quiet),
+    }),
+  )
+
+/** The database behind a fault proxy the test can break, so the real one stays up for every other suite. */
+function outageThrough(service: { host: string; port: number }, url: (port: number) => string): SessionStoreOutage {
+  return {
+    create: async () => {
+      const proxy = await faultProxy(service)
+      const app = await sqlApp(url(proxy.port))
+      const store = app.resolve(SessionStore) as SqlSessionStore
+      return {
+        store,
+        cutOff: () => {
+          proxy.setMode('refuse')
+          proxy.cut()
+        },
+        restore: () => proxy.setMode('pass'),
+        close: async () => {
+          proxy.setMode('pass')
+          await app.resolve(Orm).execute(`DROP TABLE ${store.table}`)
+          await app.close()
+          await proxy.close()
+        },
+      }
+    },
+  }
+}
 
 /**
  * The SQL store as an app builds it: on the orm component, its table created
  * at startup. Each run gets a table of its own, dropped afterwards.
  */
-function sqlConformance(name: string, url: string): void {
+function sqlConformance(name: string, url: string, outage?: SessionStoreOutage): void {
   const apps = new WeakMap<SessionStore, App>()
-  const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet }
   runSessionStoreConformance({
     name: `session-store/sql on ${name}`,
+    outage,
     createStore: async () => {
-      const app = await createApp(
-        defineConfig({
-          environment: 'test',
-          components: { orm: mikroOrm({ url }), 'session-store': sqlStore({ table: `test_sessions_${randomBytes(4).toString('hex')}` }) },
-          register: (c) => void c.value(Logger, quiet),
-        }),
-      )
+      const app = await sqlApp(url)
       const store = app.resolve(SessionStore)
       apps.set(store, app)
       return store
@@ -42,5 +74,9 @@ const sqliteDir = mkdtempSync(join(tmpdir(), 'dovetail-sessions-'))
 afterAll(() => rmSync(sqliteDir, { recursive: true, force: true }))
 sqlConformance('SQLite', join(sqliteDir, 'sessions.db'))
 
-if (await serviceAvailable('postgres')) sqlConformance('PostgreSQL', services.postgres.url)
-if (await serviceAvailable('mariadb')) sqlConformance('MariaDB', services.mariadb.url)
+if (await serviceAvailable('postgres')) {
+  sqlConformance('PostgreSQL', services.postgres.url, outageThrough(services.postgres, (port) => `postgresql://postgres@127.0.0.1:${port}/test`))
+}
+if (await serviceAvailable('mariadb')) {
+  sqlConformance('MariaDB', services.mariadb.url, outageThrough(services.mariadb, (port) => `mysql://root@127.0.0.1:${port}/test`))
+}

@@ -6,6 +6,7 @@ import { ciSetting, isCi } from './ci.js'
 export const binaries = {
   nginx: { package: 'nginx-light', file: 'nginx' },
   lighttpd: { package: 'lighttpd', file: 'lighttpd' },
+  'redis-server': { package: 'redis-server', file: 'redis-server' },
 } as const
 
 export type BinaryName = keyof typeof binaries

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineComponent, SessionSecrets, SessionStore } from '../../../core/index.js'
+import { defineComponent, Logger, SessionSecrets, SessionStore } from '../../../core/index.js'
 import { createSessionMiddleware } from './session-middleware.js'
 
 const secretMessage =
@@ -44,6 +44,15 @@ export const sessionOptions = z
     idleTimeout: z.number().int().positive().default(120 * minute),
     /** @default 7 days */
     absoluteTimeout: z.number().int().positive().default(7 * 24 * 60 * minute),
+    /** When the session store is down or slow, the request is answered 503 rather than run without its session. */
+    store: z
+      .strictObject({
+        /** Milliseconds one store read or write may take before the request is answered 503. @default 3000 */
+        timeout: z.number().int().positive().default(3_000),
+        /** Seconds the 503 asks the client to wait before retrying (`Retry-After`). @default 5 */
+        retryAfter: z.number().int().nonnegative().default(5),
+      })
+      .prefault({}),
   })
 
 /** What `session(...)` accepts. */
@@ -74,6 +83,6 @@ export const sessionMiddleware = defineComponent({
     c.value(SessionSecrets, options.secrets)
   },
   middleware(app, options) {
-    return createSessionMiddleware(app.resolve(SessionStore), options)
+    return createSessionMiddleware(app.resolve(SessionStore), options, app.resolve(Logger))
   },
 })

@@ -1,5 +1,6 @@
 export { sessionMiddleware, sessionMiddleware as default, sessionOptions, type SessionOptions } from './component.js'
 export { createSessionMiddleware, hasSession, session, type SessionSettings } from './session-middleware.js'
+export type { StoreGuardSettings } from './store-guard.js'
 export { newSessionId, type Session } from './request-session.js'
 export { sign, unsign, type Verified } from './signing.js'
 export { readCookies, serializeCookie, type CookieAttributes } from './cookie.js'

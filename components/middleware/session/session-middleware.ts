@@ -1,8 +1,9 @@
-import { type Context, editHeaders, type Middleware, type SessionData, type SessionRecord, type SessionStore } from '../../../core/index.js'
+import { type Context, editHeaders, type Logger, type Middleware, type SessionData, type SessionRecord, type SessionStore } from '../../../core/index.js'
 import { SessionNoMiddleware } from './errors.js'
 import { type CookieAttributes, isSecure, readCookies, serializeCookie } from './cookie.js'
 import { newSessionId, RequestSession, type Session } from './request-session.js'
 import { sign, unsign } from './signing.js'
+import { StoreGuard, type StoreGuardSettings } from './store-guard.js'
 
 /** The session middleware's settings, after validation (see `sessionOptions` for defaults). */
 export interface SessionSettings {
@@ -12,6 +13,8 @@ export interface SessionSettings {
   idleTimeout: number
   /** Milliseconds after creation (or the last regenerate) after which the session ends, however active. */
   absoluteTimeout: number
+  /** What a store that is down or slow costs a request: a 503 after at most `timeout` ms, with `Retry-After`. */
+  store: StoreGuardSettings
 }
 
 interface Handle {
@@ -24,6 +27,10 @@ const handles = new WeakMap<Context, Handle>()
  * This request's session, loaded from the store on first use (a request that
  * never asks costs no store read). Needs the session middleware in the list
  * before whatever calls it.
+ *
+ * Rejects with a `ServiceUnavailableError` (503, `Retry-After`) when the
+ * session store is down or too slow: a request never continues with an empty
+ * session in place of one it could not read.
  *
  * @example
  * r.post('/cart', async (ctx) => {
@@ -58,18 +65,24 @@ export const hasSession = (ctx: Context): boolean => handles.has(ctx)
  * cookie, but only when there is something to write. The component builds it;
  * call it yourself only to use a store outside the container.
  *
+ * When the store fails or times out, on load or on save, the request is
+ * answered 503 with `Retry-After` instead of the handler's response (see
+ * `StoreGuard`); the outage is logged through `logger`, once.
+ *
  * @example
- * const middleware = createSessionMiddleware(new MemorySessionStore(), { secrets, cookie, idleTimeout, absoluteTimeout })
+ * const middleware = createSessionMiddleware(new MemorySessionStore(), { secrets, cookie, idleTimeout, absoluteTimeout, store: { timeout: 3_000, retryAfter: 5 } }, logger)
  */
-export function createSessionMiddleware(store: SessionStore, settings: SessionSettings): Middleware {
+export function createSessionMiddleware(store: SessionStore, settings: SessionSettings, logger?: Logger): Middleware {
   const stateless = store.stateless === true
   const refreshAfter = settings.idleTimeout / 4
+  const guard = new StoreGuard(store, settings.store, logger)
 
   const load = async (ctx: Context): Promise<RequestSession> => {
     for (const raw of readCookies(ctx.request.headers.get('cookie'), settings.cookie.name)) {
       const verified = unsign(raw, settings.secrets)
       if (!verified) continue
-      const record = asRecord(await store.get(verified.value))
+      // A store that fails rejects here (a 503): never taken for "no session", which would log the user out.
+      const record = asRecord(await guard.call('get', () => store.get(verified.value)))
       if (!record) continue
       const now = Date.now()
       if (now >= record.created + settings.absoluteTimeout || now >= record.active + settings.idleTimeout) continue
@@ -84,7 +97,11 @@ export function createSessionMiddleware(store: SessionStore, settings: SessionSe
   }
 
   const commit = async (ctx: Context, s: RequestSession, response: Response): Promise<Response> => {
-    await Promise.all(s.retired.map((id) => store.destroy(id)))
+    // First, and before any Set-Cookie: when the store can't destroy a session (logout, regenerate),
+    // the request fails with a 503 and the cookie stays. Clearing it would tell the user they are
+    // logged out while the session lives on for anyone holding a copy of the cookie; kept, it lets
+    // the retry destroy that same session.
+    await Promise.all(s.retired.map((id) => guard.call('destroy', () => store.destroy(id))))
     const secure = isSecure(settings.cookie, ctx.request)
     const write = s.changed || s.force
     if (!write) {
@@ -92,21 +109,21 @@ export function createSessionMiddleware(store: SessionStore, settings: SessionSe
     }
     const now = Date.now()
     let record: SessionRecord = { data: s.data, created: s.created, active: now }
-    let id = s.currentId
+    const id = s.currentId
     if (!stateless && s.continued && id !== undefined) {
       // Apply only this request's changes on top of what is stored now, so two
       // requests of one session that change different keys both keep theirs.
-      const stored = asRecord(await store.get(id))
+      const stored = asRecord(await guard.call('get', () => store.get(id)))
       if (!stored) {
         // Destroyed meanwhile (a logout in another tab): don't bring it back.
         return withCookie(response, serializeCookie('', settings.cookie, secure, 0))
       }
       record = { data: applyChanges(stored.data, s.original, s.data), created: stored.created, active: now }
     }
-    id ??= stateless ? '' : newSessionId()
+    const writeId = id ?? (stateless ? '' : newSessionId())
     const remaining = record.created + settings.absoluteTimeout - now
     const ttl = Math.min(settings.idleTimeout, remaining)
-    const value = (await store.set(id, record as unknown as SessionData, ttl)) ?? id
+    const value = (await guard.call('set', () => store.set(writeId, record as unknown as SessionData, ttl))) ?? writeId
     const cookieChanged = stateless || !s.continued || s.reissue
     if (!cookieChanged) return response
     const maxAge = settings.cookie.persistent ? Math.ceil(remaining / 1000) : undefined
@@ -118,7 +135,14 @@ export function createSessionMiddleware(store: SessionStore, settings: SessionSe
     handles.set(ctx, { load: () => (loaded ??= load(ctx)) })
     const response = await next()
     if (!loaded) return response
-    return commit(ctx, await loaded, response)
+    let s: RequestSession
+    try {
+      s = await loaded
+    } catch {
+      // The load failed and the handler caught that and answered anyway: there is nothing to save.
+      return response
+    }
+    return commit(ctx, s, response)
   }
 }
 

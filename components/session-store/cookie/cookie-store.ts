@@ -33,6 +33,8 @@ const deriveKey = (secret: string): Buffer =>
  */
 export class CookieSessionStore implements SessionStore {
   readonly stateless = true
+  /** Nothing to be unavailable: no service behind it, so it never answers 503. */
+  readonly name: string = 'session-store/cookie'
   readonly #keys: Buffer[]
   readonly #maxBytes: number
 

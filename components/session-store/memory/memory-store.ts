@@ -15,6 +15,8 @@ export interface MemoryStoreOptions {
  * await store.set('id', { user: 1 }, 60_000)
  */
 export class MemorySessionStore implements SessionStore {
+  /** Nothing to be unavailable: the sessions are in this process. */
+  readonly name: string = 'session-store/memory'
   readonly #entries = new Map<string, { json: string; expires: number }>()
   #timer: NodeJS.Timeout | undefined
 

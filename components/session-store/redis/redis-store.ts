@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import { decodeSession, encodeSession, type SessionData, type SessionStore } from '../../../core/index.js'
+import { decodeSession, DovetailError, encodeSession, ServiceUnavailableError, type SessionData, type SessionStore } from '../../../core/index.js'
 
 export interface RedisStoreOptions {
   /** Put before every session id, so sessions share a database with other data safely. @default 'dovetail:sess:' */
@@ -11,9 +11,15 @@ export interface RedisStoreOptions {
  * so Redis itself forgets an expired session. Shared by every process of the
  * app and kept across restarts.
  *
+ * When Redis does not answer, every method rejects with a
+ * `ServiceUnavailableError` naming Redis (the session middleware answers 503);
+ * a command that timed out also resets the connection (see `#call`). How fast
+ * that happens is the client's business: the `redisStore` component sets
+ * `commandTimeout` and turns the offline queue off.
+ *
  * @example
  * import { Redis } from 'ioredis'
- * const store = new RedisSessionStore(new Redis('redis://127.0.0.1:6379'), { prefix: 'myapp:sess:' })
+ * const store = new RedisSessionStore(new Redis('redis://127.0.0.1:6379', { commandTimeout: 1_000 }), { prefix: 'myapp:sess:' })
  */
 export class RedisSessionStore implements SessionStore {
   /** The ioredis client, shared with helpers that keep other short-lived data (login attempt counts). */
@@ -25,20 +31,46 @@ export class RedisSessionStore implements SessionStore {
     this.prefix = options.prefix ?? 'dovetail:sess:'
   }
 
+  /** `session-store/redis (Redis at host:port)`, for logs and errors. */
+  get name(): string {
+    return `session-store/redis (Redis at ${this.client.options.host}:${this.client.options.port})`
+  }
+
   async get(id: string): Promise<SessionData | undefined> {
-    return decodeSession(await this.client.get(this.prefix + id))
+    return decodeSession(await this.#call(() => this.client.get(this.prefix + id)))
   }
 
   async set(id: string, data: SessionData, ttl: number): Promise<void> {
+    // Encoded first, so a value JSON can't hold is the app's error (a DovetailError), not an outage.
+    const json = encodeSession(data)
     // PX takes whole milliseconds, at least 1.
-    await this.client.set(this.prefix + id, encodeSession(data), 'PX', Math.max(1, Math.ceil(ttl)))
+    await this.#call(() => this.client.set(this.prefix + id, json, 'PX', Math.max(1, Math.ceil(ttl))))
   }
 
   async destroy(id: string): Promise<void> {
-    await this.client.del(this.prefix + id)
+    await this.#call(() => this.client.del(this.prefix + id))
   }
 
   async touch(id: string, ttl: number): Promise<void> {
-    await this.client.pexpire(this.prefix + id, Math.max(1, Math.ceil(ttl)))
+    await this.#call(() => this.client.pexpire(this.prefix + id, Math.max(1, Math.ceil(ttl))))
+  }
+
+  /** One command; any failure of it means Redis is unavailable to this request. */
+  async #call<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command()
+    } catch (error) {
+      if (error instanceof DovetailError) throw error
+      // A command that timed out leaves the connection in doubt: its reply may still come, or the
+      // link is dead without either side knowing (a vanished host, a frozen server). Redis answers
+      // in order, so ioredis would wait behind it. Dropping the connection fails what else is in
+      // flight at once and reconnects, so the next requests fail fast instead of each waiting out
+      // the timeout, and recover as soon as Redis answers a fresh connection.
+      // (The socket is destroyed rather than closed with disconnect(true): a graceful close would wait
+      // up to two seconds for a peer that is not answering; ioredis then reconnects as after any drop.)
+      if ((error as Error).message === 'Command timed out' && this.client.status === 'ready') this.client.stream.destroy()
+      // ioredis's messages never quote a command's arguments, so no session id reaches a log from here.
+      throw new ServiceUnavailableError(`${this.name}: Redis did not answer (${(error as Error).message})`, { cause: error })
+    }
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createApp, defineConfig, Logger, Orm, SessionStore } from 'dovetailjs'
+import { createApp, defineConfig, Logger, Orm, ServiceUnavailableError, SessionStore } from 'dovetailjs'
 import { createTestClient } from 'dovetailjs/testing'
 import { session, sessionMiddleware } from 'dovetailjs/components/middleware/session'
 import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
@@ -60,6 +60,24 @@ describe('session-store/sql', () => {
     await new Promise((resolve) => setTimeout(resolve, 20))
     await store.sweep()
     expect(await app.resolve(Orm).execute('SELECT id FROM dovetail_sessions')).toEqual([{ id: 'new' }])
+    await app.close()
+  })
+
+  it('reports a database failure as a 503 naming the store, without quoting the statement or the session id', async () => {
+    const app = await createApp(
+      defineConfig({
+        environment: 'test',
+        components: { orm: mikroOrm({ url: join(dir, 'failing.db') }), 'session-store': sqlStore({ table: 'gone', sweepInterval: 0 }) },
+        register: (c) => void c.value(Logger, quiet),
+      }),
+    )
+    await app.resolve(Orm).execute('DROP TABLE gone')
+    const store = app.resolve(SessionStore)
+    const error = await store.get('secret-session-id').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ServiceUnavailableError)
+    expect((error as Error).message).toMatch(/^session-store\/sql \(table gone on sqlite\): the database failed \(/)
+    expect((error as Error).message).not.toContain('secret-session-id')
+    expect((error as Error).message).not.toContain('SELECT')
     await app.close()
   })
 

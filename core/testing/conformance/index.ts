@@ -15,5 +15,10 @@ export {
   type ServerConformanceOptions,
   type ServerConformanceStart,
 } from './server.js'
-export { runSessionStoreConformance, type SessionStoreConformanceOptions } from './session-store.js'
+export {
+  runSessionStoreConformance,
+  type SessionStoreConformanceOptions,
+  type SessionStoreOutage,
+  type SessionStoreOutageTarget,
+} from './session-store.js'
 export { runTemplateConformance, type TemplateConformanceOptions, type TemplateFixtureOptions } from './template.js'

@@ -16,6 +16,35 @@ export interface SessionStoreConformanceOptions {
    * refuse more with a `DovetailError`.
    */
   maxValueBytes?: number
+  /**
+   * For a store with a service behind it (a server, a database): a way to take
+   * that service away. The kit writes a session, calls `cutOff()`, and checks
+   * that `get`, `set` and `destroy` then reject within `within` ms, never
+   * answering `undefined` for the session it could not read nor resolving a
+   * write it could not make, and never with a `DovetailError` (which means
+   * "this value can't be kept"). With `restore`, it then checks that the store
+   * comes back by itself and still has the session. Stores with nothing to
+   * lose (memory, cookie) leave it out.
+   */
+  outage?: SessionStoreOutage
+}
+
+/** How the conformance kit takes a store's service away and gives it back. */
+export interface SessionStoreOutage {
+  /** A store, connected and ready, whose service `cutOff` can take away (through a fault proxy, say). */
+  create: () => Promise<SessionStoreOutageTarget> | SessionStoreOutageTarget
+  /** How fast a call must fail once the service is gone, in ms. @default 5000 */
+  within?: number
+}
+
+export interface SessionStoreOutageTarget {
+  store: SessionStore
+  /** Take the service away: refuse new connections and reset open ones, or stop it. */
+  cutOff(): unknown
+  /** Give it back; optional. */
+  restore?(): unknown
+  /** Release everything `create` made. */
+  close?(): unknown
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -176,6 +205,64 @@ export function runSessionStoreConformance(options: SessionStoreConformanceOptio
         })
       }
     })
+
+    if (options.outage) {
+      const outage = options.outage
+      const within = outage.within ?? 5_000
+      /** What a call did, and how long it took. */
+      const settle = async (call: () => Promise<unknown>) => {
+        const started = performance.now()
+        const outcome = await call().then(
+          (value) => ({ resolved: true as const, value }),
+          (error: unknown) => ({ resolved: false as const, error }),
+        )
+        return { ...outcome, ms: performance.now() - started }
+      }
+
+      describe('when its service is down', () => {
+        it(`rejects get, set and destroy within ${within} ms, and never reads a stored session as missing`, async () => {
+          const target = await outage.create()
+          try {
+            const id = freshId()
+            const ref = (await target.store.set(id, { user: 'ada' }, 60_000)) ?? id
+            await target.cutOff()
+            for (const [what, call] of [
+              ['get', () => target.store.get(ref)],
+              ['set', () => target.store.set(ref, { user: 'ada', cart: [1] }, 60_000)],
+              ['destroy', () => target.store.destroy(ref)],
+            ] as const) {
+              const outcome = await settle(call)
+              expect(outcome, `${what} while the service is down`).toMatchObject({ resolved: false })
+              expect((outcome as { error: unknown }).error, `${what} rejected with a DovetailError, which means "can't keep this value"`).not.toBeInstanceOf(DovetailError)
+              expect(outcome.ms, `${what} took ${Math.round(outcome.ms)} ms`).toBeLessThan(within)
+            }
+          } finally {
+            await target.close?.()
+          }
+        })
+
+        it('comes back by itself when the service does, with the sessions it had', async (t) => {
+          const target = await outage.create()
+          try {
+            if (!target.restore) return t.skip()
+            const id = freshId()
+            const ref = (await target.store.set(id, { user: 'grace' }, 60_000)) ?? id
+            await target.cutOff()
+            await target.store.get(ref).catch(() => undefined)
+            await target.restore()
+            const deadline = performance.now() + within + 10_000
+            let read = await settle(() => target.store.get(ref))
+            while (!read.resolved && performance.now() < deadline) {
+              await sleep(100)
+              read = await settle(() => target.store.get(ref))
+            }
+            expect(read).toMatchObject({ resolved: true, value: { user: 'grace' } })
+          } finally {
+            await target.close?.()
+          }
+        })
+      })
+    }
 
     describe('concurrency', () => {
       it('loses none of many concurrent writes to different ids', async () => {
