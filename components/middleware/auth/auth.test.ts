@@ -20,6 +20,7 @@ import {
 import { session, sessionMiddleware } from 'dovetailjs/components/middleware/session'
 import { memoryStore } from 'dovetailjs/components/session-store/memory'
 import { redisStore, type RedisSessionStore } from 'dovetailjs/components/session-store/redis'
+import { faultProxy } from '../../../test/support/fault-proxy.js'
 import { services, serviceAvailable } from '../../../test/support/services.js'
 
 const secrets = ['auth-test-secret-0123456789-0123456789-abc']
@@ -329,5 +330,24 @@ describe.skipIf(!(await serviceAvailable('redis')))('middleware/auth with failur
     await redis.del(`dovetail:login:account:${email}`)
     await one.app.close()
     await two.app.close()
+  })
+
+  it('answers 503 with Retry-After to a login while Redis is down, and checks no password', async () => {
+    const proxy = await faultProxy(services.redis)
+    const prefix = `test:${randomBytes(6).toString('hex')}:`
+    const { app, client } = await makeApp(
+      { rateLimit: { store: 'redis', perAccount: { max: 3, window: 60_000 } } },
+      redisStore({ url: `redis://127.0.0.1:${proxy.port}`, prefix }),
+    )
+    try {
+      proxy.setMode('refuse')
+      proxy.cut()
+      const res = await client.post('/login', { form: { email: `ada+${prefix}@example.com`, password: 'secret-password' } })
+      expect(res.status).toBe(503)
+      expect(res.headers.get('retry-after')).not.toBeNull()
+    } finally {
+      await app.close()
+      await proxy.close()
+    }
   })
 })

@@ -1,4 +1,4 @@
-import { token } from '../../../core/index.js'
+import { ServiceUnavailableError, token } from '../../../core/index.js'
 
 /**
  * Where failed logins are counted for rate limiting: a sliding window of
@@ -103,7 +103,7 @@ export class RedisLoginAttempts implements LoginAttempts {
 
   async failures(key: string, window: number): Promise<number[]> {
     const k = this.#prefix + key
-    const replies = await this.#client.multi().zremrangebyscore(k, '-inf', Date.now() - window).zrange(k, 0, -1, 'WITHSCORES').exec()
+    const replies = await reach(this.#client.multi().zremrangebyscore(k, '-inf', Date.now() - window).zrange(k, 0, -1, 'WITHSCORES').exec())
     const flat = (replies?.[1]?.[1] ?? []) as string[]
     const times: number[] = []
     for (let i = 1; i < flat.length; i += 2) times.push(Number(flat[i]))
@@ -114,10 +114,27 @@ export class RedisLoginAttempts implements LoginAttempts {
     const k = this.#prefix + key
     const now = Date.now()
     // A random member: two failures in the same millisecond are two entries.
-    await this.#client.multi().zadd(k, now, `${now}:${Math.random().toString(36).slice(2)}`).pexpire(k, window).exec()
+    await reach(this.#client.multi().zadd(k, now, `${now}:${Math.random().toString(36).slice(2)}`).pexpire(k, window).exec())
   }
 
   async reset(key: string): Promise<void> {
-    await this.#client.del(this.#prefix + key)
+    await reach(this.#client.del(this.#prefix + key))
   }
+}
+
+/**
+ * A login cannot be judged without its failure count, so Redis being down is
+ * the 503 of any other store outage, not a 500 (and never a login let through
+ * unlimited). A transaction's per-command errors count as the store failing too.
+ */
+async function reach<T>(call: Promise<T>): Promise<T> {
+  let result: T
+  try {
+    result = await call
+  } catch (error) {
+    throw new ServiceUnavailableError('The Redis behind the login rate limit is not answering', { cause: error })
+  }
+  const failed = Array.isArray(result) ? result.find((reply) => Array.isArray(reply) && reply[0] instanceof Error) : undefined
+  if (failed) throw new ServiceUnavailableError('The Redis behind the login rate limit refused a command', { cause: failed[0] })
+  return result
 }
