@@ -46,17 +46,28 @@ export function toRequestListener(handler: FetchHandler, options: { trustProxy?:
       return fail(res, error, options.logger)
     }
     // A promise chain only where one is needed: most responses are written synchronously.
-    if (response instanceof Promise) response.then((r) => send(r, res, options.logger), (error) => fail(res, error, options.logger))
-    else send(response, res, options.logger)
+    if (response instanceof Promise) response.then((r) => send(r, req, res, options.logger), (error) => fail(res, error, options.logger))
+    else send(response, req, res, options.logger)
   }
 }
 
-function send(response: Response, res: ServerResponse, logger: Logger | undefined): void {
+function send(response: Response, req: IncomingMessage, res: ServerResponse, logger: Logger | undefined): void {
+  // Answered before the body arrived (a 413 on the declared length, a 401 before
+  // an upload): node would keep the connection and wait to discard a body the
+  // client may never send. Closing it frees the connection at once, as Go's
+  // net/http does past a small discard budget.
+  if (!req.complete && hasBody(req)) res.shouldKeepAlive = false
   try {
     writeResponse(response, res)?.catch((error) => fail(res, error, logger))
   } catch (error) {
     fail(res, error, logger)
   }
+}
+
+/** Whether the request's head announces a body (a bodyless GET is not complete yet when a synchronous handler answers). */
+const hasBody = (req: IncomingMessage): boolean => {
+  const length = req.headers['content-length']
+  return length === undefined ? req.headers['transfer-encoding'] !== undefined : length !== '0'
 }
 
 function absoluteUrl(req: IncomingMessage, trustProxy: boolean): string {
