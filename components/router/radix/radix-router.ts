@@ -1,5 +1,6 @@
 import FindMyWay from 'find-my-way'
 import { DovetailError, type FetchHandler, type Handler, type PathRules, type RouteDefinition, type RouteMatch, type Router, type UrlParams } from '../../../core/index.js'
+import { RadixUnsafeRegex } from './errors.js'
 import { checkRegexParams } from './regex-params.js'
 import { urlFor } from './url-for.js'
 
@@ -129,6 +130,10 @@ export class RadixRouter implements Router {
     try {
       this.#tree.on(method as FindMyWay.HTTPMethod, path, noop, store)
     } catch (error) {
+      // find-my-way's own regex check (safe-regex2: star height) runs after ours and refuses some regexes ours passes.
+      if (/is not safe!/.test((error as Error).message)) {
+        throw RadixUnsafeRegex(`Route ${method} ${path}: ${(error as Error).message} (find-my-way refuses nested repetition such as (a+)+ or (x(-y)*)+). Use a plain :param and check the value in the handler.`, { cause: error })
+      }
       throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Route ${method} ${path}: ${(error as Error).message}`, { cause: error })
     }
     this.#methods.add(method)
