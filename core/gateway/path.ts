@@ -33,17 +33,13 @@ export function withPath(url: string, path: string): string {
 /** Where the path of an absolute URL string starts and ends (equal when it has none). */
 function pathBounds(url: string): [number, number] {
   const scheme = url.indexOf('://')
-  let start = url.indexOf('/', scheme < 0 ? 0 : scheme + 3)
-  let end = url.length
-  for (let i = scheme < 0 ? 0 : scheme + 3; i < url.length; i++) {
+  const start = url.indexOf('/', scheme < 0 ? 0 : scheme + 3)
+  if (start < 0) return [url.length, url.length]
+  for (let i = start; i < url.length; i++) {
     const ch = url.charCodeAt(i)
-    if (ch === 63 /* ? */ || ch === 35 /* # */) {
-      end = i
-      break
-    }
+    if (ch === 63 /* ? */ || ch === 35 /* # */) return [start, i]
   }
-  if (start < 0 || start > end) start = end
-  return [start, end]
+  return [start, url.length]
 }
 
 /**
