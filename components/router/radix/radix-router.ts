@@ -20,7 +20,7 @@ export interface RadixRouterOptions {
   maxParamLength?: number
   /**
    * How many steps redos-detector may take to prove one parameter regex
-   * (`/:id(^\\d+$)`) free of catastrophic backtracking; a regex it cannot prove
+   * (`/:id(^\d+$)`) free of catastrophic backtracking; a regex it cannot prove
    * safe within them is refused at startup (DOVETAIL_ERR_RADIX_UNSAFE_REGEX).
    * @default 1000
    */

@@ -3,7 +3,7 @@ import { RadixUnsafeRegex } from './errors.js'
 
 /**
  * The regular expressions of a find-my-way pattern's parameters, as written:
- * `/:id(^\\d+$)/:file(^[a-z]+).:ext` gives `(^\\d+$)` and `(^[a-z]+)`.
+ * `/:id(^\d+$)/:file(^[a-z]+).:ext` gives `(^\d+$)` and `(^[a-z]+)`.
  * Found the way find-my-way finds them (a `(` right after `:name`, to its
  * matching `)`, a backslash escaping the next character), so that what is
  * checked here is what find-my-way will compile.
@@ -39,11 +39,11 @@ export function regexParams(pattern: string): string[] {
  * Refuse a route whose parameter regexes could backtrack catastrophically.
  *
  * find-my-way's own check (safe-regex2, star height) refuses `(a+)+` but lets
- * through overlapping alternation such as `(a|a)+` or `(\\w|\\d)+`, where a
+ * through overlapping alternation such as `(a|a)+` or `(\w|\d)+`, where a
  * 29-character parameter blocked the event loop for 37 s, and polynomial
- * ones such as `\\d+\\d+\\d+$`. redos-detector follows every way through the
+ * ones such as `\d+\d+\d+$`. redos-detector follows every way through the
  * pattern instead; each regex is checked anchored, as find-my-way runs it
- * (`^…$` around the segment), so `^(\\d+)-(\\d+)$`-style patterns pass.
+ * (`^…$` around the segment), so `^(\d+)-(\d+)$`-style patterns pass.
  * `steps` bounds the analysis: a regex not proven safe within it is refused
  * (deterministic, unlike a time budget, so a busy machine cannot change the
  * verdict).
