@@ -8,6 +8,8 @@ import { type ErrorRenderer, errorDetails } from '../errors/error-renderer.js'
 import { MethodNotAllowedError, NotFoundError, ServiceUnavailableError } from '../errors/http-error.js'
 import { isResponse } from '../gateway/is-response.js'
 import { lightResponse, lightResponseParts } from '../gateway/light-response.js'
+import { normalizePath, pathOf, type PathRules, withPath } from '../gateway/path.js'
+import { requestAt } from '../gateway/request-at.js'
 import { compose } from '../pipeline/compose.js'
 import type { Handler, Middleware } from '../pipeline/middleware.js'
 import type { Logger } from '../slots/logger.js'
@@ -32,6 +34,8 @@ export class App implements ContextKernel {
   readonly container: Container
   readonly environment: string
   readonly logger: Logger
+  /** The router's path rules, applied by the one path normalisation (see `normalizePath`). */
+  readonly pathRules: Readonly<PathRules>
   readonly #router: Router
   readonly #components: readonly ReadyComponent[]
   readonly #renderError: ErrorRenderer
@@ -45,6 +49,12 @@ export class App implements ContextKernel {
     this.environment = parts.environment
     this.logger = parts.logger
     this.#router = parts.router
+    const rules = parts.router.pathRules
+    this.pathRules = Object.freeze({
+      caseSensitive: rules?.caseSensitive ?? true,
+      ignoreDuplicateSlashes: rules?.ignoreDuplicateSlashes ?? false,
+      ignoreTrailingSlash: rules?.ignoreTrailingSlash ?? false,
+    })
     this.#components = parts.components
     this.#renderError = parts.renderError
     this.#defaults = parts.server
@@ -60,8 +70,23 @@ export class App implements ContextKernel {
    * The gateway interface: answer one request. Never throws: errors become
    * error responses, and uncaught ones are logged.
    */
-  readonly fetch = async (request: Request): Promise<Response> => {
-    const ctx = new Context(request, this)
+  readonly fetch = async (original: Request): Promise<Response> => {
+    // The one path normalisation, before any middleware: a path that has no
+    // normal form is answered 400 here, and everything after (middleware,
+    // router, handler, mounted app) sees the normal form, in ctx.path and in
+    // ctx.request.url alike. Requests already in normal form (nearly all) are
+    // passed on as they are; the others are rebuilt at the normalised URL.
+    let request = original
+    let path: string
+    try {
+      const raw = pathOf(original.url)
+      path = normalizePath(raw, this.pathRules)
+      if (path !== raw) request = requestAt(original, withPath(original.url, path))
+    } catch (error) {
+      const refusal = this.renderError(error, original)
+      return original.method === 'HEAD' ? withoutBody(refusal) : refusal
+    }
+    const ctx = new Context(request, this, path)
     let response: Response
     try {
       response = await this.#pipeline(ctx)
@@ -156,7 +181,7 @@ export class App implements ContextKernel {
         ctx.params = match.params
         return match.handler(ctx)
       case 'mount':
-        return match.fetch(stripPrefix(ctx.request, ctx.path, match.prefix))
+        return match.fetch(requestAt(ctx.request, withPath(ctx.request.url, pathBelow(ctx.path, match.prefix))))
       case 'method-not-allowed':
         throw new MethodNotAllowedError(match.allowed)
       default:
@@ -166,22 +191,21 @@ export class App implements ContextKernel {
 }
 
 /**
- * The request a mounted handler sees: the same, with the mount prefix cut from
- * the path. Cut from the raw path the router matched, not from a parsed URL,
- * which may have resolved `..` segments and no longer start with the prefix.
+ * The path a mounted handler sees: the normalised path with as many segments
+ * cut off as the mount prefix has. Counted in segments, not characters: the
+ * router matched the prefix after its own decoding and case folding, so
+ * `/caf%C3%A9/x` under a mount at `/café` is `/x`. ctx.path has no dot
+ * segments, so the result cannot climb back above the prefix.
  */
-function stripPrefix(request: Request, path: string, prefix: string): Request {
-  // A router that ignores duplicate slashes matched `//legacy/x` to `/legacy`.
-  const head = path.slice(0, prefix.length).toLowerCase()
-  const raw = head === prefix.toLowerCase() ? path : path.replace(/\/{2,}/g, '/')
-  const url = new URL(request.url)
-  url.pathname = raw.slice(prefix.length) || '/'
-  const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers: request.headers, signal: request.signal }
-  if (request.body) {
-    init.body = request.body
-    init.duplex = 'half'
+function pathBelow(path: string, prefix: string): string {
+  let segments = 0
+  for (const part of prefix.split('/')) if (part !== '') segments++
+  let at = 0
+  for (let i = 0; i < segments; i++) {
+    at = path.indexOf('/', at + 1)
+    if (at < 0) return '/'
   }
-  return new Request(url, init)
+  return path.slice(at)
 }
 
 function withoutBody(response: Response): Response {

@@ -5,7 +5,7 @@ import { NotFoundError } from '../errors/http-error.js'
 import { lightResponse } from '../gateway/light-response.js'
 import { encodeLocation } from '../gateway/location.js'
 import { clientAddress } from '../gateway/client-address.js'
-import { pathOf, queryOf } from '../gateway/path.js'
+import { normalizePath, pathOf, type PathRules, queryOf } from '../gateway/path.js'
 import type { UrlParams } from '../slots/router.js'
 import { TemplateEngine, type TemplateGlobals } from '../slots/template.js'
 
@@ -13,6 +13,8 @@ import { TemplateEngine, type TemplateGlobals } from '../slots/template.js'
 export interface ContextKernel {
   readonly container: Container
   readonly environment: string
+  /** The router's path rules, which `ctx.path` is normalised with. */
+  readonly pathRules: Readonly<PathRules>
   url(name: string, params?: UrlParams): string
   renderError(error: unknown, request: Request): Response
 }
@@ -46,11 +48,17 @@ export class Context {
   #searchParams: URLSearchParams | undefined
   #scope: ScopeHolder | undefined
 
+  /**
+   * @param path The request's normalised path, when the caller has computed it
+   * (the app does, once, before the pipeline); else computed on first use.
+   */
   constructor(
     readonly request: Request,
     kernel: ContextKernel,
+    path?: string,
   ) {
     this.#kernel = kernel
+    this.#path = path
   }
 
   /** Per-request storage for middleware and handlers (made on first use). */
@@ -69,10 +77,24 @@ export class Context {
     return clientAddress(this.request)
   }
 
-  /** The request path, still percent-encoded. */
+  /**
+   * The request path in its one normal form (see `normalizePath` and
+   * docs/router.md#paths): escapes of letters, digits and `-._~` decoded,
+   * every other escape kept in upper case (`%2F`, `%20`, `%C3%A9`), no dot
+   * segments, and the router's case and slash rules applied. The router
+   * matched exactly this string, so a guard can compare prefixes:
+   *
+   * @example
+   * if (ctx.path === '/admin' || ctx.path.startsWith('/admin/')) return ctx.text('Forbidden', { status: 403 })
+   */
   get path(): string {
-    this.#path ??= pathOf(this.request.url)
+    this.#path ??= normalizePath(pathOf(this.request.url), this.#kernel.pathRules)
     return this.#path
+  }
+
+  /** The router's rules `ctx.path` was normalised with (whether a trailing slash counts, case, duplicate slashes). */
+  get pathRules(): Readonly<PathRules> {
+    return this.#kernel.pathRules
   }
 
   /** Query parameters (first value of each); see `searchParams` for repeated keys. */

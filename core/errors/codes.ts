@@ -43,6 +43,13 @@ export const RouterMissingParam = createError('DOVETAIL_ERR_ROUTER_MISSING_PARAM
 export const RouterInvalidRoute = createError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', 'A route definition is malformed.')
 export const RouterInvalidParam = createError('DOVETAIL_ERR_ROUTER_INVALID_PARAM', 'URL generation was given a parameter value no URL can carry (a string with a lone UTF-16 surrogate).')
 
+// request paths (the one normalisation, core/gateway/path.ts)
+export const PathInvalid = createError(
+  'DOVETAIL_ERR_PATH_INVALID',
+  '400: the request path cannot be normalised: it does not start with /, or has a malformed percent-escape, a control character or NUL (raw or encoded), a raw backslash, a dot segment (. or .., also encoded), or escapes that are not UTF-8. See docs/router.md#paths.',
+  400,
+)
+
 // pipeline
 export const MiddlewareNextTwice = createError('DOVETAIL_ERR_MIDDLEWARE_NEXT_TWICE', 'A middleware called next() more than once.')
 export const HandlerNoResponse = createError('DOVETAIL_ERR_HANDLER_NO_RESPONSE', 'A handler or middleware returned something other than a Response.')
@@ -123,6 +130,7 @@ export const coreErrorCodes = Object.freeze([
   RouterMissingParam,
   RouterInvalidRoute,
   RouterInvalidParam,
+  PathInvalid,
   MiddlewareNextTwice,
   HandlerNoResponse,
   AppNoServer,

@@ -108,7 +108,8 @@ export function cgiRequest(params: CgiParams, init: CgiRequestInit): Request {
   }
   const method = variables.REQUEST_METHOD || 'GET'
   if (!token.test(method)) throw new TypeError(`REQUEST_METHOD is not an HTTP method: ${JSON.stringify(method)}`)
-  // Parsed once so that `url` reads exactly as the real Request's would (normalized, percent-encoded).
+  // cgiUrl refuses a Host that is not host[:port] (isValidHost). Parsed once so that
+  // `url` reads exactly as the real Request's would (normalized, percent-encoded).
   const url = new URL(cgiUrl(variables, host, init.stripScriptName ?? false)).href
   const request = new LazyCgiRequest({ method, url, params, headers: undefined, init }) as unknown as Request
   setClientAddress(request, variables.REMOTE_ADDR)

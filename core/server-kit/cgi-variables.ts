@@ -1,3 +1,5 @@
+import { isValidHost } from './host.js'
+
 /**
  * CGI meta-variables as name/value pairs, in the order the web server sent
  * them. A list rather than a record because nginx before 1.23 sends a request
@@ -64,6 +66,11 @@ function appendHeader(headers: Headers, name: string, value: string): void {
  * SERVER_NAME and SERVER_PORT, path from REQUEST_URI (the target exactly as the
  * client sent it) or else SCRIPT_NAME + PATH_INFO + QUERY_STRING.
  *
+ * The host must pass {@link isValidHost}: characters such as `/`, `?`, `#` or
+ * `@` in a Host header would move the URL's path and query away from what the
+ * web server routed. Throws a TypeError otherwise, which the adapters answer
+ * with 400.
+ *
  * @example
  * cgiUrl({ REQUEST_URI: '/a?b=1', SERVER_NAME: 'example.com', SERVER_PORT: '80' }, undefined)
  * // 'http://example.com/a?b=1'
@@ -76,6 +83,9 @@ export function cgiUrl(variables: CgiVariables, hostHeader: string | null | unde
     const name = variables.SERVER_NAME || variables.SERVER_ADDR || 'localhost'
     const port = variables.SERVER_PORT
     host = port && port !== (https ? '443' : '80') ? `${name.includes(':') ? `[${name}]` : name}:${port}` : name
+    if (!isValidHost(host)) throw new TypeError(`SERVER_NAME and SERVER_PORT do not make a host[:port]: ${JSON.stringify(host)}`)
+  } else if (!isValidHost(host)) {
+    throw new TypeError(`The Host header is not a host[:port]: ${JSON.stringify(host)}`)
   }
   return `${scheme}://${host}${cgiPath(variables, stripScriptName)}`
 }

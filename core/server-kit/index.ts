@@ -19,6 +19,7 @@ export {
 } from './cgi-variables.js'
 export { drained } from './drained.js'
 export { Hangup } from './hangup.js'
+export { isValidHost } from './host.js'
 export { PushedBody, type PushedBodyOptions } from './pushed-body.js'
 export { delegateToRequest } from './request-delegation.js'
 export { listenSockets, SocketConnection, type SocketListenerOptions } from './socket-listener.js'

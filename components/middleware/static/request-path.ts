@@ -12,23 +12,25 @@ export type RequestPath =
   | { kind: 'file'; segments: string[]; directory: boolean }
 
 /**
- * Decode a raw (percent-encoded) request path into segments under the root,
- * refusing anything that could climb out of it.
+ * Decode a request path, in the core's normal form (`ctx.path`, see
+ * `normalizePath`), into segments under the root, refusing what could reach
+ * outside it on a file system.
  *
- * Checked on the raw path and on every decoded segment, so encodings do not
- * slip through: `..` and `.` (also as `%2e%2e`), `/` inside a segment (`%2f`),
- * backslashes (raw or `%5c`), NUL (`%00`), empty segments (`//etc/passwd`),
- * absolute segments, and malformed percent-encoding are all refused.
+ * The normal form already has no dot segments (also encoded), no malformed
+ * escapes, no control characters and no raw backslash: requests with those
+ * are answered 400 before any middleware runs. What is refused here is about
+ * files: a decoded segment that is `.` or `..`, holds a separator (`%2F`,
+ * `%5C`) or NUL, is absolute (`C:` on Windows), or is empty (`//etc/passwd`).
+ * Given a raw, unnormalised path it still refuses rather than throws.
  *
  * @example
  * resolveRequestPath('/static/css/site.css', '/static') // { kind: 'file', segments: ['css', 'site.css'], directory: false }
- * resolveRequestPath('/static/%2e%2e/secret', '/static') // { kind: 'refused' }
+ * resolveRequestPath('/static/..%2Fsecret', '/static') // { kind: 'refused' }
  */
-export function resolveRequestPath(rawPath: string, prefix: string): RequestPath {
-  if (rawPath !== prefix && !rawPath.startsWith(`${prefix}/`)) return { kind: 'outside' }
-  const rest = rawPath.slice(prefix.length)
+export function resolveRequestPath(path: string, prefix: string): RequestPath {
+  if (path !== prefix && !path.startsWith(`${prefix}/`)) return { kind: 'outside' }
+  const rest = path.slice(prefix.length)
   if (rest === '' || rest === '/') return { kind: 'file', segments: [], directory: rest === '/' }
-  if (rest.includes('\\')) return { kind: 'refused' }
   const raw = rest.slice(1).split('/')
   const directory = raw[raw.length - 1] === ''
   if (directory) raw.pop()
@@ -40,12 +42,13 @@ export function resolveRequestPath(rawPath: string, prefix: string): RequestPath
     try {
       segment = decodeURIComponent(part)
     } catch {
+      // Never for ctx.path (its escapes are well-formed UTF-8); a caller's raw path gets a refusal, not an exception.
       return { kind: 'refused' }
     }
     if (segment === '.' || segment === '..' || /[/\\\0]/.test(segment) || isAbsolute(segment)) return { kind: 'refused' }
     if (segment.startsWith('.')) hidden = true
     segments.push(segment)
   }
-  // Refusal wins over hiding: `/.git/../x` is an attack, not a dotfile.
+  // Refusal wins over hiding: `/.git/..%2Fx` is an attack, not a dotfile.
   return hidden ? { kind: 'hidden' } : { kind: 'file', segments, directory }
 }

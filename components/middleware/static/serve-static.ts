@@ -88,7 +88,8 @@ export function createStatic(options: ResolvedStaticOptions): Middleware {
       const index = await locate(root, join(real, options.index))
       if (index === 'outside') throw new NotFoundError()
       if (index === undefined) return miss()
-      if (!target.directory) {
+      // Where the router ignores trailing slashes, ctx.path never has one and `/docs/` would come back as `/docs`: serve the index.
+      if (!target.directory && !ctx.pathRules.ignoreTrailingSlash) {
         // `/docs` -> `/docs/`, so relative links in the index page resolve under it.
         const location = `${ctx.path}/`.replace(/^\/+/, '/')
         const query = new URL(ctx.request.url).search

@@ -3,6 +3,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type App, createApp, defineConfig, DovetailError } from 'dovetailjs'
 import compression from 'dovetailjs/components/middleware/compression'
+import radix from 'dovetailjs/components/router/radix'
 import serveStatic, { parseRange, resolveRequestPath, type StaticOptions } from 'dovetailjs/components/middleware/static'
 import { createTestClient, type TestClient } from 'dovetailjs/testing'
 import { appJs, createSite, mtime, secret } from './fixture.js'
@@ -113,6 +114,22 @@ describe('static: serving files', () => {
     expect(top.status).toBe(301)
     expect(top.headers.get('location')).toBe('/static/')
     expect(await (await client.get('/static/')).text()).toBe('<!doctype html><title>home</title>')
+  })
+
+  it('serves the index at the folder path without redirecting when the router ignores trailing slashes', async () => {
+    const app = await createApp(
+      defineConfig({
+        environment: 'test',
+        components: { router: radix({ ignoreTrailingSlash: true }), middleware: [serveStatic({ root: site.root, prefix: '/static' })] },
+      }),
+    )
+    apps.push(app)
+    const client = createTestClient(app)
+    for (const path of ['/static/docs', '/static/docs/']) {
+      const res = await client.get(path)
+      expect(res.status, path).toBe(200)
+      expect(await res.text()).toBe('<h1>docs</h1>')
+    }
   })
 
   it('treats a folder without an index, or with index: false, as missing', async () => {

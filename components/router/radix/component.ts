@@ -7,6 +7,7 @@ export const radixOptions = z.strictObject({
   ignoreDuplicateSlashes: z.boolean().default(false),
   caseSensitive: z.boolean().default(true),
   maxParamLength: z.number().int().positive().default(500),
+  regexCheckSteps: z.number().int().positive().default(1000),
 })
 
 /**

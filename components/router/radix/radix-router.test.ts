@@ -43,6 +43,17 @@ describe('RadixRouter options', () => {
     expect(error?.message).toContain('/t/:tenant')
   })
 
+  it('rejects a mount prefix with empty, . or .. segments, which no normalised path has', () => {
+    for (const prefix of ['/a//b', '/a/./b', '/a/../b']) {
+      expect(() => new RadixRouter().mount(prefix, h), prefix).toThrow(/DOVETAIL_ERR_ROUTER_INVALID_ROUTE/)
+    }
+  })
+
+  it('states its case and slash options as the pathRules the core normalises request paths with', () => {
+    expect(new RadixRouter().pathRules).toEqual({ caseSensitive: true, ignoreDuplicateSlashes: false, ignoreTrailingSlash: false })
+    expect(new RadixRouter({ caseSensitive: false, ignoreTrailingSlash: true }).pathRules).toEqual({ caseSensitive: false, ignoreDuplicateSlashes: false, ignoreTrailingSlash: true })
+  })
+
   it('reports a route find-my-way refuses as DOVETAIL_ERR_ROUTER_INVALID_ROUTE naming the route', () => {
     const router = new RadixRouter()
     router.add({ methods: ['GET'], path: '/a', handler: h })

@@ -1,5 +1,7 @@
 import FindMyWay from 'find-my-way'
-import { DovetailError, type FetchHandler, type Handler, type RouteDefinition, type RouteMatch, type Router, type UrlParams } from '../../../core/index.js'
+import { DovetailError, type FetchHandler, type Handler, type PathRules, type RouteDefinition, type RouteMatch, type Router, type UrlParams } from '../../../core/index.js'
+import { RadixUnsafeRegex } from './errors.js'
+import { checkRegexParams } from './regex-params.js'
 import { urlFor } from './url-for.js'
 
 export interface RadixRouterOptions {
@@ -9,8 +11,20 @@ export interface RadixRouterOptions {
   ignoreDuplicateSlashes?: boolean
   /** @default true */
   caseSensitive?: boolean
-  /** Longer parameter values answer 404, a guard against abuse. @default 500 */
+  /**
+   * Longest value (decoded, in characters) of any parameter: `:name`, a
+   * regex parameter, each parameter of a multi-parameter segment, and the `*`
+   * wildcard. A longer one matches nothing (404). It also bounds the input a
+   * parameter regex ever runs on. @default 500
+   */
   maxParamLength?: number
+  /**
+   * How many steps redos-detector may take to prove one parameter regex
+   * (`/:id(^\d+$)`) free of catastrophic backtracking; a regex it cannot prove
+   * safe within them is refused at startup (DOVETAIL_ERR_RADIX_UNSAFE_REGEX).
+   * @default 1000
+   */
+  regexCheckSteps?: number
 }
 
 type MountStore = { kind: 'mount'; fetch: FetchHandler; prefix: string }
@@ -25,13 +39,24 @@ export class RadixRouter implements Router {
   readonly #mounts: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>
   readonly #names = new Map<string, string>()
   readonly #methods = new Set<string>()
+  readonly #maxParamLength: number
+  readonly #regexCheckSteps: number
+  /** The core normalises every request path with these, so `ctx.path` is what this router matches. */
+  readonly pathRules: Readonly<PathRules>
 
   constructor(options: RadixRouterOptions = {}) {
-    const config = {
+    this.pathRules = Object.freeze({
       ignoreTrailingSlash: options.ignoreTrailingSlash ?? false,
       ignoreDuplicateSlashes: options.ignoreDuplicateSlashes ?? false,
       caseSensitive: options.caseSensitive ?? true,
-      maxParamLength: options.maxParamLength ?? 500,
+    })
+    this.#maxParamLength = options.maxParamLength ?? 500
+    this.#regexCheckSteps = options.regexCheckSteps ?? 1000
+    const config = {
+      ...this.pathRules,
+      maxParamLength: this.#maxParamLength,
+      // `;` is an ordinary path character (RFC 3986), as the core's normalisation treats it.
+      useSemicolonDelimiter: false,
     }
     this.#tree = FindMyWay(config)
     this.#mounts = FindMyWay(config)
@@ -48,6 +73,7 @@ export class RadixRouter implements Router {
       }
       this.#names.set(route.name, route.path)
     }
+    checkRegexParams(`${route.methods.join(',')} ${route.path}`, route.path, this.#regexCheckSteps)
     const store: Store = { kind: 'route', handler: route.handler }
     for (const method of route.methods) this.#on(method, route.path, store)
   }
@@ -57,9 +83,12 @@ export class RadixRouter implements Router {
     if (!clean.startsWith('/')) {
       throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Mount prefix '${prefix}' must start with '/' and not be '/'.`)
     }
-    // The app cuts the prefix off by its length, so it must be literal.
+    // The app cuts as many segments off the path as the prefix has, so they must be literal and countable.
     if (/[:*]/.test(clean)) {
       throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Mount prefix '${prefix}' must be a literal path, without ':param' or '*'.`)
+    }
+    if (clean.slice(1).split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
+      throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Mount prefix '${prefix}' must not have empty, '.' or '..' segments.`)
     }
     const store: Store = { kind: 'mount', fetch, prefix: clean }
     for (const method of mountMethods) {
@@ -101,6 +130,10 @@ export class RadixRouter implements Router {
     try {
       this.#tree.on(method as FindMyWay.HTTPMethod, path, noop, store)
     } catch (error) {
+      // find-my-way's own regex check (safe-regex2: star height) runs after ours and refuses some regexes ours passes.
+      if (/is not safe!/.test((error as Error).message)) {
+        throw RadixUnsafeRegex(`Route ${method} ${path}: ${(error as Error).message} (find-my-way refuses nested repetition such as (a+)+ or (x(-y)*)+). Use a plain :param and check the value in the handler.`, { cause: error })
+      }
       throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Route ${method} ${path}: ${(error as Error).message}`, { cause: error })
     }
     this.#methods.add(method)
@@ -114,8 +147,16 @@ export class RadixRouter implements Router {
     } catch {
       return null
     }
-    // find-my-way lets `/users/:id` match `/users/` with id ''; a handler should never see an empty parameter.
-    if (found) for (const key in found.params) if (found.params[key] === '' && key !== '*') return null
+    if (found) {
+      for (const key in found.params) {
+        const value = found.params[key]!
+        // find-my-way lets `/users/:id` match `/users/` with id ''; a handler should never see an empty parameter.
+        if (value === '' && key !== '*') return null
+        // find-my-way caps `:name` and regex parameters, not the wildcard: one cap for every kind of
+        // route parameter (a mount's rest of the path is not one: the mounted app has its own router).
+        if (value.length > this.#maxParamLength && (found.store as Store).kind === 'route') return null
+      }
+    }
     return found
   }
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type FetchHandler, type ListeningServer, type ListenOptions, type Logger, type Server } from '../../../core/index.js'
-import { logShutdownCut } from '../../../core/server-kit/index.js'
+import { isValidHost, logShutdownCut } from '../../../core/server-kit/index.js'
 import { ConnectionDrain } from './connection-drain.js'
 import { lazyRequest } from './lazy-request.js'
 import { writeResponse } from './write-response.js'
@@ -38,7 +38,9 @@ export interface NodeServerOptions {
 export function toRequestListener(handler: FetchHandler, options: { trustProxy?: boolean; logger?: Logger } = {}): RequestListener {
   const trustProxy = options.trustProxy ?? false
   return (req: IncomingMessage, res: ServerResponse) => {
-    const request = lazyRequest(req, res, absoluteUrl(req, trustProxy))
+    const url = absoluteUrl(req, trustProxy)
+    if (url === undefined) return refuse(res)
+    const request = lazyRequest(req, res, url)
     let response: Response | Promise<Response>
     try {
       response = handler(request)
@@ -70,12 +72,55 @@ const hasBody = (req: IncomingMessage): boolean => {
   return length === undefined ? req.headers['transfer-encoding'] !== undefined : length !== '0'
 }
 
-function absoluteUrl(req: IncomingMessage, trustProxy: boolean): string {
+/**
+ * The request's absolute URL, or undefined when the request cannot name one
+ * and must be answered 400 (RFC 9112 §3.2): a Host (or trusted
+ * X-Forwarded-Host) that is not `host[:port]` (`isValidHost`), two Host
+ * headers, an X-Forwarded-Proto other than http or https, or a
+ * request-target that is neither origin-form (`/path?query`) nor
+ * absolute-form (`http://host/path`; its authority is the host, and the Host
+ * header is ignored, as RFC 9112 §3.2.2 says). Unchecked, a Host such as
+ * `x/admin?` would put another path into `request.url` than the one node read.
+ */
+function absoluteUrl(req: IncomingMessage, trustProxy: boolean): string | undefined {
   const forwardedProto = trustProxy ? firstValue(req.headers['x-forwarded-proto']) : undefined
+  if (forwardedProto !== undefined && !/^https?$/i.test(forwardedProto)) return undefined
+  const scheme = forwardedProto?.toLowerCase() ?? ((req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http')
+  let target = req.url ?? '/'
+  let host: string | undefined
+  if (target.charCodeAt(0) === 0x2f /* / */) {
+    if (hostLines(req.rawHeaders) > 1) return undefined
+    host = req.headers.host
+  } else {
+    const absolute = /^https?:\/\/([^/?#]*)/i.exec(target)
+    if (!absolute) return undefined
+    host = absolute[1]!
+    target = target.slice(absolute[0].length)
+    if (target.charCodeAt(0) !== 0x2f) target = `/${target}`
+  }
   const forwardedHost = trustProxy ? firstValue(req.headers['x-forwarded-host']) : undefined
-  const scheme = forwardedProto ?? ((req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http')
-  const host = forwardedHost ?? req.headers.host ?? `${req.socket.localAddress}:${req.socket.localPort}`
-  return `${scheme}://${host}${req.url ?? '/'}`
+  host = forwardedHost ?? host
+  // No Host at all (HTTP/1.0; node answers 400 itself to an HTTP/1.1 request without one): the address it came in on.
+  if (host === undefined) host = localAuthority(req)
+  else if (!isValidHost(host)) return undefined
+  return `${scheme}://${host}${target}`
+}
+
+function hostLines(raw: string[]): number {
+  let count = 0
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') count++
+  return count
+}
+
+function localAuthority(req: IncomingMessage): string {
+  const address = req.socket.localAddress ?? '127.0.0.1'
+  return `${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort}`
+}
+
+/** 400 for a request that names no valid URL; the connection is closed, since what else it sends cannot be trusted either. */
+function refuse(res: ServerResponse): void {
+  res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
+  res.end('Bad Request: the Host header or the request target is malformed.\n')
 }
 
 const firstValue = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v?.split(',')[0]?.trim())
