@@ -114,7 +114,8 @@ export class ScgiConnection {
       this.#violation(ScgiNetstring('The netstring length has a leading zero.'))
       return false
     }
-    if (digits > this.#maxDigits || (end > 0 && Number(buffered.toString('latin1', 0, end)) > this.#options.maxHeaderSize)) {
+    // Without leading zeros, more digits only make it larger: a prefix already over the limit is refused at once.
+    if (digits > 0 && Number(buffered.toString('latin1', 0, Math.min(digits, this.#maxDigits + 1))) > this.#options.maxHeaderSize) {
       this.#refuse(plainCgiResponse(431, `The request headers and server variables are larger than ${this.#options.maxHeaderSize} bytes (server/scgi option maxHeaderSize).`))
       return false
     }
