@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ListeningServer } from 'dovetailjs'
@@ -34,7 +35,7 @@ beforeAll(async () => {
   listening = await new FastCgiServer(options, recordingLogger()).listen(recordingHandler(record), { port: 0, host: '127.0.0.1' })
   held = newRecord()
   holding = await new FastCgiServer(options, recordingLogger()).listen(
-    recordingHandler(held, () => release.promise),
+    recordingHandler(held, () => (changed.emit('change'), release.promise)),
     { port: 0, host: '127.0.0.1' },
   )
 })
@@ -45,13 +46,32 @@ afterAll(async () => {
   await holding?.close()
 })
 
-/** Resolve once `condition` holds, checking every few milliseconds; fail after `hangAfter`. */
+/** Told whenever records arrive or the app is called: what {@link until} waits on rather than polling. */
+const changed = new EventEmitter()
+
+/** Resolve once `condition` holds, checking it on each change (and every 50 ms besides); fail after `hangAfter`. */
 async function until(condition: () => boolean, what: string): Promise<void> {
   const started = Date.now()
   while (!condition()) {
     if (Date.now() - started > hangAfter) throw new Error(`${what} did not happen within ${hangAfter} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 2))
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        changed.off('change', done)
+        resolve()
+      }
+      const timer = setTimeout(done, 50)
+      changed.on('change', done)
+    })
   }
+}
+
+/** A FastCGI client whose incoming records tell {@link until}. */
+async function openClient(port: number): Promise<FastCgiClient> {
+  const client = await FastCgiClient.open(port)
+  client.socket.on('data', () => changed.emit('change'))
+  client.socket.once('close', () => changed.emit('change'))
+  return client
 }
 
 /**
@@ -62,7 +82,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
  */
 async function exchange(chunks: readonly Buffer[], answers = 0): Promise<{ records: FastCgiRecord[]; reached: number }> {
   const before = record.calls
-  const client = await FastCgiClient.open(listening.port)
+  const client = await openClient(listening.port)
   try {
     await writeChunks(client.socket, chunks, false)
     await until(() => client.isClosed || client.records.filter((r) => r.type === RecordType.endRequest).length >= answers, 'the answers')
@@ -242,7 +262,7 @@ describe('FastCGI fuzz', () => {
         release = gate()
         held.maxInFlight = 0
         const before = held.calls
-        const client = await FastCgiClient.open(holding.port)
+        const client = await openClient(holding.port)
         try {
           const stream = Buffer.concat(ids.flatMap((id) => [
             encodeRecord(RecordType.beginRequest, id, Buffer.from([0, 1, 1, 0, 0, 0, 0, 0])),
