@@ -61,6 +61,17 @@ export const AppClosed = createError('DOVETAIL_ERR_APP_CLOSED', 'The app was use
 // server adapters
 // The server kit's (dovetailjs/server-kit), which every FastCGI or SCGI adapter logs through.
 export const ServerProtocol = createError('DOVETAIL_ERR_SERVER_PROTOCOL', 'A web server sent bytes that break the FastCGI or SCGI protocol (often: proxy_pass pointed at a FastCGI/SCGI port); the connection was closed and the failure logged.')
+// The server kit's checks of what a web server passes through a gateway (CGI, FastCGI, SCGI), shared by every adapter.
+export const ServerControlCharacter = createError(
+  'DOVETAIL_ERR_SERVER_CONTROL_CHARACTER',
+  '400: a path variable a web server passed through a gateway (REQUEST_URI, SCRIPT_NAME, PATH_INFO or QUERY_STRING) holds a control character or NUL; the request was refused before the app ran.',
+  400,
+)
+export const ServerBodyLength = createError(
+  'DOVETAIL_ERR_SERVER_BODY_LENGTH',
+  '400: the request body a gateway (CGI, FastCGI, SCGI) received ended before, or ran past, its CONTENT_LENGTH; reading the body fails, so no handler takes a partial body for a whole one.',
+  400,
+)
 // The gateway contract, as validateApp and validateServer (dovetailjs/testing) check it.
 export const GatewayAppContract = createError('DOVETAIL_ERR_GATEWAY_APP_CONTRACT', "A fetch handler broke the gateway contract, as validateApp (dovetailjs/testing) found: the message names the breach and the fix, the error's breach field says which.")
 export const GatewayServerContract = createError('DOVETAIL_ERR_GATEWAY_SERVER_CONTRACT', "A server adapter broke the gateway contract, as validateServer (dovetailjs/testing) found: the message names the breach and the fix, the error's breach field says which.")
@@ -136,6 +147,8 @@ export const coreErrorCodes = Object.freeze([
   AppNoServer,
   AppClosed,
   ServerProtocol,
+  ServerControlCharacter,
+  ServerBodyLength,
   GatewayAppContract,
   GatewayServerContract,
   TemplateNoEngine,

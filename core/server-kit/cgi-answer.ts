@@ -20,6 +20,26 @@ export interface CgiOutput {
   onGone(listener: () => void): () => void
 }
 
+/**
+ * How {@link answerCgi} writes a streamed body.
+ *
+ * @example
+ * await answerCgi(handler, request, out, log, { holdHead: true })
+ */
+export interface AnswerCgiOptions {
+  /**
+   * Hold the head back until the body's first chunk (or its end), so that a
+   * stream failing before it produced anything is answered with a bare 500
+   * instead of a head and an empty body. For CGI: a web server takes the end
+   * of stdout for the end of the response, whatever the exit status (lighttpd
+   * 1.4.69 ends it with the closing chunk), so a failure is visible only
+   * while the head is still unsent. A socket adapter cuts the connection
+   * instead, and sends the head at once (an event stream's headers should
+   * not wait for its first event). @default false
+   */
+  holdHead?: boolean
+}
+
 const internalError = Buffer.from('Status: 500 Internal Server Error\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 21\r\n\r\nInternal Server Error', 'latin1')
 
 /**
@@ -28,7 +48,9 @@ const internalError = Buffer.from('Status: 500 Internal Server Error\r\ncontent-
  * apps never throw; a bare fetch handler might) and `onError` hears about it.
  * Rejects when the body stream fails after the head went out: the caller must
  * then cut the connection, so the web server sees a truncated response rather
- * than a complete-looking one.
+ * than a complete-looking one (under CGI, where nothing can be cut, exit
+ * non-zero). With `holdHead`, a stream that fails before its first chunk gets
+ * the bare 500 instead.
  *
  * @example
  * await answerCgi(app.fetch, cgiRequest(params, { body: null }), out, failureLog('@acme/server-foo', logger))
@@ -38,6 +60,7 @@ export async function answerCgi(
   request: Request,
   out: CgiOutput,
   onError: (error: unknown, message: string) => void,
+  options: AnswerCgiOptions = {},
 ): Promise<void> {
   let response: Response
   try {
@@ -56,9 +79,16 @@ export async function answerCgi(
     await out.write(Buffer.concat([head, body]))
     return
   }
-  const writing = out.write(head)
-  if (writing) await writing
-  if (stream) await pipe(stream, out)
+  if (!stream) {
+    const writing = out.write(head)
+    if (writing) await writing
+    return
+  }
+  const unsent = await pipe(stream, head, out, options.holdHead ?? false)
+  if (unsent) {
+    onError(unsent.error, 'the response body failed before its first byte; answered 500 instead')
+    if (!out.gone) await out.write(internalError)
+  }
 }
 
 /**
@@ -83,17 +113,40 @@ export function answerCgiOnSocket(
   })
 }
 
-async function pipe(stream: ReadableStream<Uint8Array>, out: CgiOutput): Promise<void> {
+/**
+ * Write `head`, then the stream's chunks as they come. When `holdHead`, the
+ * head goes out with the first chunk, and a stream that fails before it is
+ * reported in the result (nothing was written) rather than thrown.
+ */
+async function pipe(stream: ReadableStream<Uint8Array>, head: Buffer, out: CgiOutput, holdHead: boolean): Promise<{ error: unknown } | undefined> {
   const reader = stream.getReader()
   const cancel = () => void reader.cancel(new Error('The web server closed the connection')).catch(() => {})
-  if (out.gone) return cancel()
+  if (out.gone) return void cancel()
   const stopListening = out.onGone(cancel)
+  let unsent: Buffer | undefined = head
   try {
+    if (!holdHead) {
+      unsent = undefined
+      const writing = out.write(head)
+      if (writing) await writing
+    }
     for (;;) {
-      const { done, value } = await reader.read()
-      if (done || out.gone) return
-      if (value.byteLength === 0) continue
-      const writing = out.write(value)
+      let chunk: ReadableStreamReadResult<Uint8Array>
+      try {
+        chunk = await reader.read()
+      } catch (error) {
+        if (unsent) return { error }
+        throw error
+      }
+      if (out.gone) return
+      if (chunk.done) {
+        if (unsent) await out.write(unsent)
+        return
+      }
+      if (chunk.value.byteLength === 0) continue
+      const bytes = unsent ? Buffer.concat([unsent, chunk.value]) : chunk.value
+      unsent = undefined
+      const writing = out.write(bytes)
       if (writing) await writing
     }
   } finally {

@@ -1,4 +1,5 @@
 import { setClientAddress } from '../gateway/client-address.js'
+import { checkCgiPath } from './cgi-path-check.js'
 import { type CgiParams, cgiUrl, splitCgiParams } from './cgi-variables.js'
 import { delegateToRequest } from './request-delegation.js'
 
@@ -93,13 +94,16 @@ const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
  * Build the fetch `Request` a CGI, FastCGI or SCGI request stands for (lazily,
  * see above), and record REMOTE_ADDR as its `ctx.clientAddress`. The method and
  * URL are checked here, so a request that could never become a real `Request`
- * fails at once with a TypeError, which the adapters answer with 400.
+ * fails at once with a TypeError, which the adapters answer with 400; a path
+ * variable holding a control character fails first, with the 400 `HttpError`
+ * of {@link checkCgiPath}. {@link cgiRefusal} answers either.
  *
  * @example
  * const request = cgiRequest([['REQUEST_METHOD', 'GET'], ['REQUEST_URI', '/hello'], ['HTTP_HOST', 'example.com']], { body: null })
  * request.url // 'http://example.com/hello'
  */
 export function cgiRequest(params: CgiParams, init: CgiRequestInit): Request {
+  checkCgiPath(params)
   const variables: Record<string, string> = {}
   let host: string | undefined
   for (const [name, value] of params) {

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http'
+import { HttpError } from '../errors/http-error.js'
 import { lightResponseParts } from '../gateway/light-response.js'
 
 /**
@@ -49,15 +50,36 @@ export function cgiResponseParts(response: Response, method: string): CgiRespons
 
 /**
  * The answer an adapter gives without calling the app (a limit, a malformed
- * request): `Status:` with the bare code, then `message` as plain text.
+ * request): `Status:` with the bare code, then `message` as plain text. Given
+ * an `HttpError` (one made by a `createError` factory), its status, and its
+ * message followed by its code.
  *
  * @example
  * write(plainCgiResponse(413, 'The request body is larger than 1024 bytes (server/scgi option maxBodySize).'))
+ * write(plainCgiResponse(ScgiVersion('There is no SCGI=1 variable.')))
+ * // Status: 400 … There is no SCGI=1 variable. (DOVETAIL_ERR_SERVER_SCGI_VERSION)
  */
-export function plainCgiResponse(status: number, message: string): Buffer {
-  const text = Buffer.from(message)
+export function plainCgiResponse(error: HttpError): Buffer
+export function plainCgiResponse(status: number, message: string): Buffer
+export function plainCgiResponse(statusOrError: number | HttpError, message = ''): Buffer {
+  const status = typeof statusOrError === 'number' ? statusOrError : statusOrError.status
+  const text = Buffer.from(typeof statusOrError === 'number' ? message : `${statusOrError.message} (${statusOrError.code})`)
   const head = `Status: ${status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${text.length}\r\n\r\n`
   return Buffer.concat([Buffer.from(head, 'latin1'), text])
+}
+
+/**
+ * The answer to a request refused before the app ran because of what
+ * {@link cgiRequest} (or `checkCgiPath`, `cgiContentLength`) threw: an
+ * `HttpError` as itself (status, message, code), anything else, such as the
+ * TypeError naming a malformed variable, as 400.
+ *
+ * @example
+ * try { request = cgiRequest(params, { body: null }) } catch (error) { return write(cgiRefusal(error)) }
+ */
+export function cgiRefusal(error: unknown): Buffer {
+  if (error instanceof HttpError) return plainCgiResponse(error)
+  return plainCgiResponse(400, `The web server sent variables that make no valid request: ${(error as Error).message}`)
 }
 
 const statusLine = (status: number, text: string): string => `Status: ${status} ${text || STATUS_CODES[status] || 'Unknown'}\r\n`

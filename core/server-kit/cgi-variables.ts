@@ -116,7 +116,8 @@ const encodePath = (path: string): string => encodeURI(path).replaceAll('?', '%3
 
 /**
  * The declared body length, or undefined when CONTENT_LENGTH is absent or
- * empty. Throws a TypeError on a malformed one, which adapters answer with 400.
+ * empty. Throws a TypeError on a malformed one, or on two CONTENT_LENGTH
+ * variables that disagree, which adapters answer with 400.
  *
  * @example
  * cgiContentLength([['CONTENT_LENGTH', '42']]) // 42
@@ -124,7 +125,12 @@ const encodePath = (path: string): string => encodeURI(path).replaceAll('?', '%3
  */
 export function cgiContentLength(params: CgiParams): number | undefined {
   let value: string | undefined
-  for (const [name, v] of params) if (name === 'CONTENT_LENGTH') value = v
+  for (const [name, v] of params) {
+    if (name !== 'CONTENT_LENGTH') continue
+    // Which one frames the body would be a guess, and a guess that differs from the web server's smuggles bytes.
+    if (value !== undefined && value !== v) throw new TypeError(`two CONTENT_LENGTH variables disagree: ${JSON.stringify(value)} and ${JSON.stringify(v)}`)
+    value = v
+  }
   if (value === undefined || value === '') return undefined
   if (!/^\d{1,15}$/.test(value)) throw new TypeError(`CONTENT_LENGTH is not a byte count: ${JSON.stringify(value)}`)
   return Number(value)

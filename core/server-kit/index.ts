@@ -5,9 +5,10 @@
 export { failureLog, logProtocolError } from './adapter-log.js'
 export { cgiMappingShape, socketServerOptions, type SocketServerOptions } from './adapter-options.js'
 export { batchedWriter } from './batched-writer.js'
-export { answerCgi, answerCgiOnSocket, type CgiOutput } from './cgi-answer.js'
+export { type AnswerCgiOptions, answerCgi, answerCgiOnSocket, type CgiOutput } from './cgi-answer.js'
+export { checkCgiPath } from './cgi-path-check.js'
 export { cgiRequest, type CgiRequestInit } from './cgi-request.js'
-export { cgiResponseParts, plainCgiResponse, type CgiResponseParts } from './cgi-response.js'
+export { cgiRefusal, cgiResponseParts, plainCgiResponse, type CgiResponseParts } from './cgi-response.js'
 export {
   cgiContentLength,
   cgiParam,

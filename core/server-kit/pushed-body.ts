@@ -1,3 +1,4 @@
+import { ServerBodyLength } from '../errors/codes.js'
 import { HttpError } from '../errors/http-error.js'
 
 /** Bytes a body holds before it asks its source to pause. */
@@ -14,6 +15,13 @@ export interface PushedBodyOptions {
   maxBodySize: number
   /** Which option sets that limit, for the error message (`server/fastcgi option maxBodySize`). */
   limitName: string
+  /**
+   * The length the web server declared (CONTENT_LENGTH), if it did. A body
+   * that runs past it, or ends short of it, fails with a 400 `HttpError`
+   * (`DOVETAIL_ERR_SERVER_BODY_LENGTH`) instead of reaching the app as if it
+   * were whole. Without it the body is whatever arrives before `end()`.
+   */
+  length?: number | undefined
   /** The consumer wants more after a push returned false: resume the source. */
   resume(): void
 }
@@ -68,6 +76,11 @@ export class PushedBody {
   push(chunk: Uint8Array): boolean {
     if (this.#settled) return true
     this.#received += chunk.byteLength
+    const { length } = this.#options
+    if (length !== undefined && this.#received > length) {
+      this.fail(ServerBodyLength(`The request body is longer than the ${length} bytes its CONTENT_LENGTH announced.`))
+      return true
+    }
     if (this.#received > this.#options.maxBodySize) {
       this.fail(
         new HttpError(413, `The request body is larger than ${this.#options.maxBodySize} bytes (${this.#options.limitName}).`),
@@ -78,9 +91,13 @@ export class PushedBody {
     return (this.#controller.desiredSize ?? 0) > 0
   }
 
-  /** The source has sent the whole body: close the stream. */
+  /** The source has sent the whole body: close the stream (or fail it, when it is shorter than its declared `length`). */
   end(): void {
     if (this.#settled) return
+    const { length } = this.#options
+    if (length !== undefined && this.#received < length) {
+      return this.fail(ServerBodyLength(`The request body ended after ${this.#received} of the ${length} bytes its CONTENT_LENGTH announced.`))
+    }
     this.#settled = true
     this.#controller.close()
   }

@@ -25,6 +25,7 @@ export class SocketConnection {
   /** When its last request was answered (or it was accepted), for the idle grace on close. */
   #idleSince = performance.now()
   #graceTimer: NodeJS.Timeout | undefined
+  #peerEnded = false
 
   constructor(socket: Socket) {
     this.socket = socket
@@ -46,17 +47,28 @@ export class SocketConnection {
     return this.#closing
   }
 
+  /** True once the web server has ended its side of the connection: no more bytes will arrive, answers still may leave. */
+  get peerEnded(): boolean {
+    return this.#peerEnded
+  }
+
   /** A request started arriving on this connection. */
   begin(): void {
     this.#requests++
     clearTimeout(this.#graceTimer)
   }
 
-  /** A request is answered; a closing server ends the connection once nothing is in flight on it. */
+  /** A request is answered; a closing server, or a web server that ended its side, lets the connection go once it is idle. */
   finish(): void {
     this.#requests--
     this.#idleSince = performance.now()
-    if (this.#requests === 0 && this.#closing) this.socket.end()
+    if (this.#requests === 0 && (this.#closing || this.#peerEnded)) this.socket.end()
+  }
+
+  /** @internal The web server ended its side: end ours once the requests in flight are answered. */
+  endedByPeer(): void {
+    this.#peerEnded = true
+    if (this.#requests === 0) this.socket.end()
   }
 
   /**
@@ -122,10 +134,14 @@ export async function listenSockets(
   options: SocketListenerOptions,
 ): Promise<ListeningServer> {
   const connections = new Set<SocketConnection>()
-  const server = createServer({ noDelay: true }, (socket) => {
+  // allowHalfOpen: a web server that ends its side after sending a request (or half of one) can still read
+  // the answer, a 400 included; node would otherwise end our side at once. SocketConnection ends it instead,
+  // once the requests in flight are answered, and the protocol hears of the end itself to refuse what is cut short.
+  const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     const connection = new SocketConnection(socket)
     connections.add(connection)
     socket.once('close', () => connections.delete(connection))
+    socket.once('end', () => connection.endedByPeer())
     // A peer that resets the connection is the web server's business; the protocol hears of it through 'close'.
     socket.on('error', () => {})
     // A peer that opens a connection and goes quiet must not hold it forever; one busy with a request is left alone.

@@ -16,7 +16,19 @@ const noisy: FetchHandler = () => {
   process.stdout.write('a direct write to stdout\n')
   return new Response('clean')
 }
-const handler: FetchHandler = (request) => (new URL(request.url).pathname === '/noisy' ? noisy(request) : kit.fetch(request))
+// A body that fails before its first chunk, and one that fails after it (test/security/gateway-protocols.test.ts).
+const failing = (chunksBeforeFailing: number): FetchHandler => () => {
+  let sent = 0
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent++ === chunksBeforeFailing) return controller.error(new Error('the body source went away'))
+      controller.enqueue(new TextEncoder().encode('partial;'))
+    },
+  })
+  return new Response(body, { headers: { 'content-type': 'text/plain' } })
+}
+const special: Record<string, FetchHandler> = { '/noisy': noisy, '/fails-before-first-byte': failing(0), '/fails-after-head': failing(1) }
+const handler: FetchHandler = (request) => (special[new URL(request.url).pathname] ?? kit.fetch)(request)
 
 const app = await createApp({ environment: 'test', components: { server: cgi(options) } })
 const listening = await app.resolve(Server).listen(handler, { port: 0, host: '' })

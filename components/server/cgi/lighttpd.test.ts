@@ -90,6 +90,32 @@ describe.skipIf(!hasLighttpd)('server/cgi under lighttpd: what the program print
     }
   })
 
+  it('answers 500 for a response body that fails before its first byte (the head is held until then)', async () => {
+    const lighttpd = await cgiBehindLighttpd(folder)
+    try {
+      const res = await fetch(`${lighttpd.url}/fails-before-first-byte`)
+      expect(res.status).toBe(500)
+      expect(await res.text()).toBe('Internal Server Error')
+    } finally {
+      await lighttpd.stop()
+    }
+  })
+
+  // What lighttpd does (1.4.69, read in its source and seen here): the end of a CGI program's stdout is the end of its
+  // response, whatever the exit status (server/cgi exits 1, see test/security/gateway-protocols.test.ts), and a
+  // streamed one gets its closing chunk. So the failure can only be logged; this pins that down for the docs.
+  it('cannot show lighttpd a body that fails after its head: lighttpd ends the response as if whole, and logs the failure', async () => {
+    const lighttpd = await cgiBehindLighttpd(folder)
+    try {
+      const res = await fetch(`${lighttpd.url}/fails-after-head`)
+      expect(res.status).toBe(200)
+      expect(await res.text()).toBe('partial;')
+      expect(lighttpd.errorLog()).toContain('the response body failed after its head was sent')
+    } finally {
+      await lighttpd.stop()
+    }
+  })
+
   it('routes on PATH_INFO when reached as /app.cgi/... (stripScriptName), with SCRIPT_NAME taken off the URL', async () => {
     const lighttpd = await cgiBehindLighttpd(folder, { stripScriptName: true }, () => 'server.modules += ( "mod_cgi" )\ncgi.assign = ( "/app.cgi" => "" )')
     try {

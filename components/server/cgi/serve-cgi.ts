@@ -6,6 +6,7 @@ import {
   cgiContentLength,
   cgiParam,
   type CgiParams,
+  cgiRefusal,
   cgiRequest,
   drained,
   failureLog,
@@ -90,7 +91,7 @@ export function startCgi(handler: FetchHandler, options: ServeCgiOptions): { req
   try {
     length = cgiContentLength(params)
     if (length !== undefined && length > maxBodySize) {
-      const done = reply(write, 413, `The request body is larger than ${maxBodySize} bytes (server/cgi option maxBodySize).`).then(finish)
+      const done = reply(write, plainCgiResponse(413, `The request body is larger than ${maxBodySize} bytes (server/cgi option maxBodySize).`)).then(finish)
       return { request: undefined, params, done }
     }
     const method = cgiParam(params, 'REQUEST_METHOD')!
@@ -103,19 +104,24 @@ export function startCgi(handler: FetchHandler, options: ServeCgiOptions): { req
       onAbort: (listener) => void hangup.on(listener),
     })
   } catch (error) {
-    const done = reply(write, 400, `The web server sent variables that make no valid request: ${(error as Error).message}`).then(finish)
+    const done = reply(write, cgiRefusal(error)).then(finish)
     return { request: undefined, params, done }
   }
   const output = { write, get gone() { return hangup.happened }, onGone: (listener: () => void) => hangup.on(listener) }
-  const done = answerCgi(handler, request, output, onError).then(finish, (error: unknown) => {
-    onError(error, 'the response body failed after its head was sent; the response is cut short')
+  // holdHead: the web server takes the end of stdout for the end of the response, so a body failing
+  // before its first byte is answered 500 while that is still possible.
+  const done = answerCgi(handler, request, output, onError, { holdHead: true }).then(finish, (error: unknown) => {
+    // After the head, nothing on stdout can say the response is broken (lighttpd 1.4.69 ends a streamed
+    // one with the closing chunk whatever the exit status): the exit status and the error log say it.
+    onError(error, 'the response body failed after its head was sent; the response is cut short and the process exits with status 1')
+    if (!options.stdout) process.exitCode = 1
     return finish()
   })
   return { request, params, done }
 }
 
-function reply(write: (bytes: Uint8Array) => void | Promise<void>, status: number, message: string): Promise<void> {
-  return Promise.resolve(write(plainCgiResponse(status, message)))
+function reply(write: (bytes: Uint8Array) => void | Promise<void>, answer: Buffer): Promise<void> {
+  return Promise.resolve(write(answer))
 }
 
 function writer(out: Writable): (bytes: Uint8Array) => void | Promise<void> {
@@ -144,10 +150,14 @@ function claimStdout(): Writable {
   })
 }
 
-/** The body from stdin: exactly CONTENT_LENGTH bytes (RFC 3875 forbids reading more), or to the end when it is absent. */
+/**
+ * The body from stdin: exactly CONTENT_LENGTH bytes (RFC 3875 forbids reading
+ * more), or to the end when it is absent. A stdin that ends short of
+ * CONTENT_LENGTH fails the body with a 400 (DOVETAIL_ERR_SERVER_BODY_LENGTH).
+ */
 function readStdin(stdin: Readable, length: number | undefined, maxBodySize: number): PushedBody {
   let remaining = length ?? Infinity
-  const body = new PushedBody({ maxBodySize, limitName: 'server/cgi option maxBodySize', resume: () => stdin.resume() })
+  const body = new PushedBody({ maxBodySize, limitName: 'server/cgi option maxBodySize', length, resume: () => stdin.resume() })
   const stop = () => {
     stdin.off('data', onData)
     stdin.off('end', onEnd)
@@ -166,8 +176,8 @@ function readStdin(stdin: Readable, length: number | undefined, maxBodySize: num
   }
   const onEnd = () => {
     stop()
-    if (remaining !== Infinity) body.fail(new Error(`stdin ended ${remaining} bytes before the CONTENT_LENGTH the web server announced`))
-    else body.end()
+    // Short of `length`, end() fails the body with a 400.
+    body.end()
   }
   stdin.on('data', onData)
   stdin.once('end', onEnd)

@@ -5,6 +5,7 @@ import {
   type CgiOutput,
   cgiContentLength,
   cgiParam,
+  cgiRefusal,
   cgiRequest,
   closingCgiResponse,
   failureLog,
@@ -32,34 +33,41 @@ import {
 export interface FastCgiConnectionOptions {
   maxHeaderSize: number
   maxBodySize: number
+  maxRequestsInFlight: number
   stripScriptName: boolean
 }
 
-/** One request on a connection, from BEGIN_REQUEST to END_REQUEST and the end of its STDIN. */
+/** One active request on a connection: from BEGIN_REQUEST until its END_REQUEST goes out. */
 interface Pending {
   id: number
   keepConn: boolean
   params: Buffer[]
   paramsSize: number
-  started: boolean
-  /** END_REQUEST went out; STDIN may still be arriving, and is dropped. */
-  answered: boolean
+  /** The empty PARAMS record came: the app was called, or the request refused. */
+  paramsDone: boolean
+  /** The empty STDIN record came. */
   stdinDone: boolean
+  /** END_REQUEST went out (or the connection is gone). */
+  answered: boolean
   /** Made once PARAMS say a body comes; STDIN for a request without one is dropped. */
   body: PushedBody | undefined
   hangup: Hangup
 }
 
-/** The variables a web server may ask about with FCGI_GET_VALUES, and ours. */
-const values: Record<string, string> = {
-  // Requests on one connection are answered concurrently, each under its own id.
-  FCGI_MPXS_CONNS: '1',
-}
+/** BEGIN_REQUEST's body: role (2 bytes), flags, 5 reserved. */
+const beginRequestLength = 8
 
 /**
  * The responder side of one FastCGI connection: parses records, turns each
  * request into a fetch `Request`, and writes the `Response` back as STDOUT
  * records and END_REQUEST.
+ *
+ * Held to the FastCGI 1.0 spec: a record the web server may not send (a
+ * BEGIN_REQUEST for an id still in flight, PARAMS after the end of PARAMS,
+ * STDIN before it or after the end of STDIN, a responder's own record types,
+ * malformed name-value pairs, a record cut short by the end of the
+ * connection) closes the connection and is logged; every request gets at
+ * most one END_REQUEST. Records for ids not in flight are ignored (spec 3.3).
  *
  * Why not the npm package node-fastcgi (the one maintained FastCGI responder
  * there): it imitates node's http.IncomingMessage and ServerResponse, so a
@@ -72,8 +80,14 @@ export class FastCgiConnection {
   readonly #options: FastCgiConnectionOptions
   readonly #logger: Logger | undefined
   readonly #log: (error: unknown, message: string) => void
+  /** The requests in flight (END_REQUEST not sent), by id. */
   readonly #requests = new Map<number, Pending>()
-  #pending: Buffer | undefined
+  /** What FCGI_GET_VALUES may ask about, and our answers. */
+  readonly #values: Record<string, string>
+  /** Bytes of a record not complete yet, kept as they came and joined once `#needed` have arrived. */
+  #parts: Buffer[] = []
+  #partsSize = 0
+  #needed = headerLength
   #closed = false
   readonly #send: (bytes: Uint8Array) => void | Promise<void>
 
@@ -83,73 +97,90 @@ export class FastCgiConnection {
     this.#options = options
     this.#logger = logger
     this.#log = failureLog('server/fastcgi', logger)
+    this.#values = {
+      // Requests on one connection are answered concurrently, each under its own id...
+      FCGI_MPXS_CONNS: '1',
+      // ...up to this many at once; more are refused with FCGI_OVERLOADED.
+      FCGI_MAX_REQS: String(options.maxRequestsInFlight),
+    }
     const socket = connection.socket
     this.#send = batchedWriter(socket)
     socket.on('data', (chunk: Buffer) => this.#receive(chunk))
+    socket.once('end', () => this.#onEnd())
     socket.once('close', () => this.#onClose())
   }
 
   #receive(chunk: Buffer): void {
-    const buffer = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk
+    if (this.#closed) return
+    this.#parts.push(chunk)
+    this.#partsSize += chunk.length
+    // Why not join every chunk to the rest: a record trickled in byte by byte would be copied once per byte.
+    if (this.#partsSize < this.#needed) return
+    const buffer = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts, this.#partsSize)
     let at = 0
+    let needed = headerLength
     let paused = false
     while (buffer.length - at >= headerLength && !this.#closed) {
       const header = readHeader(buffer, at)
       if ('version' in header) return this.#protocolError(`a record of FastCGI version ${header.version} (only version 1 exists)`)
       const end = at + headerLength + header.contentLength + header.paddingLength
-      if (end > buffer.length) break
+      if (end > buffer.length) {
+        needed = end - at
+        break
+      }
       const content = buffer.subarray(at + headerLength, at + headerLength + header.contentLength)
       at = end
       if (this.#record(header.type, header.requestId, content) === false) paused = true
     }
-    // At most one partial record (under 64 KiB, as lengths are 16 bits) waits for its rest.
-    this.#pending = at < buffer.length ? buffer.subarray(at) : undefined
+    if (this.#closed) return
+    // At most one partial record (under 64 KiB, as lengths are 16 and 8 bits) waits for its rest.
+    this.#parts = at < buffer.length ? [buffer.subarray(at)] : []
+    this.#partsSize = buffer.length - at
+    this.#needed = needed
     if (paused) this.#connection.socket.pause()
   }
 
-  /** Handle one record; false asks to pause reading (a request body is full). */
+  /** Handle one record; false asks to pause reading (a request body is full, or answers wait to be read). */
   #record(type: number, id: number, content: Buffer): boolean | void {
     if (id === 0) return this.#management(type, content)
     if (type === RecordType.beginRequest) return this.#begin(id, content)
     const request = this.#requests.get(id)
-    if (!request) return // a record for a request that ended: the spec says to ignore it
+    if (!request) return // an id not in flight (never begun, refused, or ended): the spec says to ignore it
     switch (type) {
       case RecordType.params:
+        if (request.paramsDone) return this.#protocolError(`a PARAMS record for request ${id} after the end of its PARAMS`)
         return this.#params(request, content)
       case RecordType.stdin:
-        if (content.length === 0) {
-          request.stdinDone = true
-          request.body?.end()
-          if (request.answered) this.#requests.delete(id)
-          return
-        }
-        return request.body ? request.body.push(content) : true
+        return this.#stdin(request, content)
       case RecordType.abortRequest:
         return this.#abort(request)
       default:
-        // DATA belongs to the filter role, which is refused at BEGIN_REQUEST; others are not for us.
-        return
+        // STDOUT, STDERR, END_REQUEST and the management answers go the other way; DATA belongs to the filter role.
+        return this.#protocolError(`a record of type ${type} for request ${id} (a web server sends a responder only BEGIN_REQUEST, ABORT_REQUEST, PARAMS and STDIN)`)
     }
   }
 
-  #management(type: number, content: Buffer): void {
-    if (type !== RecordType.getValues) return void this.#write(encodeUnknownType(type))
+  #management(type: number, content: Buffer): boolean | void {
+    if (type !== RecordType.getValues) return this.#paced(this.#write(encodeUnknownType(type)))
     const asked = decodePairs(content)
     if (!asked) return this.#protocolError('a malformed FCGI_GET_VALUES record')
-    const known = asked.filter(([name]) => name in values).map(([name]) => [name, values[name]!] as const)
-    this.#write(encodeRecord(RecordType.getValuesResult, 0, encodePairs(known)))
+    const known = asked.filter(([name]) => Object.hasOwn(this.#values, name)).map(([name]) => [name, this.#values[name]!] as const)
+    return this.#paced(this.#write(encodeRecord(RecordType.getValuesResult, 0, encodePairs(known))))
   }
 
-  #begin(id: number, content: Buffer): void {
-    if (content.length < 8) return this.#protocolError('a BEGIN_REQUEST record shorter than 8 bytes')
+  #begin(id: number, content: Buffer): boolean | void {
+    if (content.length !== beginRequestLength) return this.#protocolError(`a BEGIN_REQUEST record of ${content.length} bytes (its body is ${beginRequestLength})`)
+    // An id is reused only after its END_REQUEST; answering both would give one id two END_REQUESTs.
+    if (this.#requests.has(id)) return this.#protocolError(`a BEGIN_REQUEST for request ${id}, which is still in flight`)
     const role = content.readUInt16BE(0)
     const keepConn = (content[2]! & keepConnFlag) !== 0
     if (role !== Role.responder) return this.#refuse(id, ProtocolStatus.unknownRole, keepConn)
     // A closing server takes no new request: it answers 503 with Retry-After (FCGI_OVERLOADED alone gives
     // the web server no response to pass on; nginx makes it a 502) and ends the connection once idle.
     if (this.#connection.closing) return this.#answerClosing(id, keepConn)
-    this.#requests.get(id)?.body?.fail(new Error('The web server reused this FastCGI request id'))
-    this.#requests.set(id, { id, keepConn, params: [], paramsSize: 0, started: false, answered: false, stdinDone: false, body: undefined, hangup: new Hangup() })
+    // One past maxRequestsInFlight is refused; the web server may retry it elsewhere.
+    if (this.#requests.size >= this.#options.maxRequestsInFlight) return this.#refuse(id, ProtocolStatus.overloaded, keepConn)
+    this.#requests.set(id, { id, keepConn, params: [], paramsSize: 0, paramsDone: false, stdinDone: false, answered: false, body: undefined, hangup: new Hangup() })
     this.#connection.begin()
   }
 
@@ -162,36 +193,58 @@ export class FastCgiConnection {
     if (!keepConn) this.#connection.socket.end()
   }
 
-  #refuse(id: number, status: number, keepConn: boolean): void {
-    this.#write(encodeEndRequest(id, 0, status))
+  #refuse(id: number, status: number, keepConn: boolean): boolean | void {
+    const writing = this.#write(encodeEndRequest(id, 0, status))
     if (!keepConn) this.#connection.socket.end()
+    return this.#paced(writing)
+  }
+
+  /**
+   * False, and reading resumes once the socket drains, when an answer to a
+   * record waits unread: records that each ask for an answer must not fill
+   * memory faster than the web server reads.
+   */
+  #paced(writing: void | Promise<void>): boolean | void {
+    if (!writing) return
+    void writing.then(() => this.#connection.socket.resume())
+    return false
   }
 
   #params(request: Pending, content: Buffer): void {
-    if (request.started) return
     if (content.length > 0) {
       request.paramsSize += content.length
       // Past the limit, keep counting but stop holding bytes; the request is answered 431 at the end of PARAMS.
       if (request.paramsSize <= this.#options.maxHeaderSize) request.params.push(content)
       return
     }
-    request.started = true
+    request.paramsDone = true
     if (request.paramsSize > this.#options.maxHeaderSize) {
-      return this.#reply(request, 431, `The request headers and server variables are larger than ${this.#options.maxHeaderSize} bytes (server/fastcgi option maxHeaderSize).`)
+      return this.#reply(request, plainCgiResponse(431, `The request headers and server variables are larger than ${this.#options.maxHeaderSize} bytes (server/fastcgi option maxHeaderSize).`))
     }
     const params = decodePairs(Buffer.concat(request.params))
     request.params = []
-    if (!params) return this.#protocolError('malformed name-value pairs in PARAMS')
+    if (!params) return this.#protocolError(`malformed name-value pairs in the PARAMS of request ${request.id}`)
     this.#start(request, params)
   }
 
+  #stdin(request: Pending, content: Buffer): boolean | void {
+    if (!request.paramsDone) return this.#protocolError(`STDIN for request ${request.id} before the end of its PARAMS`)
+    if (request.stdinDone) return this.#protocolError(`a STDIN record for request ${request.id} after the end of its STDIN`)
+    if (content.length === 0) {
+      request.stdinDone = true
+      // Short of CONTENT_LENGTH, end() fails the body with DOVETAIL_ERR_SERVER_BODY_LENGTH (400); so does a push past it.
+      request.body?.end()
+      return
+    }
+    return request.body ? request.body.push(content) : true
+  }
+
   #start(request: Pending, params: Array<[string, string]>): void {
-    let length: number | undefined
     let fetchRequest: Request
     try {
-      length = cgiContentLength(params)
+      const length = cgiContentLength(params)
       if (length !== undefined && length > this.#options.maxBodySize) {
-        return this.#reply(request, 413, `The request body is larger than ${this.#options.maxBodySize} bytes (server/fastcgi option maxBodySize).`)
+        return this.#reply(request, plainCgiResponse(413, `The request body is larger than ${this.#options.maxBodySize} bytes (server/fastcgi option maxBodySize).`))
       }
       const method = cgiParam(params, 'REQUEST_METHOD') ?? 'GET'
       // Without a body, STDIN bytes (there should be none) are dropped as they arrive.
@@ -199,6 +252,7 @@ export class FastCgiConnection {
         request.body = new PushedBody({
           maxBodySize: this.#options.maxBodySize,
           limitName: 'server/fastcgi option maxBodySize',
+          length,
           resume: () => this.#connection.socket.resume(),
         })
       }
@@ -208,7 +262,7 @@ export class FastCgiConnection {
         onAbort: (listener) => void request.hangup.on(listener),
       })
     } catch (error) {
-      return this.#reply(request, 400, `The web server sent variables that make no valid request: ${(error as Error).message}`)
+      return this.#reply(request, cgiRefusal(error))
     }
     const closed = () => this.#closed
     const out: CgiOutput = {
@@ -222,8 +276,8 @@ export class FastCgiConnection {
   }
 
   /** Answer without calling the app (a limit or a malformed request). */
-  #reply(request: Pending, status: number, message: string): void {
-    this.#write(encodeStream(RecordType.stdout, request.id, plainCgiResponse(status, message)))
+  #reply(request: Pending, answer: Buffer): void {
+    this.#write(encodeStream(RecordType.stdout, request.id, answer))
     this.#end(request)
   }
 
@@ -235,12 +289,13 @@ export class FastCgiConnection {
   #end(request: Pending): void {
     if (request.answered) return
     request.answered = true
+    // With END_REQUEST the id is no longer in flight: its late STDIN is ignored, and a BEGIN_REQUEST may reuse it.
+    this.#requests.delete(request.id)
     if (!this.#closed) {
       void this.#write(encodeRecord(RecordType.stdout, request.id))
       void this.#write(encodeEndRequest(request.id, 0, ProtocolStatus.requestComplete))
     }
     request.body?.fail(new Error('The response was sent before the request body was read; the rest of the body was discarded'))
-    if (request.stdinDone) this.#requests.delete(request.id)
     this.#connection.finish()
     if (!request.keepConn) this.#connection.socket.end()
   }
@@ -249,10 +304,9 @@ export class FastCgiConnection {
     const reason = new Error('The web server aborted the request (FCGI_ABORT_REQUEST)')
     request.hangup.fire(reason)
     request.body?.fail(reason)
-    request.stdinDone = true
     // Not started: nothing will call #end, so answer the abort here. Started: the app's answer ends it.
-    if (!request.started) {
-      request.started = true
+    if (!request.paramsDone) {
+      request.paramsDone = true
       this.#end(request)
     }
   }
@@ -263,16 +317,24 @@ export class FastCgiConnection {
     return this.#send(bytes)
   }
 
+  /**
+   * The web server ended its side. Web servers do that to give up (their
+   * client left), not to half-close: the requests in flight, and a record cut
+   * short, are dropped and the connection closed, which aborts their signals.
+   * An idle connection is ended by SocketConnection.
+   */
+  #onEnd(): void {
+    if (!this.#closed && (this.#requests.size > 0 || this.#partsSize > 0)) this.#connection.socket.destroy()
+  }
+
   #onClose(): void {
     this.#closed = true
     for (const request of this.#requests.values()) {
       const gone = new Error('The web server closed the FastCGI connection')
-      if (!request.answered) request.hangup.fire(gone)
+      request.hangup.fire(gone)
       request.body?.fail(gone)
-      if (!request.answered) {
-        request.answered = true
-        this.#connection.finish()
-      }
+      request.answered = true
+      this.#connection.finish()
     }
     this.#requests.clear()
   }

@@ -1,9 +1,11 @@
+import type { z } from 'zod'
 import type { Logger } from '../../../core/index.js'
-import { SocketServer, type SocketServerOptions } from '../../../core/server-kit/index.js'
+import { SocketServer } from '../../../core/server-kit/index.js'
+import type { fastcgiServerOptions } from './component.js'
 import { FastCgiConnection } from './fastcgi-connection.js'
 
-/** Options of {@link FastCgiServer}; defaults in `socketServerOptions`. */
-export type FastCgiServerOptions = SocketServerOptions
+/** Options of {@link FastCgiServer}, after parsing; defaults in `fastcgiServerOptions`. */
+export type FastCgiServerOptions = z.output<typeof fastcgiServerOptions>
 
 /**
  * The server slot as a FastCGI responder: a web server (nginx `fastcgi_pass`,

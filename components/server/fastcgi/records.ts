@@ -90,7 +90,9 @@ export function encodeUnknownType(type: number): Buffer {
 
 /**
  * Name-value pairs (PARAMS, GET_VALUES), decoded as {@link cgiParamEncoding} says.
- * Returns undefined when a length runs past the end (a malformed stream).
+ * Each length is one byte (0-127) or four (high bit set, 31 bits of length).
+ * Returns undefined for a malformed stream: a length cut short, a length
+ * running past the end, or an empty name.
  */
 export function decodePairs(buffer: Buffer): Array<[string, string]> | undefined {
   const pairs: Array<[string, string]> = []
@@ -103,7 +105,7 @@ export function decodePairs(buffer: Buffer): Array<[string, string]> | undefined
     if (!valueLength) return undefined
     at += valueLength.size
     const end = at + nameLength.value + valueLength.value
-    if (end > buffer.length) return undefined
+    if (end > buffer.length || nameLength.value === 0) return undefined
     const name = buffer.toString('latin1', at, at + nameLength.value)
     const value = buffer.toString(cgiParamEncoding(name), at + nameLength.value, end)
     pairs.push([name, value])

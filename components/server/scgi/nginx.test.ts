@@ -41,3 +41,33 @@ describe.skipIf(!hasNginx)('server/scgi on a unix socket behind nginx', () => {
     }
   })
 })
+
+describe.skipIf(!hasNginx)('server/scgi behind nginx: a response body that fails', () => {
+  it('reaches the client broken (a cut body or a 502), never as a complete response', async () => {
+    // An SCGI response ends where its connection does: the server resets the connection so that nginx sees an error.
+    const served = await scgiBehindNginx(() => {
+      let sent = false
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent) {
+            // Long enough for the head and the first chunk to reach nginx and go on to the client.
+            await new Promise((resolve) => setTimeout(resolve, 200))
+            return controller.error(new Error('the body source went away'))
+          }
+          sent = true
+          controller.enqueue(new TextEncoder().encode('partial;'))
+        },
+      })
+      return new Response(body, { headers: { 'x-accel-buffering': 'no' } })
+    })
+    try {
+      const outcome = await fetch(`${served.url}/broken`).then(
+        (res) => (res.status === 200 ? res.text().then((text) => `complete: ${text}`, () => 'cut') : `status ${res.status}`),
+        () => 'cut',
+      )
+      expect(outcome).toMatch(/^(cut|status 502)$/)
+    } finally {
+      await served.close()
+    }
+  })
+})

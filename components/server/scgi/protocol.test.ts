@@ -5,6 +5,7 @@ import { parseCgiResponse } from '../../../test/support/fastcgi-client.js'
 import { within } from '../../../test/support/gateway-wait.js'
 import { gate, openSocket } from '../../../test/support/raw-http.js'
 import { recordingLogger } from '../../../test/support/recording-logger.js'
+import { scgiRequest } from '../../../test/support/scgi-client.js'
 
 let app: App | undefined
 let logger: ReturnType<typeof recordingLogger>
@@ -18,13 +19,6 @@ async function serve(routes: DovetailConfig['routes'], options: Parameters<typeo
   logger = recordingLogger()
   app = await createApp({ environment: 'test', components: { server: scgi(options) }, routes, register: (c) => c.value(Logger, logger) })
   return (await app.listen({ port: 0 })).port
-}
-
-/** An SCGI request: the netstring of variables (CONTENT_LENGTH first, as the spec requires), then the body. */
-function scgiRequest(method: string, target: string, body = '', extra: Array<[string, string]> = []): Buffer {
-  const pairs: Array<[string, string]> = [['CONTENT_LENGTH', String(Buffer.byteLength(body))], ['SCGI', '1'], ['REQUEST_METHOD', method], ['REQUEST_URI', target], ['SERVER_NAME', 'scgi.test'], ['SERVER_PORT', '80'], ...extra]
-  const headers = Buffer.concat(pairs.flatMap(([n, v]) => [Buffer.from(n), Buffer.from([0]), Buffer.from(v), Buffer.from([0])]))
-  return Buffer.concat([Buffer.from(`${headers.length}:`), headers, Buffer.from(','), Buffer.from(body)])
 }
 
 /** Send raw bytes, read until the server closes the connection, parse the CGI response. */

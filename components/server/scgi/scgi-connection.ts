@@ -1,11 +1,11 @@
-import type { FetchHandler, Logger } from '../../../core/index.js'
+import { type FetchHandler, HttpError, type Logger } from '../../../core/index.js'
 import {
   answerCgiOnSocket,
   batchedWriter,
   cgiContentLength,
   cgiParam,
-  cgiParamEncoding,
   type CgiParams,
+  cgiRefusal,
   cgiRequest,
   closingCgiResponse,
   failureLog,
@@ -15,6 +15,8 @@ import {
   PushedBody,
   type SocketConnection,
 } from '../../../core/server-kit/index.js'
+import { ScgiNetstring } from './errors.js'
+import { parseScgiHeaders } from './scgi-headers.js'
 
 export interface ScgiConnectionOptions {
   maxHeaderSize: number
@@ -22,14 +24,20 @@ export interface ScgiConnectionOptions {
   stripScriptName: boolean
 }
 
-/** The netstring length prefix: digits then ':'; longer than this is no header block we would take anyway. */
-const maxLengthDigits = 10
+const colon = 0x3a
+const comma = 0x2c
 
 /**
  * One SCGI connection, which carries exactly one request: a netstring of
  * NUL-separated variables (`<length>:CONTENT_LENGTH\0<n>\0...\0,`), then
  * CONTENT_LENGTH bytes of body. The response is a CGI response; closing the
  * connection ends it.
+ *
+ * A request that breaks the protocol (see parseScgiHeaders and #readLength)
+ * is answered 400 without calling the app, logged, and the connection closed.
+ * A body cut short by the end of the connection fails the app's read of it
+ * with a 400 (PushedBody's `length`): the app runs as soon as the variables
+ * are in, with the body streaming, so it is the read that is refused.
  */
 export class ScgiConnection {
   readonly #connection: SocketConnection
@@ -37,8 +45,12 @@ export class ScgiConnection {
   readonly #options: ScgiConnectionOptions
   readonly #logger: Logger | undefined
   readonly #log: (error: unknown, message: string) => void
+  /** Digits of the largest header length allowed: a longer prefix is over maxHeaderSize whatever follows. */
+  readonly #maxDigits: number
   #state: 'length' | 'headers' | 'body' | 'done' = 'length'
-  #buffered: Buffer = Buffer.alloc(0)
+  /** The netstring bytes received so far, joined once all have arrived. */
+  #chunks: Buffer[] = []
+  #size = 0
   #headerLength = 0
   #remaining = 0
   #body: PushedBody | undefined
@@ -52,52 +64,88 @@ export class ScgiConnection {
     this.#options = options
     this.#logger = logger
     this.#log = failureLog('server/scgi', logger)
+    this.#maxDigits = String(options.maxHeaderSize).length
     const socket = connection.socket
     this.#send = batchedWriter(socket)
     socket.on('data', (chunk: Buffer) => this.#receive(chunk))
+    socket.once('end', () => this.#onEnd())
     socket.once('close', () => this.#onClose())
   }
 
   #receive(chunk: Buffer): void {
     if (this.#state === 'done') return // the rest of a body nobody reads, or bytes after it
     if (this.#state === 'body') return this.#bodyBytes(chunk)
-    if (this.#state === 'length' && this.#buffered.length === 0) {
+    if (this.#state === 'length' && this.#size === 0) {
       this.#connection.begin()
       // A closing server takes no new request: 503 with Retry-After, and the rest of the request is dropped.
       if (this.#connection.closing) return this.#answerClosing()
     }
-    this.#buffered = this.#buffered.length ? Buffer.concat([this.#buffered, chunk]) : chunk
-    if (this.#state === 'length') {
-      const colon = this.#buffered.indexOf(0x3a)
-      const digits = this.#buffered.subarray(0, colon < 0 ? this.#buffered.length : colon).toString('latin1')
-      if (!/^\d*$/.test(digits) || digits.length > maxLengthDigits || (colon === 0)) return this.#protocolError('a request that does not start with a netstring length')
-      if (colon < 0) return
-      this.#headerLength = Number(digits)
-      if (this.#headerLength > this.#options.maxHeaderSize) {
-        return this.#refuse(431, `The request headers and server variables are larger than ${this.#options.maxHeaderSize} bytes (server/scgi option maxHeaderSize).`)
-      }
-      this.#buffered = this.#buffered.subarray(colon + 1)
-      this.#state = 'headers'
-    }
-    if (this.#buffered.length < this.#headerLength + 1) return
-    if (this.#buffered[this.#headerLength] !== 0x2c) return this.#protocolError("a header netstring that does not end with ','")
-    const params = parseHeaders(this.#buffered.subarray(0, this.#headerLength))
-    if (!params) return this.#protocolError('header bytes that are not NUL-terminated name/value pairs')
-    const rest = this.#buffered.subarray(this.#headerLength + 1)
-    this.#buffered = Buffer.alloc(0)
+    this.#chunks.push(chunk)
+    this.#size += chunk.length
+    if (this.#state === 'length' && !this.#readLength()) return
+    if (this.#size < this.#headerLength + 1) return
+    const buffered = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size)
+    this.#chunks = []
+    this.#size = 0
+    if (buffered[this.#headerLength] !== comma) return this.#violation(ScgiNetstring(`The header netstring of ${this.#headerLength} bytes is not followed by ','.`))
+    const params = parseScgiHeaders(buffered.subarray(0, this.#headerLength))
+    if (params instanceof HttpError) return this.#violation(params)
+    const rest = buffered.subarray(this.#headerLength + 1)
     this.#start(params)
-    if (rest.length) this.#bodyBytes(rest)
+    if (rest.length && (this.#state as string) === 'body') this.#bodyBytes(rest)
+  }
+
+  /**
+   * Read the netstring's length, `<digits>:`: ASCII digits only, no sign, no
+   * space, no leading zero (netstrings forbid them; "0" alone is an empty
+   * block), at most maxHeaderSize. True once it is read and consumed.
+   */
+  #readLength(): boolean {
+    const buffered = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size)
+    const end = buffered.indexOf(colon)
+    const digits = end < 0 ? buffered.length : end
+    // Only as far as a length could go: a prefix longer than that is refused without reading on.
+    for (let i = 0; i < Math.min(digits, this.#maxDigits + 1); i++) {
+      const byte = buffered[i]!
+      if (byte < 0x30 || byte > 0x39) {
+        this.#violation(ScgiNetstring('The request does not start with a netstring length (ASCII digits, then ":").'))
+        return false
+      }
+    }
+    if (digits > 1 && buffered[0] === 0x30) {
+      this.#violation(ScgiNetstring('The netstring length has a leading zero.'))
+      return false
+    }
+    // Without leading zeros, more digits only make it larger: a prefix already over the limit is refused at once.
+    if (digits > 0 && Number(buffered.toString('latin1', 0, Math.min(digits, this.#maxDigits + 1))) > this.#options.maxHeaderSize) {
+      this.#refuse(plainCgiResponse(431, `The request headers and server variables are larger than ${this.#options.maxHeaderSize} bytes (server/scgi option maxHeaderSize).`))
+      return false
+    }
+    if (end < 0) {
+      this.#chunks = [buffered]
+      return false
+    }
+    if (end === 0) {
+      this.#violation(ScgiNetstring('The netstring length is empty (":" first).'))
+      return false
+    }
+    this.#headerLength = Number(buffered.toString('latin1', 0, end))
+    const rest = buffered.subarray(end + 1)
+    this.#chunks = rest.length ? [rest] : []
+    this.#size = rest.length
+    this.#state = 'headers'
+    return true
   }
 
   #start(params: CgiParams): void {
     this.#state = 'body'
-    let length: number
     let request: Request
     try {
-      length = cgiContentLength(params) ?? 0
+      // parseScgiHeaders has checked it is there, first and digits; this checks its size.
+      const length = cgiContentLength(params) ?? 0
       this.#remaining = length
       if (length > this.#options.maxBodySize) {
-        return this.#refuse(413, `The request body is larger than ${this.#options.maxBodySize} bytes (server/scgi option maxBodySize).`)
+        return this.#refuse(plainCgiResponse(413, `The request body is larger than ${this.#options.maxBodySize} bytes (server/scgi option maxBodySize).`))
       }
       const method = cgiParam(params, 'REQUEST_METHOD') ?? 'GET'
       const hasBody = method !== 'GET' && method !== 'HEAD' && length > 0
@@ -105,6 +153,7 @@ export class ScgiConnection {
         this.#body = new PushedBody({
           maxBodySize: this.#options.maxBodySize,
           limitName: 'server/scgi option maxBodySize',
+          length,
           resume: () => this.#connection.socket.resume(),
         })
       }
@@ -115,11 +164,14 @@ export class ScgiConnection {
         onAbort: (listener) => void this.#hangup.on(listener),
       })
     } catch (error) {
-      return this.#refuse(400, `The web server sent variables that make no valid request: ${(error as Error).message}`)
+      return this.#refuse(cgiRefusal(error))
     }
     const hangup = this.#hangup
     const out = { write: (bytes: Uint8Array) => this.#write(bytes), get gone() { return hangup.happened }, onGone: (listener: () => void) => hangup.on(listener) }
-    answerCgiOnSocket(this.#handler, request, out, this.#log, this.#connection.socket, () => this.#finish())
+    // SCGI ends a response by closing the connection, so a body failing after the head must reset it instead:
+    // a plain close would pass for the end of a complete response.
+    const socket = this.#connection.socket
+    answerCgiOnSocket(this.#handler, request, out, this.#log, { destroy: () => socket.resetAndDestroy() }, () => this.#finish())
   }
 
   #bodyBytes(chunk: Buffer): void {
@@ -139,9 +191,11 @@ export class ScgiConnection {
   }
 
   /** Answer without calling the app, then drop whatever the web server still sends. */
-  #refuse(status: number, message: string): void {
+  #refuse(answer: Buffer): void {
     this.#state = 'done'
-    void this.#write(plainCgiResponse(status, message))
+    this.#chunks = []
+    this.#size = 0
+    void this.#write(answer)
     this.#finish()
   }
 
@@ -163,10 +217,31 @@ export class ScgiConnection {
     return this.#send(bytes)
   }
 
+  /**
+   * The web server ended its side: what it sent is all there will be. Inside
+   * the header netstring, the request is refused 400; inside the body, the
+   * app's read of it fails with a 400 (the answer goes out if the web server
+   * still reads). Once the whole request is in, web servers end their side to
+   * give up (their client left; none half-closes an SCGI connection), so the
+   * request is aborted, as it was before node kept such sockets open.
+   */
+  #onEnd(): void {
+    if (this.#state === 'headers' || (this.#state === 'length' && this.#size > 0)) {
+      return this.#violation(ScgiNetstring('The connection ended inside the header netstring.'))
+    }
+    if (this.#state === 'body') {
+      this.#state = 'done'
+      // Short of CONTENT_LENGTH: end() fails the body with DOVETAIL_ERR_SERVER_BODY_LENGTH, so the app's read is refused with a 400.
+      this.#body?.end()
+      return
+    }
+    if (this.#state === 'done' && !this.#answered) this.#connection.socket.destroy()
+  }
+
   #onClose(): void {
     const gone = new Error('The web server closed the SCGI connection')
     this.#body?.fail(gone)
-    if (this.#state !== 'length' || this.#buffered.length > 0) {
+    if (this.#state !== 'length' || this.#size > 0) {
       if (!this.#answered) {
         this.#hangup.fire(gone)
         this.#answered = true
@@ -175,26 +250,12 @@ export class ScgiConnection {
     }
   }
 
-  #protocolError(what: string): void {
-    const message = `server/scgi: the web server sent ${what}, which breaks the SCGI protocol; the connection was closed. Is the web server speaking SCGI to this port (scgi_pass, not proxy_pass or fastcgi_pass)?`
-    logProtocolError(this.#logger, message)
-    this.#state = 'done'
-    this.#connection.socket.destroy()
+  /** The request breaks the protocol: log it, answer 400 without calling the app, close the connection. */
+  #violation(error: HttpError): void {
+    logProtocolError(
+      this.#logger,
+      `server/scgi: the web server sent a request that breaks the SCGI protocol (${error.code}): ${error.message} It was answered 400 and the connection closed. Is the web server speaking SCGI to this port (scgi_pass, not proxy_pass or fastcgi_pass)?`,
+    )
+    this.#refuse(plainCgiResponse(error))
   }
-}
-
-/** `name\0value\0name\0value\0` into pairs; undefined when the NULs do not pair up. */
-function parseHeaders(block: Buffer): Array<[string, string]> | undefined {
-  const pairs: Array<[string, string]> = []
-  let at = 0
-  while (at < block.length) {
-    const nameEnd = block.indexOf(0, at)
-    if (nameEnd < 0) return undefined
-    const valueEnd = block.indexOf(0, nameEnd + 1)
-    if (valueEnd < 0) return undefined
-    const name = block.toString('latin1', at, nameEnd)
-    pairs.push([name, block.toString(cgiParamEncoding(name), nameEnd + 1, valueEnd)])
-    at = valueEnd + 1
-  }
-  return pairs
 }

@@ -49,4 +49,11 @@ describe('a server adapter built on dovetailjs/server-kit', () => {
     expect(await exchange(port, 'hello?\n')).toBe('')
     expect(logger.errors).toEqual([[{ code: 'DOVETAIL_ERR_SERVER_PROTOCOL' }, 'example/line-server: the client sent no "<METHOD> <target>" line']])
   })
+
+  it('answers 400 to a target with a control character, before the app runs (checkCgiPath, through cgiRequest)', async () => {
+    const port = await listening()
+    const answer = await exchange(port, 'GET /hello/A\x01da\n')
+    expect(answer).toMatch(/^Status: 400\r\n/)
+    expect(answer).toContain('DOVETAIL_ERR_SERVER_CONTROL_CHARACTER')
+  })
 })

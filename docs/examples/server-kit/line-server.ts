@@ -7,6 +7,7 @@ import {
   answerCgiOnSocket,
   batchedWriter,
   type CgiOutput,
+  cgiRefusal,
   cgiRequest,
   failureLog,
   Hangup,
@@ -44,7 +45,15 @@ function serveConnection(connection: SocketConnection, handler: FetchHandler, lo
       ['SERVER_PORT', String(socket.localPort ?? '')],
       ['REMOTE_ADDR', socket.remoteAddress ?? ''],
     ]
-    const request = cgiRequest(params, { body: null, onAbort: (listener) => void hangup.on(listener) })
+    let request: Request
+    try {
+      request = cgiRequest(params, { body: null, onAbort: (listener) => void hangup.on(listener) })
+    } catch (error) {
+      // A target with a control character (checkCgiPath), or one that makes no URL: answered without the app.
+      socket.end(cgiRefusal(error))
+      connection.finish()
+      return
+    }
     const out: CgiOutput = { write: batchedWriter(socket), get gone() { return hangup.happened }, onGone: (listener) => hangup.on(listener) }
     answerCgiOnSocket(handler, request, out, failureLog(name, logger), socket, () => {
       connection.finish()
