@@ -3,46 +3,17 @@
 // listen with, and watching for unhandled rejections.
 import type { Socket } from 'node:net'
 import fc from 'fast-check'
+import { type Edit, edits, mutateBytes } from './mutations.js'
 import type { FetchHandler } from 'dovetailjs'
-
-/** One edit of a valid byte stream: close to what a parser expects, but not quite. */
-export type ByteEdit =
-  | { kind: 'replace'; at: number; byte: number }
-  | { kind: 'insert'; at: number; byte: number }
-  | { kind: 'delete'; at: number; length: number }
-  | { kind: 'duplicate'; at: number; length: number }
-  | { kind: 'truncate'; at: number }
 
 /** Bytes a parser treats specially, more often than chance would pick them. */
 const bytes = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x00, 0x01, 0x2c, 0x3a, 0x30, 0x39, 0x0a, 0x7f, 0x80, 0xff))
 
-/** From 0 to `max` edits; positions are taken modulo the stream's length when applied. */
-export const byteEdits = (max = 4): fc.Arbitrary<ByteEdit[]> =>
-  fc.array(
-    fc.oneof(
-      fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), byte: bytes }),
-      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), byte: bytes }),
-      fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 8 }) }),
-      fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 32 }) }),
-      fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-    ),
-    { maxLength: max },
-  )
+/** From 0 to `max` edits of a valid stream ({@link edits}), biased to the bytes the parsers care about. */
+export const byteEdits = (max = 4): fc.Arbitrary<Edit[]> => fc.oneof(fc.constant<Edit[]>([]), edits(bytes, max))
 
 /** `input` with the edits applied in order. */
-export function applyEdits(input: Buffer, edits: readonly ByteEdit[]): Buffer {
-  let out = [...input]
-  for (const edit of edits) {
-    const at = out.length === 0 ? 0 : edit.at % (out.length + (edit.kind === 'insert' ? 1 : 0))
-    if (edit.kind === 'replace') {
-      if (out.length) out[at] = edit.byte
-    } else if (edit.kind === 'insert') out.splice(at, 0, edit.byte)
-    else if (edit.kind === 'delete') out.splice(at, edit.length)
-    else if (edit.kind === 'duplicate') out.splice(at, 0, ...out.slice(at, at + edit.length))
-    else out = out.slice(0, at)
-  }
-  return Buffer.from(out)
-}
+export const applyEdits = (input: Buffer, list: readonly Edit[]): Buffer => Buffer.from(mutateBytes(input, list))
 
 /** Cut points for {@link chunked}: any positions, taken modulo the length. */
 export const cuts = fc.array(fc.nat(), { maxLength: 8 })
