@@ -8,6 +8,7 @@ import { type App, createApp, defineConfig, Logger } from 'dovetailjs'
 import { transaction } from 'dovetailjs/components/middleware/transaction'
 import { Em, MikroOrm, mikroOrm, type MikroOrmOptions } from 'dovetailjs/components/orm/mikro-orm'
 import { type FaultProxy, faultProxy } from '../support/fault-proxy.js'
+import { openSocket } from '../support/raw-http.js'
 import { serviceAvailable, services } from '../support/services.js'
 
 // Availability of the database behind orm/mikro-orm and middleware/transaction:
@@ -329,6 +330,25 @@ for (const db of databases) {
       expect(await within(3000, async () => (await stillRunning(marker)) === 0)).toBe(true)
       expect(await within(3000, () => log.at('info').some((l) => l.message === 'cancelled a running query: the client closed the connection'))).toBe(true)
       expectNoErrorLogged()
+    })
+
+    it('logs a client that hangs up on the node server during a query at info, cancels the query, and logs no error', async () => {
+      await start()
+      const server = await app.listen({ port: 0 })
+      try {
+        const marker = randomUUID()
+        const socket = await openSocket(server.port)
+        socket.write(`GET /slow/${marker} HTTP/1.1\r\nHost: app\r\nAccept: application/json\r\n\r\n`)
+        expect(await within(3000, async () => (await stillRunning(marker)) === 1)).toBe(true)
+        socket.destroy()
+        expect(await within(3000, async () => (await stillRunning(marker)) === 0)).toBe(true)
+        expect(await within(3000, () => log.at('info').some((l) => l.message === 'the client closed the connection before the response'))).toBe(true)
+        expect(log.at('info').some((l) => l.message === 'cancelled a running query: the client closed the connection')).toBe(true)
+        expectNoErrorLogged()
+        expect(log.at('warn')).toEqual([])
+      } finally {
+        await server.close()
+      }
     })
   })
 }
