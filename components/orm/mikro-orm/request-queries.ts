@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import type { AbstractSqlConnection, AbstractSqlDriver } from '@mikro-orm/knex'
 import { HttpError, type OrmDialect } from '../../../core/index.js'
 import { outageOf, type Outage } from './outage.js'
@@ -27,15 +26,15 @@ interface RunningQuery {
   client?: KnexClient
 }
 
-/** What MikroORM gives the connection per query. */
+/** What MikroORM gives the connection per query (the fork's logger context, spread). */
 type LoggerContext = { [requestKey]?: RequestQueries } | undefined
 
-/** The parts of knex's client used here: its pool, its events, and cancelling a query on a raw connection. */
+/** The parts of knex's client used here: its pool, its builders, and cancelling a query on a raw connection. */
 interface KnexClient {
   acquireConnection(): Promise<RawConnection>
   releaseConnection(connection: RawConnection): Promise<void>
   cancelQuery(connection: RawConnection): Promise<unknown>
-  on(event: 'query', listener: (query: { __knexUid?: string }) => void): void
+  raw(...args: unknown[]): { once(event: 'query', listener: (query: { __knexUid?: string }) => void): unknown }
 }
 
 /** A pg `Client`, a mysql2 connection or a libsql database, as knex keeps it. */
@@ -77,19 +76,21 @@ const lockedMark = 'a statement on it found the SQLite file locked'
  *   libsql runs a query synchronously, so nothing can fire while it runs:
  *   only the next query is refused.
  *
- * MikroORM has no hook for either, so its connection's `execute` and its
- * driver's `convertException` are wrapped on this instance, and knex's pool
- * is watched to know which raw connection a query runs on. Every query the
- * EntityManager makes (find, flush, execute, query builders) goes through
- * `execute`; transactions' begin, commit and rollback are mapped by the fork.
+ * MikroORM has no hook for either. Every query the EntityManager makes
+ * (find, flush, execute, query builders) goes through its connection's
+ * `executeQuery(sql, run, context)`, whose context carries the fork's
+ * {@link RequestQueries}, and `run` makes the knex builder synchronously; so
+ * `executeQuery` and the knex client's `raw` are wrapped on this instance,
+ * and the builder, when knex sends it, names its connection. Transactions'
+ * begin, commit and rollback are mapped by the fork. Not AsyncLocalStorage:
+ * on Node 20 it slows every promise of the process (10 µs a request here).
  */
 export function guardQueries(driver: AbstractSqlDriver, hooks: QueryGuardHooks): void {
-  const current = new AsyncLocalStorage<RunningQuery>()
   const connections = new Set<AbstractSqlConnection>([driver.getConnection('write'), driver.getConnection('read')])
   for (const replica of (driver as unknown as { replicas?: AbstractSqlConnection[] }).replicas ?? []) connections.add(replica)
   for (const connection of connections) {
-    watchPool(connection.getKnex().client as unknown as KnexClient, current)
-    wrapExecute(connection, current, hooks)
+    watchBuilders(connection.getKnex().client as unknown as KnexClient)
+    wrapExecuteQuery(connection, hooks)
   }
   // What this file throws is already the answer; MikroORM would wrap it in a DriverException (a 500).
   const convert = driver.convertException.bind(driver)
@@ -99,7 +100,11 @@ export function guardQueries(driver: AbstractSqlDriver, hooks: QueryGuardHooks):
 /** Errors thrown here as they are (an abort's reason), for convertException to let through. */
 const thrown = new WeakSet<object>()
 
-function watchPool(client: KnexClient, current: AsyncLocalStorage<RunningQuery>): void {
+// The query whose knex builder is being made: set only while executeQuery's `run` runs
+// synchronously, so no other query can see it.
+let building: RunningQuery | undefined
+
+function watchBuilders(client: KnexClient): void {
   const byUid = new Map<string, RawConnection>()
   const acquire = client.acquireConnection.bind(client)
   const release = client.releaseConnection.bind(client)
@@ -112,28 +117,41 @@ function watchPool(client: KnexClient, current: AsyncLocalStorage<RunningQuery>)
     if (connection.__knexUid) byUid.delete(connection.__knexUid)
     return release(connection)
   }
-  // knex announces each query, with its connection's id, just before sending it (a transaction's too).
-  client.on('query', (query) => {
-    const running = current.getStore()
-    if (running === undefined) return
-    // The request ended while the query waited for a connection. Thrown from here, inside knex's
-    // client.query(), the query is never sent and its connection goes back to the pool unharmed.
-    if (running.request?.signal.aborted) throw abortReason(running.request.signal)
-    running.connection = query.__knexUid === undefined ? undefined : byUid.get(query.__knexUid)
-    running.client = client
-  })
+  const raw = client.raw.bind(client)
+  client.raw = (...args) => {
+    const builder = raw(...args)
+    const running = building
+    if (running === undefined) return builder
+    // knex announces the query, with its connection's id, just before sending it (in a transaction too).
+    builder.once('query', (query) => {
+      // The request ended while the query waited for a connection. Thrown here, inside knex's
+      // runner, the query is never sent and its connection goes back to the pool unharmed.
+      if (running.request?.signal.aborted) throw abortReason(running.request.signal)
+      running.connection = query.__knexUid === undefined ? undefined : byUid.get(query.__knexUid)
+      running.client = client
+    })
+    return builder
+  }
 }
 
-function wrapExecute(connection: AbstractSqlConnection, current: AsyncLocalStorage<RunningQuery>, hooks: QueryGuardHooks): void {
-  const execute = connection.execute.bind(connection) as (...args: unknown[]) => Promise<unknown>
-  connection.execute = (async (query: unknown, params: unknown, method: unknown, ctx: unknown, loggerContext: LoggerContext) => {
-    const request = loggerContext?.[requestKey]
+function wrapExecuteQuery(connection: AbstractSqlConnection, hooks: QueryGuardHooks): void {
+  const executeQuery = (connection as unknown as Executes).executeQuery.bind(connection)
+  ;(connection as unknown as Executes).executeQuery = async (sql, run, context) => {
+    const request = context?.[requestKey]
     if (request?.signal.aborted) throw abortReason(request.signal)
     const running: RunningQuery = { request }
     request?.running.add(running)
+    const tracked = () => {
+      building = running
+      try {
+        return run()
+      } finally {
+        building = undefined
+      }
+    }
     let result: unknown
     try {
-      result = await current.run(running, () => execute(query, params, method, ctx, loggerContext))
+      result = await executeQuery(sql, tracked, context)
     } catch (error) {
       if (request?.signal.aborted) throw abortReason(request.signal)
       const outage = outageOf(error)
@@ -147,7 +165,12 @@ function wrapExecute(connection: AbstractSqlConnection, current: AsyncLocalStora
     }
     hooks.answered()
     return result
-  }) as typeof connection.execute
+  }
+}
+
+/** MikroORM's `Connection.executeQuery`, protected: every query of `execute()` runs through it. */
+interface Executes {
+  executeQuery(sql: string, run: () => Promise<unknown>, context?: LoggerContext): Promise<unknown>
 }
 
 /**
