@@ -134,6 +134,7 @@ for (const db of databases) {
           register: (c) => c.value(Logger, log.logger),
           routes(r) {
             r.get('/count', async (ctx) => ctx.json(await ctx.resolve(Em).count(Row, {})))
+            r.get('/count-in-transaction', async (ctx) => ctx.json(await ctx.resolve(Em).transactional((em) => em.count(Row, {}))))
             // Two rows, each flushed, with a pause between them in which the test breaks things.
             r.post('/two-rows/:batch', async (ctx) => {
               const em = ctx.resolve(Em)
@@ -247,6 +248,10 @@ for (const db of databases) {
       expect(ms).toBeGreaterThanOrEqual(acquireTimeout - 50)
       expect(ms).toBeLessThan(acquireTimeout + margin)
       expect(log.at('warn').find((l) => l.fields.component === 'orm/mikro-orm')?.fields.outage).toBe('saturated')
+      // A transaction the handler opens itself waits for its connection no longer.
+      const own = await timed('/count-in-transaction')
+      await expect503(own.res)
+      expect(own.ms).toBeLessThan(acquireTimeout + margin)
       hold.gate.open()
       expect((await holding).status).toBe(201)
       expect(await rowsOf(batch)).toBe(2)

@@ -9,7 +9,7 @@ import { OrmMigrationNotPortable, OrmNotStarted, OrmTableOwned } from './errors.
 import { loadDriver, loadMigrator } from './load-packages.js'
 import { checkMigrationName, type UnlistedMigration, unlistedMigrations } from './migration-files.js'
 import type { MikroOrmSettings } from './options.js'
-import { driverMessage, type Outage, outageOf } from './outage.js'
+import { driverMessage, type Outage } from './outage.js'
 import { addSqliteBlindSpots, type Sizes, writePortableMigration } from './portable-migration.js'
 import { abortReason, cancelOnAbort, guardQueries, type QueryGuardHooks, RequestQueries, requestKey } from './request-queries.js'
 
@@ -170,47 +170,32 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
    * aborted no query starts, and one running is cancelled (see
    * request-queries.ts); a commit is refused, so a request answered 503
    * never writes. A database that is down or full fails its queries,
-   * `begin` and `commit` with a 503 (`ServiceUnavailableError`).
+   * `begin` and `commit` with a 503 (`ServiceUnavailableError`; see
+   * request-queries.ts), with or without a signal.
    */
   fork(signal?: AbortSignal): SqlEntityManager {
-    const request = signal ? new RequestQueries(signal) : undefined
-    const em = this.#live().em.fork(request ? { loggerContext: { [requestKey]: request } } : {})
-    if (request) {
-      cancelOnAbort(request, this.#hooks)
-      // MikroORM's execute() passes no logger context of its own; give it the fork's, so raw SQL is followed too.
-      const execute = em.execute.bind(em)
-      em.execute = ((query: never, params?: never, method?: never, loggerContext?: never) =>
-        execute(query, params, method, loggerContext ?? (em.getLoggerContext() as never))) as typeof em.execute
-    }
-    // Transactions' own statements do not go through execute(): map their failures here.
-    const mapped = (error: unknown): unknown => {
-      if (error instanceof HttpError) return error
-      if (request?.signal.aborted) return abortReason(request.signal)
-      const outage = outageOf(error)
-      return outage ? this.#unavailable(error, outage) : error
-    }
+    if (signal === undefined) return withClearingRollback(this.#live().em.fork())
+    const request = new RequestQueries(signal)
+    const em = this.#live().em.fork({ loggerContext: { [requestKey]: request } })
+    cancelOnAbort(request, this.#hooks)
+    // MikroORM's execute() passes no logger context of its own; give it the fork's, so raw SQL is followed too.
+    const execute = em.execute.bind(em)
+    em.execute = ((query: never, params?: never, method?: never, loggerContext?: never) =>
+      execute(query, params, method, loggerContext ?? (em.getLoggerContext() as never))) as typeof em.execute
+    // A failure after the request ended is the end of the request, not an outage (the cancel closed the connection, say).
+    const ended = (error: unknown): unknown => (signal.aborted && !(error instanceof HttpError) ? abortReason(signal) : error)
     const begin = em.begin.bind(em)
     em.begin = async (options) => {
-      if (request?.signal.aborted) throw abortReason(request.signal)
-      await begin(options).catch((error: unknown) => Promise.reject(mapped(error)))
+      if (signal.aborted) throw abortReason(signal)
+      await begin(options).catch((error: unknown) => Promise.reject(ended(error)))
     }
     const commit = em.commit.bind(em)
     em.commit = async () => {
       // The request has its answer (503, or none: the client left): what it did must not be kept.
-      if (request?.signal.aborted) throw abortReason(request.signal)
-      await commit().catch((error: unknown) => Promise.reject(mapped(error)))
+      if (signal.aborted) throw abortReason(signal)
+      await commit().catch((error: unknown) => Promise.reject(ended(error)))
     }
-    // The contract's rollback also forgets the pending changes; MikroORM's keeps what was persisted
-    // in the transaction, so a later flush would write what the rollback was meant to undo.
-    const rollback = em.rollback.bind(em)
-    em.rollback = async () => {
-      try {
-        await rollback().catch((error: unknown) => Promise.reject(mapped(error)))
-      } finally {
-        em.clear()
-      }
-    }
-    return em
+    return withClearingRollback(em)
   }
 
   async createSchema(): Promise<void> {
@@ -579,6 +564,23 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     if (this.#orm) return this.#orm
     throw notStarted(this.#state === 'closed' ? 'the app was closed' : 'the component has not started yet')
   }
+}
+
+/**
+ * The contract's rollback also forgets the pending changes; MikroORM's keeps
+ * what was persisted in the transaction, so a later flush would write what
+ * the rollback was meant to undo.
+ */
+function withClearingRollback(em: SqlEntityManager): SqlEntityManager {
+  const rollback = em.rollback.bind(em)
+  em.rollback = async () => {
+    try {
+      await rollback()
+    } finally {
+      em.clear()
+    }
+  }
+  return em
 }
 
 const isLocalFile = (target: string): boolean => target !== ':memory:' && !/^[a-z][a-z0-9+.-]+:\/\//i.test(target)

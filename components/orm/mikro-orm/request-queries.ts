@@ -82,7 +82,7 @@ const lockedMark = 'a statement on it found the SQLite file locked'
  * {@link RequestQueries}, and `run` makes the knex builder synchronously; so
  * `executeQuery` and the knex client's `raw` are wrapped on this instance,
  * and the builder, when knex sends it, names its connection. Transactions'
- * begin, commit and rollback are mapped by the fork. Not AsyncLocalStorage:
+ * begin, commit and rollback are wrapped on the connection. Not AsyncLocalStorage:
  * on Node 20 it slows every promise of the process (10 µs a request here).
  */
 export function guardQueries(driver: AbstractSqlDriver, hooks: QueryGuardHooks): void {
@@ -91,6 +91,7 @@ export function guardQueries(driver: AbstractSqlDriver, hooks: QueryGuardHooks):
   for (const connection of connections) {
     watchBuilders(connection.getKnex().client as unknown as KnexClient)
     wrapExecuteQuery(connection, hooks)
+    wrapTransactions(connection, hooks)
   }
   // What this file throws is already the answer; MikroORM would wrap it in a DriverException (a 500).
   const convert = driver.convertException.bind(driver)
@@ -165,6 +166,26 @@ function wrapExecuteQuery(connection: AbstractSqlConnection, hooks: QueryGuardHo
     }
     hooks.answered()
     return result
+  }
+}
+
+/**
+ * A transaction's begin, commit and rollback go to knex without
+ * executeQuery: waiting for a connection in begin, a commit on a connection
+ * that broke. Wrapped on the connection, they are mapped for `em.begin()`
+ * and `em.transactional()` alike.
+ */
+function wrapTransactions(connection: AbstractSqlConnection, hooks: QueryGuardHooks): void {
+  for (const name of ['begin', 'commit', 'rollback'] as const) {
+    const original = (connection[name] as (...args: unknown[]) => Promise<unknown>).bind(connection)
+    ;(connection as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      try {
+        return await original(...args)
+      } catch (error) {
+        const outage = error instanceof HttpError || thrown.has(error as object) ? undefined : outageOf(error)
+        throw outage ? hooks.unavailable(error, outage) : error
+      }
+    }
   }
 }
 
