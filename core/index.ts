@@ -28,10 +28,12 @@ export {
   type ComponentsConfig,
   type ConfigLayer,
   type DovetailConfig,
+  type Limits,
   type Preset,
 } from './config/define-config.js'
 export * from './container/index.js'
 export { Context, type ResponseInitLite } from './context/context.js'
+export { RequestSignal } from './context/request-signal.js'
 export { coreErrorCodes, type ErrorCode } from './errors/codes.js'
 export { createError, type DovetailErrorFactory, type ErrorCodeInfo, type HttpErrorFactory } from './errors/create-error.js'
 export { DovetailError } from './errors/dovetail-error.js'

@@ -5,7 +5,7 @@ import type { Token } from '../container/token.js'
 import { Context, type ContextKernel } from '../context/context.js'
 import { AppClosed, AppNoServer, HandlerNoResponse } from '../errors/codes.js'
 import { type ErrorRenderer, errorDetails } from '../errors/error-renderer.js'
-import { MethodNotAllowedError, NotFoundError, ServiceUnavailableError } from '../errors/http-error.js'
+import { HttpError, MethodNotAllowedError, NotFoundError } from '../errors/http-error.js'
 import { isResponse } from '../gateway/is-response.js'
 import { lightResponse, lightResponseParts } from '../gateway/light-response.js'
 import { normalizePath, pathOf, type PathRules, withPath } from '../gateway/path.js'
@@ -15,6 +15,7 @@ import type { Handler, Middleware } from '../pipeline/middleware.js'
 import type { Logger } from '../slots/logger.js'
 import type { Router, UrlParams } from '../slots/router.js'
 import { type ListeningServer, Server } from '../slots/server.js'
+import { timeLimitError, withinTimeLimit } from './time-limit.js'
 
 export interface AppParts {
   container: Container
@@ -24,6 +25,8 @@ export interface AppParts {
   logger: Logger
   renderError: ErrorRenderer
   server: { port: number | undefined; host: string | undefined }
+  /** `limits.handlerTimeout` from the config: milliseconds, or `false`. */
+  handlerTimeout: number | false
 }
 
 /**
@@ -41,6 +44,7 @@ export class App implements ContextKernel {
   readonly #renderError: ErrorRenderer
   readonly #defaults: AppParts['server']
   readonly #servers = new Set<ListeningServer>()
+  readonly #handlerTimeout: number | false
   #pipeline: Handler
   #closed: Promise<void> | undefined
 
@@ -58,6 +62,7 @@ export class App implements ContextKernel {
     this.#components = parts.components
     this.#renderError = parts.renderError
     this.#defaults = parts.server
+    this.#handlerTimeout = parts.handlerTimeout
     this.#pipeline = this.#dispatch
   }
 
@@ -68,9 +73,10 @@ export class App implements ContextKernel {
 
   /**
    * The gateway interface: answer one request. Never throws: errors become
-   * error responses, and uncaught ones are logged.
+   * error responses, and uncaught ones are logged. A request still in its
+   * handler after `limits.handlerTimeout` is answered 503 there and then.
    */
-  readonly fetch = async (original: Request): Promise<Response> => {
+  readonly fetch = (original: Request): Promise<Response> => {
     // The one path normalisation, before any middleware: a path that has no
     // normal form is answered 400 here, and everything after (middleware,
     // router, handler, mounted app) sees the normal form, in ctx.path and in
@@ -84,9 +90,23 @@ export class App implements ContextKernel {
       if (path !== raw) request = requestAt(original, withPath(original.url, path))
     } catch (error) {
       const refusal = this.renderError(error, original)
-      return original.method === 'HEAD' ? withoutBody(refusal) : refusal
+      return Promise.resolve(original.method === 'HEAD' ? withoutBody(refusal) : refusal)
     }
     const ctx = new Context(request, this, path)
+    const answer = this.#answer(ctx)
+    const limit = this.#handlerTimeout
+    if (limit === false) return answer
+    return withinTimeLimit(answer, limit, () => {
+      const error = timeLimitError(request.method, ctx.path, limit)
+      ctx.timeUp(error)
+      this.logger.warn({ method: request.method, path: ctx.path, handlerTimeout: limit }, 'the request outlived limits.handlerTimeout: answered 503 and aborted ctx.signal')
+      const response = this.renderError(error, request)
+      return request.method === 'HEAD' ? withoutBody(response) : response
+    })
+  }
+
+  async #answer(ctx: Context): Promise<Response> {
+    const request = ctx.request
     let response: Response
     try {
       response = await this.#pipeline(ctx)
@@ -122,9 +142,9 @@ export class App implements ContextKernel {
     if (details.status >= 500) {
       // A client that hung up makes body reads fail; that is the client's doing, not a bug to page anyone about.
       if (request.signal.aborted) this.logger.info({ method: request.method, url: request.url }, 'the client closed the connection before the response')
-      // A dependency outage is no bug: the component that threw it logs the outage once, at warn.
-      // An error with a stack for each request it turns away would bury that line.
-      else if (error instanceof ServiceUnavailableError) this.logger.debug({ method: request.method, url: request.url, reason: error.message }, 'answered 503: a dependency is unavailable')
+      // A deliberate 503 (a database or store down, the time limit) is no bug: whoever threw it reports
+      // the cause once, at warn; an error with a stack for each request it turns away would bury that line.
+      else if (error instanceof HttpError && error.status === 503) this.logger.debug({ method: request.method, url: request.url, code: details.code, reason: error.message }, 'answered 503')
       else this.logger.error({ err: error, method: request.method, url: request.url }, 'uncaught error while handling a request')
     }
     return this.#renderError(details)

@@ -14,6 +14,7 @@ import { consoleLogger, Logger } from '../slots/logger.js'
 import { Router } from '../slots/router.js'
 import { App } from './app.js'
 import { createRoutes } from './routes.js'
+import { currentRequestSignal, RequestSignal } from '../context/request-signal.js'
 
 /** The environment name (`development`, `production`, `test`), resolvable by components. */
 export const Environment = token<string>('Environment')
@@ -44,6 +45,7 @@ export async function createApp(config: DovetailConfig = {}): Promise<App> {
 
   const core = container.registryFor('dovetail core')
   core.value(Environment, resolved.environment)
+  core.scoped(RequestSignal, currentRequestSignal)
   for (const r of components) registerChecked(r, container.registryFor(`component '${r.component.definition.name}'`))
   const appRegistry = container.registryFor('the app config')
   for (const register of resolved.register) register(appRegistry)
@@ -63,6 +65,7 @@ export async function createApp(config: DovetailConfig = {}): Promise<App> {
     logger: container.resolve(Logger),
     renderError: container.resolve(ErrorRenderer),
     server: resolved.server,
+    handlerTimeout: resolved.limits.handlerTimeout,
   })
   const context: ComponentContext = { resolve: (t) => container.resolve(t), env: resolved.environment }
   const middleware: Middleware[] = []

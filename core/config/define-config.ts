@@ -51,11 +51,35 @@ export type ComponentsConfig = {
   [S in SlotName]?: S extends 'middleware' ? readonly ComponentSpec[] | MiddlewareEdit : ComponentSpec
 }
 
+/**
+ * Limits the app holds every request to, whatever server runs it.
+ *
+ * @example
+ * defineConfig({ limits: { handlerTimeout: 10_000 }, env: { development: { limits: { handlerTimeout: false } } } })
+ */
+export interface Limits {
+  /**
+   * The longest the middleware and handler may take to produce a response,
+   * in milliseconds, counted from the moment `app.fetch` is called. When it
+   * passes, the client gets 503 with `Retry-After` (code
+   * `DOVETAIL_ERR_HTTP_TIME_LIMIT`), `ctx.signal` aborts (the orm component
+   * cancels the running query and the transaction rolls back), and whatever
+   * the handler returns afterwards is dropped. `false` turns it off.
+   * Not the node server's `requestTimeout`, which bounds how long the client
+   * may take to send the request (then 408); streaming a response body after
+   * it is produced is bounded by neither.
+   * @default 30000
+   */
+  handlerTimeout?: number | false
+}
+
 /** The parts of a config an environment may override. */
 export interface ConfigLayer {
   components?: ComponentsConfig
   /** Defaults for `app.listen()`; the `PORT` and `HOST` environment variables win over these. */
   server?: { port?: number; host?: string }
+  /** Limits on every request (see {@link Limits}); a layer's keys win over earlier layers'. */
+  limits?: Limits
   register?: (c: Registry) => void
   routes?: (r: Routes) => void
   /** App-wide middleware, run after the middleware components, outermost first. */

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { type Catalogue, discover, findPreset } from '../discovery/catalogue.js'
 import type { ComponentSpec, ComponentsConfig, ConfigLayer, DovetailConfig, MiddlewareEdit, Preset } from './define-config.js'
+import { resolveLimits, type ResolvedLimits } from './limits.js'
 
 /** A config with its preset, environment layer and environment variables applied. */
 export interface ResolvedConfig {
@@ -23,10 +24,11 @@ export interface ResolvedConfig {
   routes: Array<(r: Routes) => void>
   middleware: Middleware[]
   server: { port: number | undefined; host: string | undefined }
+  limits: ResolvedLimits
 }
 
-const configKeys = ['preset', 'root', 'components', 'server', 'register', 'routes', 'middleware', 'env', 'environment', 'overrides']
-const layerKeys = ['components', 'server', 'register', 'routes', 'middleware']
+const configKeys = ['preset', 'root', 'components', 'server', 'limits', 'register', 'routes', 'middleware', 'env', 'environment', 'overrides']
+const layerKeys = ['components', 'server', 'limits', 'register', 'routes', 'middleware']
 
 export async function resolveConfig(config: DovetailConfig, variables: NodeJS.ProcessEnv = process.env): Promise<ResolvedConfig> {
   checkKeys(config, configKeys, 'config')
@@ -75,6 +77,7 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
     middleware: all.flatMap((l) => l.middleware ?? []).map(checkAppMiddleware),
     // PORT and HOST from the environment win over every layer.
     server: { port: parsePort(variables.PORT) ?? last((l) => l.server?.port), host: variables.HOST || last((l) => l.server?.host || undefined) },
+    limits: resolveLimits(layers),
   }
 }
 

@@ -100,6 +100,12 @@ export const HttpServiceUnavailable = createError(
   '503 Service Unavailable: a service the request needs (database, session store, cache) is down or saturated; the response carries Retry-After.',
   503,
 )
+// The app's own time limit (config limits.handlerTimeout; core/app/time-limit.ts).
+export const HttpTimeLimit = createError(
+  'DOVETAIL_ERR_HTTP_TIME_LIMIT',
+  '503: the middleware and handler did not produce a response within limits.handlerTimeout; ctx.signal aborted and the response carries Retry-After.',
+  503,
+)
 
 /**
  * The core's error codes: the kernel's, and those a slot's contract makes
@@ -166,6 +172,7 @@ export const coreErrorCodes = Object.freeze([
   HttpTooManyRequests,
   HttpInternal,
   HttpServiceUnavailable,
+  HttpTimeLimit,
 ])
 
 /** One of the core's error codes (a component's own codes are in its `errorCodes`). */

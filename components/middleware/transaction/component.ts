@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Db, defineComponent, Logger, type Middleware, Orm, type UnitOfWork } from '../../../core/index.js'
+import { type Context, Db, defineComponent, HttpError, Logger, type Middleware, Orm, type UnitOfWork } from '../../../core/index.js'
 import { toHttpConflict } from './conflict.js'
 
 const httpMethod = z
@@ -26,7 +26,10 @@ export type TransactionOptions = z.input<typeof transactionOptions>
  * request's `Db` before the handler runs, then:
  * - the handler returns a response with status below 400: flush and commit;
  * - it returns 400 or above, or throws: roll back, so nothing is written;
- * - the handler already committed or rolled back: nothing more.
+ * - the handler already committed or rolled back: nothing more;
+ * - `ctx.signal` aborted meanwhile (the time limit passed, the client
+ *   left): roll back, whatever the handler answered, since the client got
+ *   a 503 or nothing.
  * A unique-constraint violation, thrown by the handler or by the final
  * flush, becomes a 409 with code `DOVETAIL_ERR_HTTP_CONFLICT`.
  *
@@ -46,12 +49,16 @@ export const transaction = defineComponent({
     const logger = app.resolve(Logger)
     const listed = options.methods === 'all' ? undefined : new Set(options.methods)
     const mapConflict = (error: unknown) => (options.conflicts ? toHttpConflict(error, orm) : error)
-    const rollback = async (db: UnitOfWork, ctx: { request: Request }) => {
+    const rollback = async (db: UnitOfWork, ctx: Context) => {
       try {
         if (db.isInTransaction()) await db.rollback()
       } catch (error) {
         // The error that caused the rollback is the one worth answering with; keep this one in the log.
-        logger.error({ err: error, method: ctx.request.method, url: ctx.request.url }, 'rolling back the request transaction failed')
+        const fields = { err: error, method: ctx.request.method, url: ctx.request.url }
+        // The database is down (the ORM reported it) or the request ended: the database drops the
+        // transaction with its connection, so nothing is kept, and there is no bug to report.
+        if ((error instanceof HttpError && error.status === 503) || ctx.signal.aborted) logger.debug(fields, 'rolling back the request transaction failed')
+        else logger.error(fields, 'rolling back the request transaction failed')
       }
     }
 
@@ -77,6 +84,12 @@ export const transaction = defineComponent({
       if (response.status >= 400) {
         await rollback(db, ctx)
         return response
+      }
+      // The time limit passed or the client left while the handler ran: it answered, but the client
+      // got a 503 or nothing, so what it did must not be kept.
+      if (ctx.signal.aborted) {
+        await rollback(db, ctx)
+        throw ctx.signal.reason
       }
       try {
         await db.commit()

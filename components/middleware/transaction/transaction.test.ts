@@ -19,10 +19,11 @@ const Tag = defineEntity({
 })
 
 let files = 0
-async function appWith(options: TransactionOptions | undefined, middleware = true): Promise<App> {
+async function appWith(options: TransactionOptions | undefined, middleware = true, handlerTimeout: number | false = false): Promise<App> {
   return createApp(
     defineConfig({
       environment: 'test',
+      limits: { handlerTimeout },
       components: {
         orm: mikroOrm({ url: join(dir, `tx-${++files}.db`), entities: [Tag], schema: 'update' }),
         middleware: middleware ? [transaction(options)] : [],
@@ -49,6 +50,14 @@ async function appWith(options: TransactionOptions | undefined, middleware = tru
           return ctx.text('made', { status: 201 })
         })
         r.get('/count', async (ctx) => ctx.text(String(await ctx.resolve(Em).count(Tag))))
+        // Writes, then takes its time without looking at ctx.signal, then answers 201.
+        r.post('/slow-tags/:name', async (ctx) => {
+          const em = ctx.resolve(Em)
+          em.create(Tag, { name: ctx.params.name! })
+          await em.flush()
+          await new Promise((resolve) => setTimeout(resolve, 200))
+          return ctx.text('made', { status: 201 })
+        })
       },
     }),
   )
@@ -62,6 +71,15 @@ describe('middleware/transaction', () => {
     expect((await client.get('/tags/dropped?status=404')).status).toBe(404)
     expect((await client.get('/tags/dropped-too?status=503')).status).toBe(503)
     expect(await (await client.get('/count')).text()).toBe('1')
+    await app.close()
+  })
+
+  it('rolls back a handler that answers 201 after the time limit answered 503: nothing is kept', async () => {
+    const app = await appWith(undefined, true, 50)
+    const client = createTestClient(app)
+    expect((await client.post('/slow-tags/late')).status).toBe(503)
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(await (await client.get('/count')).text()).toBe('0')
     await app.close()
   })
 

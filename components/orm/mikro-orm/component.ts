@@ -1,9 +1,10 @@
 import type { SqlEntityManager } from '@mikro-orm/knex'
-import { Db, defineComponent, Logger, Orm } from '../../../core/index.js'
+import { Db, defineComponent, HttpError, Logger, RequestSignal } from '../../../core/index.js'
 import { resolveConnection } from './connection.js'
 import { MikroOrmHandle } from './mikro-orm-handle.js'
+import { type RequestQueries, requestKey } from './request-queries.js'
 import { mikroOrmOptions } from './options.js'
-import { MikroOrm } from './tokens.js'
+import { Em, MikroOrm } from './tokens.js'
 
 /**
  * The orm slot on MikroORM 6: SQLite (through libsql), PostgreSQL, MySQL or
@@ -32,8 +33,9 @@ export const mikroOrm = defineComponent({
   register(c, options) {
     // Read DATABASE_URL now, so a bad one stops createApp() before anything connects.
     const connection = resolveConnection(options)
-    c.singleton(Orm, (resolve) => new MikroOrmHandle(options, connection, resolve(Logger)), { dispose: (orm) => orm.close() })
-    c.scoped(Db, (resolve) => resolve(Orm).fork(), { dispose: (em) => release(em as SqlEntityManager) })
+    c.singleton(MikroOrm, (resolve) => new MikroOrmHandle(options, connection, resolve(Logger)), { dispose: (orm) => orm.close() })
+    // The request's signal: its queries stop when the client leaves or the time limit passes.
+    c.scoped(Em, (resolve) => resolve(MikroOrm).fork(resolve(RequestSignal)), { dispose: release })
   },
   async start(app, options) {
     const orm = app.resolve(MikroOrm)
@@ -49,12 +51,20 @@ export const mikroOrm = defineComponent({
 /**
  * End of a request: a transaction still open (begun by a handler, never
  * committed) is rolled back, so it cannot hold a connection or locks, and the
- * identity map is dropped.
+ * identity map is dropped. A rollback that fails because the database is
+ * down (503) or the request was cancelled is not an error of the app: the
+ * database drops the transaction with its connection, and the outage or the
+ * cancel was reported already.
  */
 async function release(em: SqlEntityManager): Promise<void> {
   try {
     if (em.isInTransaction()) await em.rollback()
+  } catch (error) {
+    if (!(error instanceof HttpError && error.status === 503) && !requestEnded(em)) throw error
   } finally {
     em.clear()
   }
 }
+
+const requestEnded = (em: SqlEntityManager): boolean =>
+  (em.getLoggerContext() as { [requestKey]?: RequestQueries })[requestKey]?.signal.aborted === true

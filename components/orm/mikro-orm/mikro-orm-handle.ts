@@ -3,13 +3,15 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve as resolvePath } from 'node:path'
 import { type EntityProperty, EnumType, type IMigrator, JsonType, MikroORM, type Options, type Transaction, Type, UniqueConstraintViolationException } from '@mikro-orm/core'
 import { type AbstractSqlDriver, type DatabaseSchema, SchemaComparator, type SchemaDifference, type SqlEntityManager } from '@mikro-orm/knex'
-import type { DovetailError, Logger, Orm, OrmDialect, OwnedTable } from '../../../core/index.js'
+import { type DovetailError, HttpError, type Logger, type Orm, type OrmDialect, type OwnedTable, ServiceUnavailableError } from '../../../core/index.js'
 import { type Connection, redact } from './connection.js'
 import { OrmMigrationNotPortable, OrmNotStarted, OrmTableOwned } from './errors.js'
 import { loadDriver, loadMigrator } from './load-packages.js'
 import { checkMigrationName, type UnlistedMigration, unlistedMigrations } from './migration-files.js'
 import type { MikroOrmSettings } from './options.js'
+import { driverMessage, type Outage } from './outage.js'
 import { addSqliteBlindSpots, type Sizes, writePortableMigration } from './portable-migration.js'
+import { abortReason, cancelOnAbort, guardQueries, type QueryGuardHooks, RequestQueries, requestKey } from './request-queries.js'
 
 type SqlOrm = MikroORM<AbstractSqlDriver, SqlEntityManager>
 
@@ -79,12 +81,21 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
   readonly #warnedEntities = new Set<string>()
   /** Each property's sizes as discovery left them, before a schema build fills in this database's defaults. */
   readonly #declared = new WeakMap<EntityProperty, Sizes>()
+  /** Since when the database has failed queries for being down or full, and how many; reported once at warn, once at info when it is back. */
+  #outage: { since: number; failed: number } | undefined
+  readonly #hooks: QueryGuardHooks
 
   constructor(settings: MikroOrmSettings, connection: Connection, logger: Logger) {
     this.#settings = settings
     this.#connection = connection
     this.#logger = logger
     this.dialect = connection.dialect
+    this.#hooks = {
+      dialect: this.dialect,
+      unavailable: (error, outage) => this.#unavailable(error, outage),
+      answered: () => this.#answered(),
+      cancelled: (reason, how, error) => this.#cancelled(reason, how, error),
+    }
   }
 
   /** The `MikroORM` instance, for what this handle does not wrap. */
@@ -132,8 +143,7 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
       },
       ...(s.pool ? { pool: s.pool } : {}),
       ...s.mikroOrm,
-      // knex warns on its own (MySQL's implicit commits after DDL, say); send that to the app's logger too.
-      driverOptions: { log: this.#knexLog(), ...(s.mikroOrm.driverOptions as object | undefined) },
+      driverOptions: this.#driverOptions(),
     }
     try {
       this.#orm = (await MikroORM.init(options)) as unknown as SqlOrm
@@ -142,6 +152,7 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
       }
       this.#skipTables = [...(this.#orm.config.get('schemaGenerator').skipTables ?? [])]
       this.#applyOwned()
+      guardQueries(this.#orm.em.getDriver(), this.#hooks)
     } catch (error) {
       const { source } = this.#connection
       throw new Error(
@@ -153,19 +164,38 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     this.#state = 'open'
   }
 
-  fork(): SqlEntityManager {
-    const em = this.#live().em.fork()
-    // The contract's rollback also forgets the pending changes; MikroORM's keeps what was persisted
-    // in the transaction, so a later flush would write what the rollback was meant to undo.
-    const rollback = em.rollback.bind(em)
-    em.rollback = async () => {
-      try {
-        await rollback()
-      } finally {
-        em.clear()
-      }
+  /**
+   * A fresh unit of work. Given a request's signal (`Db` gives it
+   * `ctx.signal`), its queries stop with the request: once the signal has
+   * aborted no query starts, and one running is cancelled (see
+   * request-queries.ts); a commit is refused, so a request answered 503
+   * never writes. A database that is down or full fails its queries,
+   * `begin` and `commit` with a 503 (`ServiceUnavailableError`; see
+   * request-queries.ts), with or without a signal.
+   */
+  fork(signal?: AbortSignal): SqlEntityManager {
+    if (signal === undefined) return withClearingRollback(this.#live().em.fork())
+    const request = new RequestQueries(signal)
+    const em = this.#live().em.fork({ loggerContext: { [requestKey]: request } })
+    cancelOnAbort(request, this.#hooks)
+    // MikroORM's execute() passes no logger context of its own; give it the fork's, so raw SQL is followed too.
+    const execute = em.execute.bind(em)
+    em.execute = ((query: never, params?: never, method?: never, loggerContext?: never) =>
+      execute(query, params, method, loggerContext ?? (em.getLoggerContext() as never))) as typeof em.execute
+    // A failure after the request ended is the end of the request, not an outage (the cancel closed the connection, say).
+    const ended = (error: unknown): unknown => (signal.aborted && !(error instanceof HttpError) ? abortReason(signal) : error)
+    const begin = em.begin.bind(em)
+    em.begin = async (options) => {
+      if (signal.aborted) throw abortReason(signal)
+      await begin(options).catch((error: unknown) => Promise.reject(ended(error)))
     }
-    return em
+    const commit = em.commit.bind(em)
+    em.commit = async () => {
+      // The request has its answer (503, or none: the client left): what it did must not be kept.
+      if (signal.aborted) throw abortReason(signal)
+      await commit().catch((error: unknown) => Promise.reject(ended(error)))
+    }
+    return withClearingRollback(em)
   }
 
   async createSchema(): Promise<void> {
@@ -404,11 +434,80 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     await orm?.close(true)
   }
 
+  /**
+   * knex's options: the timeouts in each driver's terms, under what the app
+   * gives in `mikroOrm.driverOptions` (which may not set them: options.ts).
+   */
+  #driverOptions(): Record<string, unknown> {
+    const s = this.#settings
+    const theirs = (s.mikroOrm.driverOptions ?? {}) as { connection?: Record<string, unknown> }
+    const limits =
+      this.dialect === 'postgresql'
+        ? { connectionTimeoutMillis: s.connectTimeout }
+        : this.dialect === 'sqlite'
+          ? { timeout: s.busyTimeout }
+          : { connectTimeout: s.connectTimeout }
+    return {
+      // knex warns on its own (MySQL's implicit commits after DDL, say); send that to the app's logger too.
+      log: this.#knexLog(),
+      acquireConnectionTimeout: s.acquireTimeout,
+      ...theirs,
+      connection: { ...limits, ...theirs.connection },
+    }
+  }
+
+  /** A query failed because the database is down or full: the 503 to answer, reported once per outage. */
+  #unavailable(error: unknown, outage: Outage): HttpError {
+    const reason = driverMessage((error as Error)?.message ?? String(error))
+    const what = `the ${this.dialect} database at ${this.location}`
+    if (this.#outage === undefined) {
+      this.#outage = { since: Date.now(), failed: 0 }
+      this.#logger.warn(
+        { component: 'orm/mikro-orm', database: this.location, outage, reason },
+        outage === 'unreachable'
+          ? `${what} cannot be reached (${reason}): requests that need it are answered 503 until it answers again`
+          : `${what} has no room for more work now (${reason}): requests that need it are answered 503 until it has`,
+      )
+    }
+    this.#outage.failed++
+    return new ServiceUnavailableError(`${what} is ${outage === 'unreachable' ? 'unreachable' : 'saturated'}: ${reason}`, {
+      retryAfter: this.#settings.retryAfter,
+      cause: error,
+    })
+  }
+
+  /** A query succeeded; if the database was out, say it is back. */
+  #answered(): void {
+    const outage = this.#outage
+    if (outage === undefined) return
+    this.#outage = undefined
+    const downFor = Date.now() - outage.since
+    this.#logger.info(
+      { component: 'orm/mikro-orm', database: this.location, downMs: downFor, failed: outage.failed },
+      `the ${this.dialect} database at ${this.location} answers again, after ${(downFor / 1000).toFixed(1)} s; ${outage.failed} queries were answered 503 meanwhile`,
+    )
+  }
+
+  /** A query was stopped because its request ended: the client's doing or the time limit, not the app's fault, so info. */
+  #cancelled(reason: unknown, how: 'cancelled' | 'connection closed', error?: unknown): void {
+    const why = reason instanceof HttpError ? 'its request outlived the time limit' : 'the client closed the connection'
+    this.#logger.info(
+      { component: 'orm/mikro-orm', database: this.location, ...(error ? { reason: driverMessage((error as Error)?.message ?? String(error)) } : {}) },
+      how === 'cancelled' ? `cancelled a running query: ${why}` : `closed the connection of a running query, which could not be cancelled: ${why}`,
+    )
+  }
+
   #knexLog() {
     const fields = { component: 'orm/mikro-orm', source: 'knex' }
     const text = (message: unknown) => (typeof message === 'string' ? message : JSON.stringify(message))
+    // A pooled connection found dead (or closed here after a cancel) is replaced; an outage that
+    // fails queries is reported once by #unavailable, so these are info, one per connection.
+    const replaced = (message: string) => message.startsWith('Connection Error:')
     return {
-      warn: (message: unknown) => this.#logger.warn(fields, text(message)),
+      warn: (message: unknown) =>
+        replaced(text(message))
+          ? this.#logger.info(fields, `a pooled connection is closed and replaced: ${driverMessage(text(message).replace(/^Connection Error: (Error: )?/, ''))}`)
+          : this.#logger.warn(fields, text(message)),
       error: (message: unknown) => this.#logger.error(fields, text(message)),
       deprecate: (message: unknown) => this.#logger.warn(fields, text(message)),
       debug: (message: unknown) => this.#logger.debug(fields, text(message)),
@@ -465,6 +564,23 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     if (this.#orm) return this.#orm
     throw notStarted(this.#state === 'closed' ? 'the app was closed' : 'the component has not started yet')
   }
+}
+
+/**
+ * The contract's rollback also forgets the pending changes; MikroORM's keeps
+ * what was persisted in the transaction, so a later flush would write what
+ * the rollback was meant to undo.
+ */
+function withClearingRollback(em: SqlEntityManager): SqlEntityManager {
+  const rollback = em.rollback.bind(em)
+  em.rollback = async () => {
+    try {
+      await rollback()
+    } finally {
+      em.clear()
+    }
+  }
+  return em
 }
 
 const isLocalFile = (target: string): boolean => target !== ':memory:' && !/^[a-z][a-z0-9+.-]+:\/\//i.test(target)

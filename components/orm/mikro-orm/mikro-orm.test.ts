@@ -43,6 +43,25 @@ describe('orm/mikro-orm options', () => {
     expect(error.message).toContain("'url' option")
   })
 
+  it('refuses a connectTimeout longer than acquireTimeout, and timeouts that are not whole milliseconds', async () => {
+    const longer = await startupError(defineConfig({ components: { orm: mikroOrm({ url: ':memory:', connectTimeout: 20_000 }) } }))
+    expect(longer.code).toBe('DOVETAIL_ERR_COMPONENT_OPTIONS')
+    expect(longer.message).toContain("option 'connectTimeout'")
+    expect(longer.message).toContain('must not exceed acquireTimeout')
+    for (const bad of [{ acquireTimeout: 0 }, { connectTimeout: 1.5 }, { busyTimeout: -1 }, { retryAfter: 2.5 }]) {
+      const error = await startupError(defineConfig({ components: { orm: mikroOrm({ url: ':memory:', ...bad }) } }))
+      expect(error.message).toContain(`option '${Object.keys(bad)[0]}'`)
+    }
+  })
+
+  it('refuses the timeouts set through mikroOrm.driverOptions, naming the option that sets them', async () => {
+    const acquire = await startupError(defineConfig({ components: { orm: mikroOrm({ url: ':memory:', mikroOrm: { driverOptions: { acquireConnectionTimeout: 60_000 } } }) } }))
+    expect(acquire.message).toContain("option 'mikroOrm.driverOptions.acquireConnectionTimeout'")
+    expect(acquire.message).toContain("'acquireTimeout' option")
+    const connect = await startupError(defineConfig({ components: { orm: mikroOrm({ url: ':memory:', mikroOrm: { driverOptions: { connection: { connectionTimeoutMillis: 1 } } } }) } }))
+    expect(connect.message).toContain("'connectTimeout' option")
+  })
+
   it('refuses a driver that contradicts the url', async () => {
     const error = await startupError(defineConfig({ components: { orm: mikroOrm({ driver: 'postgresql', url: join(dir, 'x.db') }) } }))
     expect(error.code).toBe('DOVETAIL_ERR_ORM_CONFIG')

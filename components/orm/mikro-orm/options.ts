@@ -32,9 +32,26 @@ const passthrough = z
         ctx.addIssue({ code: 'custom', message: `set ${key} through this component's '${own}' option, not mikroOrm.${key}`, path: [key] })
       }
     }
+    // The timeouts too: the component's options say them once for every driver.
+    const driverOptions = value.driverOptions as { acquireConnectionTimeout?: unknown; connection?: Record<string, unknown> } | undefined
+    if (driverOptions && typeof driverOptions === 'object') {
+      if ('acquireConnectionTimeout' in driverOptions) {
+        ctx.addIssue({ code: 'custom', message: "set the pool's wait through this component's 'acquireTimeout' option, not mikroOrm.driverOptions.acquireConnectionTimeout", path: ['driverOptions', 'acquireConnectionTimeout'] })
+      }
+      const connection = driverOptions.connection
+      for (const [key, own] of [['connectionTimeoutMillis', 'connectTimeout'], ['connectTimeout', 'connectTimeout'], ['timeout', 'busyTimeout']] as const) {
+        if (connection && typeof connection === 'object' && key in connection) {
+          ctx.addIssue({ code: 'custom', message: `set it through this component's '${own}' option, not mikroOrm.driverOptions.connection.${key}`, path: ['driverOptions', 'connection', key] })
+        }
+      }
+    }
   })
 
 const dialects = ['sqlite', 'postgresql', 'mysql', 'mariadb'] as const
+
+// Node fires a longer timer at once (and warns), which would fail every connection.
+const longestTimer = 2 ** 31 - 1
+const timeout = z.number().int('give whole milliseconds').positive('give at least 1 ms').max(longestTimer)
 
 export const mikroOrmOptions = z.strictObject({
   /**
@@ -93,8 +110,37 @@ export const mikroOrmOptions = z.strictObject({
     .strictObject({ min: z.number().int().nonnegative().optional(), max: z.number().int().positive().optional() })
     .refine((p) => p.min === undefined || p.max === undefined || p.min <= p.max, 'pool.min must not exceed pool.max')
     .optional(),
+  /**
+   * How long opening a connection to PostgreSQL or MySQL/MariaDB may take
+   * (TCP, TLS, login), in milliseconds. A database that does not answer in
+   * time fails the query with 503 instead of holding the request; without
+   * it, pg waits for the operating system (minutes). At most `acquireTimeout`.
+   * @default 5000
+   */
+  connectTimeout: timeout.default(5000),
+  /**
+   * How long a query or transaction waits for a pooled connection, opening
+   * one included, in milliseconds; then 503. It bounds a full pool (every
+   * connection held by a request) and an unreachable database; knex's own
+   * default is 60 s.
+   * @default 10000
+   */
+  acquireTimeout: timeout.default(10_000),
+  /**
+   * SQLite: how long a write waits for a lock another process holds (a
+   * migration, a second app on the file), in milliseconds; then 503. libsql
+   * waits synchronously, so every request of the process waits with it: keep
+   * it short.
+   * @default 0 (answer 503 at once)
+   */
+  busyTimeout: z.number().int('busyTimeout must be whole milliseconds').nonnegative().max(longestTimer).default(0),
+  /** The `Retry-After` seconds on the 503 that a database outage answers. @default 5 */
+  retryAfter: z.number().int('retryAfter must be whole seconds').nonnegative().default(5),
   /** Any other MikroORM option, applied last (e.g. `{ forceUtcTimezone: true }`). @default {} */
   mikroOrm: passthrough.default({}),
+}).refine((o) => o.connectTimeout <= o.acquireTimeout, {
+  message: 'connectTimeout must not exceed acquireTimeout: a query waits for its connection, opening one included, at most acquireTimeout',
+  path: ['connectTimeout'],
 })
 
 /** Options of the `orm/mikro-orm` component; see each field for its default. */
