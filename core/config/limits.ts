@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { ConfigInvalid } from '../errors/codes.js'
 import type { ConfigLayer, Limits } from './define-config.js'
 
@@ -14,6 +15,18 @@ export const defaultHandlerTimeout = 30_000
 const longestTimer = 2 ** 31 - 1
 const limitKeys: ReadonlyArray<keyof Limits> = ['handlerTimeout']
 
+/**
+ * `config.limits` as a schema, defaults included: what {@link resolveLimits}
+ * checks each layer's values with, and what the limits table in
+ * docs/security.md is checked against.
+ *
+ * @example
+ * limitsOptions.parse({}) // { handlerTimeout: 30000 }
+ */
+export const limitsOptions = z.strictObject({
+  handlerTimeout: z.union([z.literal(false), z.number().int().min(1).max(longestTimer)]).default(defaultHandlerTimeout),
+})
+
 /** Each layer's `limits`, checked; a later layer's keys win. */
 export function resolveLimits(layers: ReadonlyArray<{ where: string; layer: ConfigLayer }>): ResolvedLimits {
   let handlerTimeout: number | false = defaultHandlerTimeout
@@ -28,7 +41,7 @@ export function resolveLimits(layers: ReadonlyArray<{ where: string; layer: Conf
     }
     const value = (limits as Limits).handlerTimeout
     if (value === undefined) continue
-    if (value !== false && (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > longestTimer)) {
+    if (!limitsOptions.shape.handlerTimeout.safeParse(value).success) {
       throw ConfigInvalid(
         `${where}.limits.handlerTimeout is ${JSON.stringify(value)}; give whole milliseconds from 1 to ${longestTimer} (30000 is 30 s), or false for no time limit.`,
       )

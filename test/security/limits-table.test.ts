@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { StandardSchemaV1 } from 'dovetailjs'
 import { isComponentFactory } from '../../core/component/define-component.js'
+import { limitsOptions } from '../../core/config/limits.js'
 import { discover } from '../../core/discovery/catalogue.js'
 import { importEntry } from '../../core/discovery/import-entry.js'
 import { type OptionLeaf, optionLeaves } from '../support/option-leaves.js'
@@ -42,12 +43,8 @@ const notLimits: Readonly<Record<string, string>> = {
   'orm/mikro-orm pool.min': 'connections kept open when idle: a floor, not a bound',
 }
 
-/**
- * Schemas of limits outside any component, by the name the table's Component
- * column uses. The core's config has no options schema today; a core limit
- * (a per-request time limit, say) gets one and is listed here as 'core'.
- */
-const schemasOutsideComponents: Readonly<Record<string, StandardSchemaV1>> = {}
+/** Schemas of limits outside any component, by the name the table's Component column uses. */
+const schemasOutsideComponents: Readonly<Record<string, StandardSchemaV1>> = { 'core limits': limitsOptions }
 
 /** The least a component needs to parse, for components with a required option; everything else is its default. */
 const requiredInput: Readonly<Record<string, unknown>> = {
