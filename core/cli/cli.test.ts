@@ -256,14 +256,14 @@ export default defineConfig({ env: { production: { components: { container: 'inv
     )
     const production = await cli(['info', '--config', 'layered.ts', '--env', 'production'])
     expect(production.out).toContain('layered.ts: preset minimal, environment production')
-    expect(production.out).toMatch(/\ncontainer\s+inversify\s+dovetailjs \S+\s+\^1\.0\n/)
-    expect(production.out).toMatch(/\nlogger\s+pino\s+dovetailjs \S+\s+\^1\.0\n/)
+    expect(production.out).toMatch(/\ncontainer\s+inversify\s+dovetailjs \S+\s+\^1\.0\s+layered\.ts:2 \(env production\)\n/)
+    expect(production.out).toMatch(/\nlogger\s+pino\s+dovetailjs \S+\s+\^1\.0\s+layered\.ts:2 \(env production\)\n/)
     const development = await cli(['info', '-c', 'layered.ts', '-e', 'development'])
-    expect(development.out).toMatch(/\ncontainer\s+awilix\s+dovetailjs \S+\s+\^1\.0\n/)
+    expect(development.out).toMatch(/\ncontainer\s+awilix\s+dovetailjs \S+\s+\^1\.0\s+preset minimal\n/)
     expect(development.out).toMatch(/\nlogger\s+-\n/)
   })
 
-  it('marks a component made for another contract version', async () => {
+  it('marks a component made for another contract version, and exits with 1 as createApp would refuse it', async () => {
     writeFileSync(
       join(tmp, 'future.ts'),
       `import { defineComponent, defineConfig } from 'dovetailjs'
@@ -272,8 +272,9 @@ export default defineConfig({ components: { router: future } })
 `,
     )
     const result = await cli(['info', '--config', 'future.ts'])
-    expect(result.code).toBe(0)
-    expect(result.out).toMatch(/\nrouter\s+future-router\s+\(in config\)\s+\^2\.0 \(this core provides 1\.0\.0: createApp will refuse it\)\n/)
+    expect(result.code).toBe(1)
+    expect(result.out).toMatch(/\nrouter ✗\s+future-router\s+\(in config\)\s+\^2\.0 \(this core provides 1\.0\.0: createApp will refuse it\)\s+future\.ts:3\n/)
+    expect(result.out).toContain("\n✗ router: Component 'future-router' implements the router contract ^2.0, but this core (dovetailjs) provides router contract 1.0.0.")
   })
 
   it('says what is wrong with the config module', async () => {

@@ -1,3 +1,4 @@
+import { checkCommand } from './command-check.js'
 import { componentCommand } from './command-component.js'
 import { infoCommand } from './command-info.js'
 import { newCommand } from './command-new.js'
@@ -9,7 +10,9 @@ export const usage = `Usage: dovetail <command> [options]
 
 Commands:
   new <dir>       start a project from a preset (minimal, api, fullstack)
-  info            show the component in each slot of a config
+  info            show the component in each slot of a config, where it was
+                  chosen, and its options
+  check           run every check createApp runs on a config, without serving
   db <command>    run a database command (migrate, migration:create, …): added by
                   the config's orm component
   <name> …        any other command a component of the config adds
@@ -23,6 +26,7 @@ Exit codes: 0 done, 1 failed, 2 called wrong.`
 const commands: Readonly<Record<string, (args: readonly string[], io: CliIo) => Promise<number>>> = {
   new: newCommand,
   info: infoCommand,
+  check: checkCommand,
 }
 
 /**
