@@ -15,7 +15,12 @@ import { createRoutes } from './routes.js'
 
 /** One step of the middleware chain every request runs through, outermost first. */
 export interface ChainStep {
-  /** A middleware component's name (`middleware/session`), or the function's name for `config.middleware` (`(anonymous)` when it has none). */
+  /**
+   * A middleware component's name as the config names it (`session`, the
+   * name its package declares it under; `middleware/session` for one the
+   * config built), or the function's name for `config.middleware`
+   * (`(anonymous)` when it has none).
+   */
   name: string
   /** `components.middleware` or `config.middleware`. */
   from: 'component' | 'config'
@@ -88,7 +93,7 @@ export async function assembleApp(inspection: ConfigInspection): Promise<Assembl
       const make = r.component.definition.middleware
       if (r.slot === 'middleware' && make) {
         middleware.push(attributeErrors(r.component.definition.name, make(context, r.options as never)))
-        chain.push({ name: r.component.definition.name, from: 'component' })
+        chain.push({ name: r.component.source?.name ?? r.component.definition.name, from: 'component' })
       }
     }
     for (const m of resolved.middleware) chain.push({ name: m.name || '(anonymous)', from: 'config' })

@@ -1,7 +1,9 @@
 import { checkCommand } from './command-check.js'
 import { componentCommand } from './command-component.js'
+import { explainCommand } from './command-explain.js'
 import { infoCommand } from './command-info.js'
 import { newCommand } from './command-new.js'
+import { routesCommand } from './command-routes.js'
 import { corePackage } from '../discovery/installed-packages.js'
 import { type CliIo, processIo } from './io.js'
 import { exitCodes, UsageError } from './usage-error.js'
@@ -13,6 +15,9 @@ Commands:
   info            show the component in each slot of a config, where it was
                   chosen, and its options
   check           run every check createApp runs on a config, without serving
+  routes          list the routes: method, path, name, handler, where defined
+  explain <method> <url>
+                  say which route, middleware and handler a request would reach
   db <command>    run a database command (migrate, migration:create, …): added by
                   the config's orm component
   <name> …        any other command a component of the config adds
@@ -27,6 +32,8 @@ const commands: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
   new: newCommand,
   info: infoCommand,
   check: checkCommand,
+  routes: routesCommand,
+  explain: explainCommand,
 }
 
 /**
@@ -61,7 +68,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return exitCodes.usage
   }
   // A name the core does not define may be a command a component of the config adds (db).
-  const command = commands[first] ?? ((args: readonly string[], commandIo: CliIo) => componentCommand(first, args, commandIo))
+  const command = commands[first] ?? ((args: readonly string[], commandIo: CliIo) => componentCommand(first, args, commandIo, Object.keys(commands)))
   try {
     return await command(rest, io)
   } catch (error) {

@@ -7,7 +7,8 @@
  */
 export const slotContracts = {
   container: '1.0.0',
-  router: '1.0.0',
+  // 1.1: Router.routes() and RouteMatch.route, optional (for dovetail routes and explain); RouteDefinition.source.
+  router: '1.1.0',
   server: '1.0.0',
   logger: '1.0.0',
   template: '1.0.0',

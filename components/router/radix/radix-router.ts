@@ -1,5 +1,6 @@
 import FindMyWay from 'find-my-way'
-import { DovetailError, type FetchHandler, type Handler, type RouteDefinition, type RouteMatch, type Router, type UrlParams } from '../../../core/index.js'
+import { DovetailError, type FetchHandler, type Handler, type MountOptions, type RouteDefinition, type RouteInfo, type RouteMatch, type Router, type UrlParams } from '../../../core/index.js'
+import { RouteList } from './route-list.js'
 import { urlFor } from './url-for.js'
 
 export interface RadixRouterOptions {
@@ -14,7 +15,7 @@ export interface RadixRouterOptions {
 }
 
 type MountStore = { kind: 'mount'; fetch: FetchHandler; prefix: string }
-type Store = { kind: 'route'; handler: Handler } | MountStore
+type Store = { kind: 'route'; handler: Handler; info: RouteInfo } | MountStore
 
 const noop = () => {}
 
@@ -25,6 +26,7 @@ export class RadixRouter implements Router {
   readonly #mounts: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>
   readonly #names = new Map<string, string>()
   readonly #methods = new Set<string>()
+  readonly #list = new RouteList()
 
   constructor(options: RadixRouterOptions = {}) {
     const config = {
@@ -48,11 +50,11 @@ export class RadixRouter implements Router {
       }
       this.#names.set(route.name, route.path)
     }
-    const store: Store = { kind: 'route', handler: route.handler }
+    const store: Store = { kind: 'route', handler: route.handler, info: this.#list.route(route) }
     for (const method of route.methods) this.#on(method, route.path, store)
   }
 
-  mount(prefix: string, fetch: FetchHandler): void {
+  mount(prefix: string, fetch: FetchHandler, options?: MountOptions): void {
     const clean = prefix.replace(/\/+$/, '')
     if (!clean.startsWith('/')) {
       throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Mount prefix '${prefix}' must start with '/' and not be '/'.`)
@@ -62,6 +64,7 @@ export class RadixRouter implements Router {
       throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Mount prefix '${prefix}' must be a literal path, without ':param' or '*'.`)
     }
     const store: Store = { kind: 'mount', fetch, prefix: clean }
+    this.#list.mount(clean, fetch, options)
     for (const method of mountMethods) {
       this.#on(method, clean, store)
       this.#on(method, `${clean}/*`, store)
@@ -75,7 +78,7 @@ export class RadixRouter implements Router {
     if (found) {
       const store = found.store as Store
       if (store.kind === 'mount') return store
-      return { kind: 'route', handler: store.handler, params: found.params as Record<string, string> }
+      return { kind: 'route', handler: store.handler, params: found.params as Record<string, string>, route: store.info }
     }
     if (!mountMethods.includes(method)) {
       const mounted = this.#mounts.find('GET', path)
@@ -86,6 +89,10 @@ export class RadixRouter implements Router {
     if (allowed.length === 0) return { kind: 'not-found' }
     if (allowed.includes('GET') && !allowed.includes('HEAD')) allowed.push('HEAD')
     return { kind: 'method-not-allowed', allowed: allowed.sort() }
+  }
+
+  routes(): readonly RouteInfo[] {
+    return this.#list.all()
   }
 
   url(name: string, params?: UrlParams): string {
