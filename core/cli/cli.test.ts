@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
@@ -342,8 +343,8 @@ describe('the dovetail command', () => {
     expect(await cli(['--version'])).toEqual({ code: 0, out: ownManifest.version, err: '' })
     const help = await cli(['--help'])
     expect(help.code).toBe(0)
-    for (const command of ['new <dir>', 'info', 'db <command>']) expect(help.out).toContain(command)
-    for (const command of ['new', 'info']) {
+    for (const command of ['new <dir>', 'info', 'check', 'routes', 'explain <method> <url>', 'db <command>']) expect(help.out).toContain(command)
+    for (const command of ['new', 'info', 'check', 'routes', 'explain']) {
       const own = await cli([command, '--help'])
       expect(own.code).toBe(0)
       expect(own.out).toContain(`Usage: dovetail ${command}`)
@@ -354,6 +355,26 @@ describe('the dovetail command', () => {
     expect(await cli([])).toMatchObject({ code: 2, err: expect.stringContaining('Usage: dovetail <command>') })
     expect(await cli(['serve'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'serve'. Commands: new, info, check, routes, explain, and those the components of a project's config add (db, from an orm component); there is no config at") })
     expect(await cli(['--verbose'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown option '--verbose'") })
+  })
+
+  it('stops quietly with 0 when the reader of its output goes away (| head)', async () => {
+    const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'core/cli/bin.ts'), 'new', '--help'], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] })
+    // Closed before the command writes: every write fails with EPIPE.
+    child.stdout.destroy()
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const [code] = (await once(child, 'exit')) as [number]
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+  })
+
+  it('colours its marks only when told the output is a terminal', async () => {
+    writeFileSync(join(tmp, 'no-router.ts'), 'export default { components: { router: false } }\n')
+    const plain = await cli(['check', '--config', 'no-router.ts'])
+    expect(plain.out).toContain('\n✗ slots: ')
+    expect(plain.out).not.toContain('\u001b[')
+    const lines: string[] = []
+    await main(['check', '--config', 'no-router.ts'], { out: (l) => lines.push(l), err: (l) => lines.push(l), cwd: tmp, color: true })
+    expect(lines.join('\n')).toContain('\n\u001b[31m✗\u001b[39m slots: ')
   })
 
   it('runs as an executable, with its exit code', async () => {
