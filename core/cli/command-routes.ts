@@ -68,7 +68,7 @@ export async function routesCommand(args: readonly string[], io: CliIo): Promise
       )
     }
     io.out('')
-    io.out(`Every request runs this middleware first, outermost first: ${chainLabel(chain)}.`)
+    io.out(chain.length ? `Every request runs this middleware first, outermost first: ${chainLabel(chain)}.` : 'No middleware: the router answers every request directly.')
     if (list.some((info) => info.kind === 'route' && info.methods.includes('GET') && !info.methods.includes('HEAD'))) io.out('A GET route also answers HEAD, without the body.')
     return exitCodes.ok
   })

@@ -1,9 +1,11 @@
 import { checkCommand } from './command-check.js'
 import { componentCommand } from './command-component.js'
+import { devCommand } from './command-dev.js'
 import { explainCommand } from './command-explain.js'
 import { infoCommand } from './command-info.js'
 import { newCommand } from './command-new.js'
 import { routesCommand } from './command-routes.js'
+import { startCommand } from './command-start.js'
 import { corePackage } from '../discovery/installed-packages.js'
 import { type CliIo, processIo } from './io.js'
 import { exitCodes, UsageError } from './usage-error.js'
@@ -18,6 +20,8 @@ Commands:
   routes          list the routes: method, path, name, handler, where defined
   explain <method> <url>
                   say which route, middleware and handler a request would reach
+  start           serve the app (createApp, then app.listen()) until Ctrl-C
+  dev             serve the app for development, restarted when code changes
   db <command>    run a database command (migrate, migration:create, …): added by
                   the config's orm component
   <name> …        any other command a component of the config adds
@@ -34,6 +38,8 @@ const commands: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
   check: checkCommand,
   routes: routesCommand,
   explain: explainCommand,
+  start: startCommand,
+  dev: devCommand,
 }
 
 /**
