@@ -5,6 +5,7 @@ import { explainCommand } from './command-explain.js'
 import { infoCommand } from './command-info.js'
 import { newCommand } from './command-new.js'
 import { routesCommand } from './command-routes.js'
+import { shellCommand } from './command-shell.js'
 import { startCommand } from './command-start.js'
 import { corePackage } from '../discovery/installed-packages.js'
 import { type CliIo, processIo } from './io.js'
@@ -22,6 +23,7 @@ Commands:
                   say which route, middleware and handler a request would reach
   start           serve the app (createApp, then app.listen()) until Ctrl-C
   dev             serve the app for development, restarted when code changes
+  shell           a REPL with the app started: app, resolve, em, client
   db <command>    run a database command (migrate, migration:create, …): added by
                   the config's orm component
   <name> …        any other command a component of the config adds
@@ -40,6 +42,7 @@ const commands: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
   explain: explainCommand,
   start: startCommand,
   dev: devCommand,
+  shell: shellCommand,
 }
 
 /**
