@@ -296,7 +296,7 @@ describe('dovetail db', () => {
     const help = await cli(['db', '--help'])
     expect(help.code).toBe(0)
     expect(help.out).toContain("'db' is not a command of the core: it comes from a component of your")
-    expect(await cli(['db', 'migrate'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'db'. Commands: new, info, check, routes, explain, start, dev, shell, and those the components of a project's config add") })
+    expect(await cli(['db', 'migrate'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'db'. Commands: new, info, check, routes, explain, start, dev, shell, generate, and those the components of a project's config add") })
   })
 
   it("is the command of the config's orm component, with its usage errors and help", async () => {
@@ -319,7 +319,7 @@ describe('dovetail db', () => {
 
   it('is refused, listing what the config offers, when no component of the config adds it', async () => {
     writeFileSync(join(tmp, 'no-orm.ts'), "import { defineConfig } from 'dovetailjs'\nexport default defineConfig({})\n")
-    expect(await cli(['db', 'migrate', '--config', 'no-orm.ts'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'db'. Commands: new, info, check, routes, explain, start, dev, shell.") })
+    expect(await cli(['db', 'migrate', '--config', 'no-orm.ts'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'db'. Commands: new, info, check, routes, explain, start, dev, shell, generate.") })
   })
 
   it('runs a command a third-party component adds, with the arguments after its name', async () => {
@@ -353,7 +353,7 @@ describe('the dovetail command', () => {
 
   it('refuses no command, an unknown one, an unknown option', async () => {
     expect(await cli([])).toMatchObject({ code: 2, err: expect.stringContaining('Usage: dovetail <command>') })
-    expect(await cli(['serve'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'serve'. Commands: new, info, check, routes, explain, start, dev, shell, and those the components of a project's config add (db, from an orm component); there is no config at") })
+    expect(await cli(['serve'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'serve'. Commands: new, info, check, routes, explain, start, dev, shell, generate, and those the components of a project's config add (db, from an orm component); there is no config at") })
     expect(await cli(['--verbose'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown option '--verbose'") })
   })
 

@@ -159,12 +159,8 @@ function slotReport(entry: InspectedEntry, root: string): SlotReport {
   const component = entry.component
   const definition = component?.definition ?? definitionOf(entry.spec)
   const contract = typeof definition?.contract === 'string' ? definition.contract : null
-  let satisfied: boolean | null = null
-  try {
-    satisfied = contract === null ? null : implementsContract(entry.slot, contract)
-  } catch {
-    satisfied = false
-  }
+  // semver answers false for a range it cannot parse, which prepareComponent reports as the problem.
+  const satisfied = contract === null ? null : implementsContract(entry.slot, contract)
   return {
     slot: entry.slot,
     label: entry.label,
@@ -208,14 +204,6 @@ function installed(catalogue: Catalogue) {
   return slotNames.flatMap((slot) =>
     catalogue.components
       .filter((c) => c.slot === slot)
-      .map((c) => ({ slot, name: c.name, package: c.package, version: c.version, contract: c.contract, contractSatisfied: satisfies(slot, c.contract) })),
+      .map((c) => ({ slot, name: c.name, package: c.package, version: c.version, contract: c.contract, contractSatisfied: implementsContract(slot, c.contract) })),
   )
-}
-
-const satisfies = (slot: SlotName, range: string): boolean => {
-  try {
-    return implementsContract(slot, range)
-  } catch {
-    return false
-  }
 }

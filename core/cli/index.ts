@@ -2,6 +2,7 @@ import { checkCommand } from './command-check.js'
 import { componentCommand } from './command-component.js'
 import { devCommand } from './command-dev.js'
 import { explainCommand } from './command-explain.js'
+import { generateCommand } from './command-generate.js'
 import { infoCommand } from './command-info.js'
 import { newCommand } from './command-new.js'
 import { routesCommand } from './command-routes.js'
@@ -24,6 +25,8 @@ Commands:
   start           serve the app (createApp, then app.listen()) until Ctrl-C
   dev             serve the app for development, restarted when code changes
   shell           a REPL with the app started: app, resolve, em, client
+  generate resource <name>
+                  write an entity, its migration, routes, views and a test
   db <command>    run a database command (migrate, migration:create, …): added by
                   the config's orm component
   <name> …        any other command a component of the config adds
@@ -43,6 +46,7 @@ const commands: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
   start: startCommand,
   dev: devCommand,
   shell: shellCommand,
+  generate: generateCommand,
 }
 
 /**
