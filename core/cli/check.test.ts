@@ -19,7 +19,11 @@ beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'dovetail-check-'))
 })
 
-afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+const fakeApps: string[] = []
+
+afterAll(() => {
+  for (const dir of [tmp, ...fakeApps]) rmSync(dir, { recursive: true, force: true })
+})
 
 async function cli(argv: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = []
@@ -33,6 +37,7 @@ let made = 0
 /** Write a config module (in a fake project when packages are given) and return its path. */
 function configModule(source: string, packages?: { dependencies: string[]; installed: FakePackage[] }): string {
   const dir = packages ? fakeApp(packages.dependencies, packages.installed) : join(tmp, `case-${++made}`)
+  if (packages) fakeApps.push(dir)
   mkdirSync(dir, { recursive: true })
   const file = join(dir, 'app.ts')
   writeFileSync(file, source)

@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { inspectConfig } from '../app/inspect-config.js'
+import { corePackage } from '../discovery/installed-packages.js'
+import { componentFiles } from './generate/component-files.js'
 import { parseFields } from './generate/fields.js'
 import { resourceNames } from './generate/names.js'
 import { resourceFiles, type ResourceStyle } from './generate/resource-files.js'
@@ -11,8 +13,9 @@ import { parseOptions } from './parse-options.js'
 import { exitCodes, UsageError } from './usage-error.js'
 
 export const generateUsage = `Usage: dovetail generate resource <name> [--fields <name:type,…>] [--plural <name>] [--json] [--config <module>]
+       dovetail generate component <package-name> [--slot middleware]
 
-Write a resource into the project of a config with an orm component and the
+generate resource: write a resource into the project of a config with an orm component and the
 body middleware (the api and fullstack presets):
 
   <plural>.ts                  the entity, a check of what a request may set
@@ -27,21 +30,32 @@ The routes are pages when the config has a template engine, JSON otherwise
 (--json: JSON anyway). Nothing is overwritten. The last lines say what to
 add to app.ts, database.ts and migrations/index.ts to use it.
 
+generate component: write a component package in the shape a third-party
+package needs, in a new folder named after the package: package.json with
+the dovetail declaration (slot, name, entry, contract range), the component
+with an options schema, its error codes, the slot's conformance kit and a
+test, tsconfigs and a README. Middleware for now: a working one that sets a
+response header, to start from. The name an app's config uses is the package
+name without its scope and a dovetail- prefix (dovetail-stamp: stamp).
+
 Options:
       --fields <list>    the fields, name:type separated by commas; types:
                          string (500 characters), text, integer, boolean
                          (default: name:string)
       --plural <name>    the plural, when the English rules get it wrong
       --json             JSON routes even when the config has a template engine
+      --slot <slot>      the component's slot  (default and, for now, only: middleware)
   -c, --config <module>  the config, to see its slots  (default: app.ts)
   -h, --help             show this help`
 
 /**
  * `dovetail generate resource <name>`: the files of a resource, in the
  * style of the config's slots (pages in its template engine, or JSON).
+ * `dovetail generate component <package-name>`: a component package.
  *
  * @example
  * await generateCommand(['resource', 'book', '--fields', 'title,pages:integer'], processIo())
+ * await generateCommand(['component', 'dovetail-stamp'], processIo())
  */
 export async function generateCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions('generate', args, {
@@ -49,6 +63,7 @@ export async function generateCommand(args: readonly string[], io: CliIo): Promi
     fields: { type: 'string' },
     plural: { type: 'string' },
     json: { type: 'boolean' },
+    slot: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   })
   if (values.help) {
@@ -56,8 +71,9 @@ export async function generateCommand(args: readonly string[], io: CliIo): Promi
     return exitCodes.ok
   }
   const [kind, name, ...rest] = positionals
+  if (kind === 'component') return generateComponent(name, rest, values.slot, io)
   if (kind !== 'resource') {
-    throw new UsageError(kind === undefined ? 'dovetail generate needs what to generate: dovetail generate resource <name>.' : `Unknown kind '${kind}'. dovetail generate makes: resource.`)
+    throw new UsageError(kind === undefined ? 'dovetail generate needs what to generate: dovetail generate resource <name>, or component <package-name>.' : `Unknown kind '${kind}'. dovetail generate makes: resource, component.`)
   }
   if (name === undefined) throw new UsageError('dovetail generate resource needs the name of one record: dovetail generate resource book.')
   if (rest.length) throw new UsageError(`dovetail generate resource takes one name, got ${positionals.slice(1).join(' ')}. Fields go in --fields title,pages:integer.`)
@@ -101,6 +117,45 @@ export async function generateCommand(args: readonly string[], io: CliIo): Promi
   io.out(`  ${opened.shown}: import { ${names.singular}Routes } from '${module}', and call ${names.singular}Routes(r) in routes(r)`)
   io.out('Then:')
   io.out('  npm run db:migrate')
+  io.out('  npm test')
+  return exitCodes.ok
+}
+
+/** `dovetail generate component <package-name>`: a middleware component package in a new folder. */
+async function generateComponent(packageName: string | undefined, rest: readonly string[], slot: string | undefined, io: CliIo): Promise<number> {
+  if (packageName === undefined) throw new UsageError('dovetail generate component needs the npm name of the package: dovetail generate component dovetail-stamp.')
+  if (rest.length) throw new UsageError(`dovetail generate component takes one package name, got ${[packageName, ...rest].join(' ')}.`)
+  if (!/^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(packageName) || packageName.length > 214) {
+    throw new UsageError(`'${packageName}' is not an npm package name: lower-case letters, digits, - . _ ~, optionally @scope/ first (dovetail-stamp, @acme/dovetail-stamp).`)
+  }
+  if ((slot ?? 'middleware') !== 'middleware') {
+    throw new UsageError(`generate component writes middleware packages for now, not ${slot}. For another slot, start from docs/examples/component-package (a template engine) and docs/writing-a-component.md.`)
+  }
+  const bare = packageName.replace(/^@[^/]+\//, '')
+  const shortName = bare.replace(/^dovetail-/, '') || bare
+  const camel = shortName.replace(/[-._~]+([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')
+  if (!/^[a-z]/.test(camel)) throw new UsageError(`'${packageName}' gives the component name '${shortName}', which does not start with a letter; choose a name that does.`)
+  const dir = join(io.cwd ?? process.cwd(), bare)
+  if (existsSync(dir) && readdirSync(dir).length) throw new UsageError(`${dir} exists and is not empty. Nothing is ever overwritten; choose another name or remove it.`)
+  const own = corePackage().manifest as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
+  const dev = (name: string) => own.devDependencies?.[name] ?? own.dependencies?.[name] ?? '*'
+  const files = componentFiles({
+    packageName,
+    shortName,
+    camel,
+    dovetailVersion: corePackage().version,
+    devVersions: { '@types/node': dev('@types/node'), typescript: dev('typescript'), vitest: dev('vitest'), zod: dev('zod') },
+  })
+  for (const file of files) {
+    await mkdir(dirname(join(dir, file.path)), { recursive: true })
+    await writeFile(join(dir, file.path), file.text, { flag: 'wx' })
+  }
+  io.out(`Created ${bare}: the package ${packageName}, a middleware component named '${shortName}' in an app's config.`)
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) io.out(`  ${file.path}`)
+  io.out('')
+  io.out('Next:')
+  io.out(`  cd ${bare}`)
+  io.out('  npm install')
   io.out('  npm test')
   return exitCodes.ok
 }

@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from 'dovetailjs'
+import { fakeApp } from '../../test/discovery/fake-packages.js'
 import { compiledCheckout } from '../../test/support/compiled.js'
 import { parseFields } from './generate/fields.js'
 import { resourceNames } from './generate/names.js'
@@ -51,6 +54,7 @@ async function install(project: string): Promise<void> {
         paths: {
           dovetailjs: [join(repo, 'core/index.ts')],
           'dovetailjs/testing': [join(repo, 'core/testing/index.ts')],
+          'dovetailjs/testing/conformance': [join(repo, 'core/testing/conformance/index.ts')],
           'dovetailjs/components/*': [join(repo, 'components/*/index.ts')],
         },
       },
@@ -69,7 +73,7 @@ function wire(project: string, output: string): void {
   edit('app.ts', (text) => `import { ${routes[1]} } from '${routes[2]}'\n${text.replace('  routes(r) {\n', `  routes(r) {\n    ${routes[1]}(r)\n`)}`)
 }
 
-describe('dovetail generate resource', () => {
+describe('dovetail generate', () => {
   it.each([
     { project: 'shelf', preset: ['--preset', 'api'], args: ['book', '--fields', 'title,pages:integer,inPrint:boolean'], files: ['books.ts', 'test/books.test.ts'], style: 'JSON routes' },
     {
@@ -139,10 +143,77 @@ describe('dovetail generate resource', () => {
     expect(await cli(['generate', 'resource', 'book'], plain)).toMatchObject({ code: 2, err: expect.stringContaining('app.ts has no orm component: a resource is stored in the database.') })
     writeFileSync(join(plain, 'no-body.ts'), "export default { preset: 'api', components: { middleware: { remove: ['body'] } } }\n")
     expect(await cli(['generate', 'resource', 'book', '--config', 'no-body.ts'], plain)).toMatchObject({ code: 2, err: expect.stringContaining('no-body.ts has no body middleware') })
-    expect(await cli(['generate', 'widget', 'x'], plain)).toMatchObject({ code: 2, err: expect.stringContaining("Unknown kind 'widget'. dovetail generate makes: resource.") })
+    expect(await cli(['generate', 'widget', 'x'], plain)).toMatchObject({ code: 2, err: expect.stringContaining("Unknown kind 'widget'. dovetail generate makes: resource, component.") })
     expect(await cli(['generate', 'resource', 'my book'], plain)).toMatchObject({ code: 2, err: expect.stringContaining("The name 'my book' is not a name") })
     expect(await cli(['generate', 'resource', 'book', '--fields', 'title:date'], plain)).toMatchObject({ code: 2, err: expect.stringContaining("'date' (of title) is not a field type. Types: string, text, integer, boolean.") })
     expect(existsSync(join(plain, 'books.ts'))).toBe(false)
+  })
+
+  it('writes a middleware component package whose kit and tests pass, which typechecks, and which an app finds by its declaration', async () => {
+    const made = await cli(['generate', 'component', '@acme/dovetail-stamp'], tmp)
+    expect(made).toMatchObject({ code: 0, err: '' })
+    expect(made.out.split('\n')).toEqual([
+      "Created dovetail-stamp: the package @acme/dovetail-stamp, a middleware component named 'stamp' in an app's config.",
+      '  .gitignore',
+      '  package.json',
+      '  README.md',
+      '  src/component.ts',
+      '  src/errors.ts',
+      '  src/index.ts',
+      '  test/conformance.test.ts',
+      '  test/stamp.test.ts',
+      '  tsconfig.build.json',
+      '  tsconfig.json',
+      '',
+      'Next:',
+      '  cd dovetail-stamp',
+      '  npm install',
+      '  npm test',
+    ])
+    const pkg = join(tmp, 'dovetail-stamp')
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { dovetail: unknown; peerDependencies: unknown }
+    expect(manifest.dovetail).toEqual({ components: [{ slot: 'middleware', name: 'stamp', entry: '.', contract: '^1.0', description: 'stamp: sets the x-stamp response header' }] })
+    expect(manifest.peerDependencies).toEqual({ dovetailjs: expect.stringMatching(/^\^\d+\.\d+\.\d+$/) })
+
+    await install(pkg)
+    const tests = await run(join(pkg, 'node_modules/.bin/vitest'), ['run', '--reporter=json', '--outputFile=report.json'], { cwd: pkg, env: { ...process.env, VITEST: undefined } }).then(
+      () => '',
+      (error: { stdout: string; stderr: string }) => `${error.stdout}\n${error.stderr}`,
+    )
+    const report = JSON.parse(readFileSync(join(pkg, 'report.json'), 'utf8')) as { numTotalTests: number; numPassedTests: number; testResults: Array<{ name: string; assertionResults: unknown[] }> }
+    expect(report.testResults.map((r) => [r.name.slice(pkg.length + 1), r.assertionResults.length > 1]).sort()).toEqual([
+      ['test/conformance.test.ts', true],
+      ['test/stamp.test.ts', true],
+    ])
+    expect({ passed: report.numPassedTests, output: tests }).toEqual({ passed: report.numTotalTests, output: '' })
+    const typecheck = await run(join(pkg, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.check.json', '--noEmit'], { cwd: pkg }).then(
+      () => '',
+      (error: { stdout: string }) => error.stdout,
+    )
+    expect(typecheck).toBe('')
+
+    // Built as npm run build would (esbuild here: the compiled dovetailjs has no types for tsc), then found by an app.
+    const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))('esbuild') as { build(o: object): Promise<unknown> }
+    await esbuild.build({ entryPoints: ['component', 'errors', 'index'].map((f) => join(pkg, 'src', `${f}.ts`)), outdir: join(pkg, 'dist'), format: 'esm', platform: 'node', logLevel: 'silent' })
+    const app = fakeApp(['@acme/dovetail-stamp'], [])
+    mkdirSync(join(app, 'node_modules', '@acme'), { recursive: true })
+    symlinkSync(pkg, join(app, 'node_modules', '@acme', 'dovetail-stamp'), 'dir')
+    const built = await createApp({ root: app, components: { middleware: [{ use: 'stamp', options: { value: 'found' } }] }, routes: (r) => r.get('/', (ctx) => ctx.text('home')) })
+    try {
+      expect((await built.fetch(new Request('http://localhost/'))).headers.get('x-stamp')).toBe('found')
+    } finally {
+      await built.close()
+      rmSync(app, { recursive: true, force: true })
+    }
+  }, 180_000)
+
+  it('refuses a component package name npm would refuse, another slot for now, and a folder that is not empty', async () => {
+    expect(await cli(['generate', 'component', 'Dovetail Stamp'], tmp)).toMatchObject({ code: 2, err: expect.stringContaining("'Dovetail Stamp' is not an npm package name") })
+    expect(await cli(['generate', 'component', 'dovetail-views', '--slot', 'template'], tmp)).toMatchObject({ code: 2, err: expect.stringContaining('generate component writes middleware packages for now, not template') })
+    mkdirSync(join(tmp, 'taken'))
+    writeFileSync(join(tmp, 'taken', 'keep.txt'), 'mine')
+    expect(await cli(['generate', 'component', 'taken'], tmp)).toMatchObject({ code: 2, err: expect.stringContaining('exists and is not empty') })
+    expect(readdirSync(join(tmp, 'taken'))).toEqual(['keep.txt'])
   })
 
   it('spells the names from one word or several, with the plural by English rules unless given', () => {

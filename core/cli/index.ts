@@ -27,6 +27,8 @@ Commands:
   shell           a REPL with the app started: app, resolve, em, client
   generate resource <name>
                   write an entity, its migration, routes, views and a test
+  generate component <package>
+                  write a component package: declaration, code, kit test
   db <command>    run a database command (migrate, migration:create, …): added by
                   the config's orm component
   <name> …        any other command a component of the config adds
