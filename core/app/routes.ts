@@ -5,6 +5,7 @@ import type { FetchHandler, HasFetch } from '../gateway/fetch-handler.js'
 import type { Context } from '../context/context.js'
 import type { Handler } from '../pipeline/middleware.js'
 import type { Router } from '../slots/router.js'
+import { captureCallSite } from './call-site.js'
 
 /** Methods of `C` that can answer a request. */
 type ActionOf<C> = { [K in keyof C & string]: C[K] extends (ctx: Context) => Response | Promise<Response> ? K : never }[keyof C & string]
@@ -68,27 +69,40 @@ export function createRoutes(router: Router, registry: Registry, prefix = ''): R
         throw RouterInvalidRoute(`Route ${path}: ${controller.name} has no method '${action}'.`)
       }
       if (!registry.has(controller)) registry.scoped(controller)
-      return (ctx) => ctx.resolve(controller)[action]!(ctx)
+      const run: Handler = (ctx) => ctx.resolve(controller)[action]!(ctx)
+      // Named as written, so that `dovetail routes` shows `NoteController.show` rather than an anonymous function.
+      return Object.defineProperty(run, 'name', { value: `${controller.name}.${action}` })
     }
     throw RouterInvalidRoute(
       `Route ${path}: the handler must be a function (ctx) => Response or a controller action [Class, 'method'].`,
     )
   }
-  const add = (methods: string | readonly string[], path: string, handler: RouteHandler<any>, options: RouteOptions = {}) => {
+  // `caller` is the public method called, so the call site recorded is the line in the app that called it.
+  type Caller = (...args: never[]) => unknown
+  const add = (methods: string | readonly string[], path: string, handler: RouteHandler<any>, options: RouteOptions = {}, caller: Caller) => {
     const full = join(prefix, path)
     const list = (typeof methods === 'string' ? [methods] : methods).map((m) => m.toUpperCase())
-    router.add({ methods: list, path: full, handler: toHandler(handler, full), name: options.name })
+    const site = captureCallSite(caller)
+    router.add({
+      methods: list,
+      path: full,
+      handler: toHandler(handler, full),
+      name: options.name,
+      get source() {
+        return site()
+      },
+    })
     return routes
   }
   const routes: Routes = {
-    get: (p, h, o) => add('GET', p, h, o),
-    post: (p, h, o) => add('POST', p, h, o),
-    put: (p, h, o) => add('PUT', p, h, o),
-    patch: (p, h, o) => add('PATCH', p, h, o),
-    delete: (p, h, o) => add('DELETE', p, h, o),
-    options: (p, h, o) => add('OPTIONS', p, h, o),
-    all: (p, h, o) => add(allMethods, p, h, o),
-    route: (m, p, h, o) => add(m, p, h, o),
+    get: (p, h, o) => add('GET', p, h, o, routes.get),
+    post: (p, h, o) => add('POST', p, h, o, routes.post),
+    put: (p, h, o) => add('PUT', p, h, o, routes.put),
+    patch: (p, h, o) => add('PATCH', p, h, o, routes.patch),
+    delete: (p, h, o) => add('DELETE', p, h, o, routes.delete),
+    options: (p, h, o) => add('OPTIONS', p, h, o, routes.options),
+    all: (p, h, o) => add(allMethods, p, h, o, routes.all),
+    route: (m, p, h, o) => add(m, p, h, o, routes.route),
     group: (groupPrefix, define) => {
       define(createRoutes(router, registry, join(prefix, groupPrefix)))
       return routes
@@ -98,7 +112,12 @@ export function createRoutes(router: Router, registry: Registry, prefix = ''): R
       if (typeof fetch !== 'function') {
         throw RouterInvalidRoute(`mount('${mountPrefix}'): the target must be a fetch handler or have a fetch method.`)
       }
-      router.mount(join(prefix, mountPrefix), fetch)
+      const site = captureCallSite(routes.mount)
+      router.mount(join(prefix, mountPrefix), fetch, {
+        get source() {
+          return site()
+        },
+      })
       return routes
     },
   }

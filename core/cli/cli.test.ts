@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
@@ -98,7 +99,7 @@ describe('dovetail new', () => {
       // The scaffold's own imports at the range dovetailjs itself depends on, so a project installs one copy.
       for (const name of p.own) expect(manifest.dependencies[name], name).toBe(ownManifest.dependencies[name])
       expect('db:migrate' in manifest.scripts).toBe(p.packages.includes('@mikro-orm/core'))
-      expect(manifest.scripts).toMatchObject({ build: 'tsc -p tsconfig.build.json', start: 'node dist/server.js', dev: 'tsx watch server.ts', test: 'vitest run' })
+      expect(manifest.scripts).toMatchObject({ build: 'tsc -p tsconfig.build.json', start: 'node dist/server.js', dev: 'dovetail dev', test: 'vitest run' })
     }
   })
 
@@ -263,14 +264,14 @@ export default defineConfig({ env: { production: { components: { container: 'inv
     )
     const production = await cli(['info', '--config', 'layered.ts', '--env', 'production'])
     expect(production.out).toContain('layered.ts: preset minimal, environment production')
-    expect(production.out).toMatch(/\ncontainer\s+inversify\s+dovetailjs \S+\s+\^1\.0\n/)
-    expect(production.out).toMatch(/\nlogger\s+pino\s+dovetailjs \S+\s+\^1\.0\n/)
+    expect(production.out).toMatch(/\ncontainer\s+inversify\s+dovetailjs \S+\s+\^1\.0\s+layered\.ts:2 \(env production\)\n/)
+    expect(production.out).toMatch(/\nlogger\s+pino\s+dovetailjs \S+\s+\^1\.0\s+layered\.ts:2 \(env production\)\n/)
     const development = await cli(['info', '-c', 'layered.ts', '-e', 'development'])
-    expect(development.out).toMatch(/\ncontainer\s+awilix\s+dovetailjs \S+\s+\^1\.0\n/)
+    expect(development.out).toMatch(/\ncontainer\s+awilix\s+dovetailjs \S+\s+\^1\.0\s+preset minimal\n/)
     expect(development.out).toMatch(/\nlogger\s+-\n/)
   })
 
-  it('marks a component made for another contract version', async () => {
+  it('marks a component made for another contract version, and exits with 1 as createApp would refuse it', async () => {
     writeFileSync(
       join(tmp, 'future.ts'),
       `import { defineComponent, defineConfig } from 'dovetailjs'
@@ -279,8 +280,9 @@ export default defineConfig({ components: { router: future } })
 `,
     )
     const result = await cli(['info', '--config', 'future.ts'])
-    expect(result.code).toBe(0)
-    expect(result.out).toMatch(/\nrouter\s+future-router\s+\(in config\)\s+\^2\.0 \(this core provides 1\.\d+\.\d+: createApp will refuse it\)\n/)
+    expect(result.code).toBe(1)
+    expect(result.out).toMatch(/\nrouter ✗\s+future-router\s+\(in config\)\s+\^2\.0 \(this core provides 1\.1\.0: createApp will refuse it\)\s+future\.ts:3\n/)
+    expect(result.out).toContain("\n✗ router: Component 'future-router' implements the router contract ^2.0, but this core (dovetailjs) provides router contract 1.1.0.")
   })
 
   it('says what is wrong with the config module', async () => {
@@ -301,7 +303,7 @@ describe('dovetail db', () => {
     const help = await cli(['db', '--help'])
     expect(help.code).toBe(0)
     expect(help.out).toContain("'db' is not a command of the core: it comes from a component of your")
-    expect(await cli(['db', 'migrate'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'db'. Commands: new, info, and those the components of a project's config add") })
+    expect(await cli(['db', 'migrate'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'db'. Commands: new, info, check, routes, explain, start, dev, shell, generate, and those the components of a project's config add") })
   })
 
   it("is the command of the config's orm component, with its usage errors and help", async () => {
@@ -324,7 +326,7 @@ describe('dovetail db', () => {
 
   it('is refused, listing what the config offers, when no component of the config adds it', async () => {
     writeFileSync(join(tmp, 'no-orm.ts'), "import { defineConfig } from 'dovetailjs'\nexport default defineConfig({})\n")
-    expect(await cli(['db', 'migrate', '--config', 'no-orm.ts'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'db'. Commands: new, info.") })
+    expect(await cli(['db', 'migrate', '--config', 'no-orm.ts'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'db'. Commands: new, info, check, routes, explain, start, dev, shell, generate.") })
   })
 
   it('runs a command a third-party component adds, with the arguments after its name', async () => {
@@ -348,8 +350,8 @@ describe('the dovetail command', () => {
     expect(await cli(['--version'])).toEqual({ code: 0, out: ownManifest.version, err: '' })
     const help = await cli(['--help'])
     expect(help.code).toBe(0)
-    for (const command of ['new <dir>', 'info', 'db <command>']) expect(help.out).toContain(command)
-    for (const command of ['new', 'info']) {
+    for (const command of ['new <dir>', 'info', 'check', 'routes', 'explain <method> <url>', 'start', 'dev', 'shell', 'db <command>']) expect(help.out).toContain(command)
+    for (const command of ['new', 'info', 'check', 'routes', 'explain', 'start', 'dev', 'shell']) {
       const own = await cli([command, '--help'])
       expect(own.code).toBe(0)
       expect(own.out).toContain(`Usage: dovetail ${command}`)
@@ -358,8 +360,28 @@ describe('the dovetail command', () => {
 
   it('refuses no command, an unknown one, an unknown option', async () => {
     expect(await cli([])).toMatchObject({ code: 2, err: expect.stringContaining('Usage: dovetail <command>') })
-    expect(await cli(['serve'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'serve'. Commands: new, info, and those the components of a project's config add (db, from an orm component); there is no config at") })
+    expect(await cli(['serve'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown command 'serve'. Commands: new, info, check, routes, explain, start, dev, shell, generate, and those the components of a project's config add (db, from an orm component); there is no config at") })
     expect(await cli(['--verbose'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown option '--verbose'") })
+  })
+
+  it('stops quietly with 0 when the reader of its output goes away (| head)', async () => {
+    const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'core/cli/bin.ts'), 'new', '--help'], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] })
+    // Closed before the command writes: every write fails with EPIPE.
+    child.stdout.destroy()
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const [code] = (await once(child, 'exit')) as [number]
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+  })
+
+  it('colours its marks only when told the output is a terminal', async () => {
+    writeFileSync(join(tmp, 'no-router.ts'), 'export default { components: { router: false } }\n')
+    const plain = await cli(['check', '--config', 'no-router.ts'])
+    expect(plain.out).toContain('\n✗ slots: ')
+    expect(plain.out).not.toContain('\u001b[')
+    const lines: string[] = []
+    await main(['check', '--config', 'no-router.ts'], { out: (l) => lines.push(l), err: (l) => lines.push(l), cwd: tmp, color: true })
+    expect(lines.join('\n')).toContain('\n\u001b[31m✗\u001b[39m slots: ')
   })
 
   it('runs as an executable, with its exit code', async () => {

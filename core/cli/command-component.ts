@@ -22,9 +22,10 @@ shows that component's own usage.`
  * component by name.
  *
  * @example
- * await componentCommand('db', ['migrate', '--config', 'app.ts'], processIo())
+ * await componentCommand('db', ['migrate', '--config', 'app.ts'], processIo(), ['new', 'info'])
  */
-export async function componentCommand(name: string, args: readonly string[], io: CliIo): Promise<number> {
+export async function componentCommand(name: string, args: readonly string[], io: CliIo, coreCommands: readonly string[] = []): Promise<number> {
+  const core = coreCommands.join(', ')
   const { values } = parseArgs({ args: [...args], options: { config: { type: 'string', short: 'c' } }, strict: false, allowPositionals: true })
   const configArg = typeof values.config === 'string' ? values.config : 'app.ts'
   const file = resolve(io.cwd ?? process.cwd(), configArg)
@@ -35,7 +36,7 @@ export async function componentCommand(name: string, args: readonly string[], io
       return 0
     }
     throw new UsageError(
-      `Unknown command '${name}'. Commands: new, info, and those the components of a project's config add (db, from an orm component); ` +
+      `Unknown command '${name}'. Commands: ${core}, and those the components of a project's config add (db, from an orm component); ` +
         `there is no config at ${file} to ask. Run it in a project, or pass --config <module>.`,
     )
   }
@@ -46,7 +47,7 @@ export async function componentCommand(name: string, args: readonly string[], io
   if (providers.length === 0) {
     const offered = [...new Set(components.flatMap((c) => Object.keys(c.definition.commands ?? {})))]
     throw new UsageError(
-      `Unknown command '${name}'. Commands: new, info${offered.length ? `, and from ${configArg}'s components: ${offered.join(', ')}` : ''}.`,
+      `Unknown command '${name}'. Commands: ${core}${offered.length ? `, and from ${configArg}'s components: ${offered.join(', ')}` : ''}.`,
     )
   }
   if (providers.length > 1) {

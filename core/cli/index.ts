@@ -1,6 +1,13 @@
+import { checkCommand } from './command-check.js'
 import { componentCommand } from './command-component.js'
+import { devCommand } from './command-dev.js'
+import { explainCommand } from './command-explain.js'
+import { generateCommand } from './command-generate.js'
 import { infoCommand } from './command-info.js'
 import { newCommand } from './command-new.js'
+import { routesCommand } from './command-routes.js'
+import { shellCommand } from './command-shell.js'
+import { startCommand } from './command-start.js'
 import { corePackage } from '../discovery/installed-packages.js'
 import { type CliIo, processIo } from './io.js'
 import { exitCodes, UsageError } from './usage-error.js'
@@ -9,7 +16,19 @@ export const usage = `Usage: dovetail <command> [options]
 
 Commands:
   new <dir>       start a project from a preset (minimal, api, fullstack)
-  info            show the component in each slot of a config
+  info            show the component in each slot of a config, where it was
+                  chosen, and its options
+  check           run every check createApp runs on a config, without serving
+  routes          list the routes: method, path, name, handler, where defined
+  explain <method> <url>
+                  say which route, middleware and handler a request would reach
+  start           serve the app (createApp, then app.listen()) until Ctrl-C
+  dev             serve the app for development, restarted when code changes
+  shell           a REPL with the app started: app, resolve, em, client
+  generate resource <name>
+                  write an entity, its migration, routes, views and a test
+  generate component <package>
+                  write a component package: declaration, code, kit test
   db <command>    run a database command (migrate, migration:create, …): added by
                   the config's orm component
   <name> …        any other command a component of the config adds
@@ -23,6 +42,13 @@ Exit codes: 0 done, 1 failed, 2 called wrong.`
 const commands: Readonly<Record<string, (args: readonly string[], io: CliIo) => Promise<number>>> = {
   new: newCommand,
   info: infoCommand,
+  check: checkCommand,
+  routes: routesCommand,
+  explain: explainCommand,
+  start: startCommand,
+  dev: devCommand,
+  shell: shellCommand,
+  generate: generateCommand,
 }
 
 /**
@@ -57,7 +83,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return exitCodes.usage
   }
   // A name the core does not define may be a command a component of the config adds (db).
-  const command = commands[first] ?? ((args: readonly string[], commandIo: CliIo) => componentCommand(first, args, commandIo))
+  const command = commands[first] ?? ((args: readonly string[], commandIo: CliIo) => componentCommand(first, args, commandIo, Object.keys(commands)))
   try {
     return await command(rest, io)
   } catch (error) {

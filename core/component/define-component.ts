@@ -44,7 +44,7 @@ export interface ComponentDefinition<Schema extends StandardSchemaV1 | undefined
    * Commands this component adds to the `dovetail` command line, by name: in a
    * project whose config holds this component, `dovetail <name> …` runs it
    * with the rest of the arguments (the orm components' `db`). Any component
-   * may add commands; a name the core uses (`new`, `info`) is never handed on.
+   * may add commands; a name the core uses (`new`, `info`, `check`, `routes`, `explain`) is never handed on.
    */
   commands?: Readonly<Record<string, ComponentCommand>>
 }

@@ -1,4 +1,5 @@
 import { ComponentContractMismatch, ComponentCycle, ComponentMissingRequirement, ComponentOptions, ComponentRequiredSlot, ComponentSlotMismatch } from '../errors/codes.js'
+import type { DovetailError } from '../errors/dovetail-error.js'
 import type { Component } from './define-component.js'
 import { implementsContract, parseContractRange } from './contract-range.js'
 import { requiredSlots, slotContracts, type SlotName } from './slots.js'
@@ -47,28 +48,46 @@ async function validateOptions(component: Component): Promise<unknown> {
 }
 
 /**
+ * The gaps in a config's slots: each required slot left empty, each
+ * component's `requires` that no component fills. One error per gap, so
+ * `dovetail check` can list them all; `orderComponents` throws the first.
+ *
+ * @example
+ * slotGaps(new Set(['container']), [])[0]?.code // 'DOVETAIL_ERR_COMPONENT_REQUIRED_SLOT' (the router slot)
+ */
+export function slotGaps(filled: ReadonlySet<SlotName>, components: readonly Component[]): DovetailError[] {
+  const gaps: DovetailError[] = []
+  for (const slot of requiredSlots) {
+    if (!filled.has(slot)) {
+      gaps.push(
+        ComponentRequiredSlot(
+          `Every app needs a component in the ${slot} slot, and this config leaves it empty. Set components.${slot} or use a preset that fills it.`,
+        ),
+      )
+    }
+  }
+  for (const component of components) {
+    for (const need of component.definition.requires ?? []) {
+      if (!filled.has(need)) {
+        gaps.push(
+          ComponentMissingRequirement(
+            `Component '${component.definition.name}' requires the ${need} slot, which no component fills. Add one under components.${need}.`,
+          ),
+        )
+      }
+    }
+  }
+  return gaps
+}
+
+/**
  * Check that every required slot and every component's `requires` is filled,
  * and return the components in start order: each after the slots it requires,
  * the container first.
  */
 export function orderComponents(ready: readonly ReadyComponent[]): ReadyComponent[] {
-  const filled = new Set(ready.map((r) => r.slot))
-  for (const slot of requiredSlots) {
-    if (!filled.has(slot)) {
-      throw ComponentRequiredSlot(
-        `Every app needs a component in the ${slot} slot, and this config leaves it empty. Set components.${slot} or use a preset that fills it.`,
-      )
-    }
-  }
-  for (const r of ready) {
-    for (const need of r.component.definition.requires ?? []) {
-      if (!filled.has(need)) {
-        throw ComponentMissingRequirement(
-          `Component '${r.component.definition.name}' requires the ${need} slot, which no component fills. Add one under components.${need}.`,
-        )
-      }
-    }
-  }
+  const [gap] = slotGaps(new Set(ready.map((r) => r.slot)), ready.map((r) => r.component))
+  if (gap) throw gap
   const ordered: ReadyComponent[] = []
   const state = new Map<ReadyComponent, 'visiting' | 'done'>()
   const visit = (r: ReadyComponent, path: string[]) => {

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseContractRange } from '../component/contract-range.js'
 import type { SlotName } from '../component/slots.js'
@@ -39,7 +40,11 @@ export interface Catalogue {
 export function discover(from: string = process.cwd()): Catalogue {
   const root = resolve(from)
   const seen = new Set<string>()
-  const packages = [corePackage(), ...appPackages(root)].filter((p) => !seen.has(p.dir) && seen.add(p.dir))
+  // By real path: a package reached through a symlink (pnpm, npm link) is the one already seen, not a second copy.
+  const packages = [corePackage(), ...appPackages(root)].filter((p) => {
+    const real = realpathSync(p.dir)
+    return !seen.has(real) && seen.add(real)
+  })
   const components: InstalledComponent[] = []
   const presets: InstalledPreset[] = []
   for (const pkg of packages) {

@@ -14,17 +14,50 @@ export interface RouteDefinition {
   handler: Handler
   /** A name for URL generation with `app.url(name, params)`. */
   name?: string | undefined
+  /**
+   * Where the route was defined, `file:line` (`/srv/app/app.ts:12`), when the
+   * caller knows: `r.get()` and the other `routes(r)` methods capture it. A
+   * router that implements `routes()` hands it back there; it is read only by
+   * tools (`dovetail routes`), so it may be a getter that works it out when
+   * read.
+   */
+  source?: string | undefined
 }
 
+/** Options of `Router.mount`. */
+export interface MountOptions {
+  /** Where the mount was defined, `file:line`, as {@link RouteDefinition.source}. */
+  source?: string | undefined
+}
+
+/**
+ * One route or mount a router holds, as `routes()` lists it and `match`
+ * names it: what `dovetail routes` prints and `dovetail explain` follows.
+ * A route's definition is handed back as it was given to `add`.
+ *
+ * @example
+ * router.routes?.().map((r) => (r.kind === 'route' ? `${r.methods.join(',')} ${r.path}` : `mount ${r.path}`))
+ * // ['GET /pages/:slug', 'mount /legacy']
+ */
+export type RouteInfo =
+  | (RouteDefinition & { kind: 'route' })
+  | { kind: 'mount'; /** The prefix, without a trailing slash. */ path: string; fetch: FetchHandler; source?: string | undefined }
+
 export type RouteMatch =
-  | { kind: 'route'; handler: Handler; params: Record<string, string> }
+  | {
+      kind: 'route'
+      handler: Handler
+      params: Record<string, string>
+      /** The route that matched, as `routes()` lists it (contract 1.1; given by routers that implement `routes()`). */
+      route?: RouteInfo | undefined
+    }
   /** `prefix` as declared; the app cuts as many segments off the path as it has. */
   | { kind: 'mount'; fetch: FetchHandler; prefix: string }
   | { kind: 'not-found' }
   | { kind: 'method-not-allowed'; allowed: readonly string[] }
 
 /**
- * The router slot's contract (version 1). Implementations must pass
+ * The router slot's contract (version 1.1). Implementations must pass
  * `runRouterConformance` from `dovetailjs/testing/conformance`.
  *
  * - `match` answers every method a route has, HEAD where GET is routed, and
@@ -33,6 +66,8 @@ export type RouteMatch =
  * - `mount` sends the prefix and everything below it to a fetch handler.
  * - `match` receives the normalised path (`normalizePath`, with this router's
  *   `pathRules`), the same string `ctx.path` shows to middleware.
+ * - `routes()` (optional, added in 1.1) lists what was added, for tools:
+ *   `dovetail routes` and `dovetail explain` need it; requests never call it.
  */
 export interface Router {
   /**
@@ -43,9 +78,18 @@ export interface Router {
    */
   readonly pathRules?: PathRules | undefined
   add(route: RouteDefinition): void
-  mount(prefix: string, fetch: FetchHandler): void
+  mount(prefix: string, fetch: FetchHandler, options?: MountOptions): void
   match(method: string, path: string): RouteMatch
   url(name: string, params?: UrlParams): string
+  /**
+   * Every route and mount, in the order they were added; a route as its
+   * definition was given to `add` (with `kind: 'route'`), so `source` and
+   * the handler come back unchanged. A router that has it also names the
+   * matched route in `match` (`route`). Optional: a router without it works
+   * for requests, but `dovetail routes` and `dovetail explain` cannot list
+   * or explain its routes.
+   */
+  routes?(): readonly RouteInfo[]
 }
 
 export const Router = token<Router>('Router')

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -74,6 +74,14 @@ describe('components of other packages', () => {
     const error = await failure(createApp({ root, components: { router: 'acme' } }))
     // The fake router's register() throws: proof that its code was the one loaded.
     expect(error.message).toBe('acme-router registered')
+  })
+
+  it('are one package when reached through a symlink (pnpm, npm link), not two of the same name', () => {
+    const root = fakeApp(['dovetailjs', 'acme-router'], [acme])
+    symlinkSync(repo, join(root, 'node_modules', 'dovetailjs'), 'dir')
+    const catalogue = discover(root)
+    expect(catalogue.presets.filter((p) => p.name === 'api')).toHaveLength(1)
+    expect(catalogue.components.filter((c) => c.slot === 'router').map((c) => `${c.package}#${c.name}`)).toEqual(['dovetailjs#radix', 'acme-router#acme'])
   })
 
   it('are not found when the app does not list them, even if installed', async () => {

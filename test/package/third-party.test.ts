@@ -199,7 +199,7 @@ describe('a component package made outside the repository (dovetail-handlebars)'
   it('is listed by dovetail info in the template slot and among the installed components, with its package and version', async () => {
     const { stdout } = await timed('app: dovetail info', () => run(join(app, 'node_modules', '.bin', 'dovetail'), ['info', '--config', 'app.ts'], { cwd: app, env: userEnv() }))
     const [slots, installed] = stdout.split('Installed components:')
-    expect(slots).toMatch(/^template\s+handlebars\s+dovetail-handlebars 0\.1\.0\s+\^1\.0$/m)
+    expect(slots).toMatch(/^template\s+handlebars\s+dovetail-handlebars 0\.1\.0\s+\^1\.0\s+app\.ts.*$/m)
     expect(installed).toMatch(/^template\s+handlebars\s+dovetail-handlebars 0\.1\.0\s+\^1\.0$/m)
     expect(installed).toMatch(/^template\s+eta\s+dovetailjs /m)
   }, 60_000)
@@ -255,9 +255,13 @@ describe('a component package whose contract does not fit', () => {
     expect(output).not.toContain('started')
     expect(output).toContain('DOVETAIL_ERR_COMPONENT_CONTRACT_MISMATCH')
     expect(output).toMatch(/'dovetail-handlebars' implements the template contract \^2\.0, but this core \(dovetailjs\) provides template contract 1\.0\.0/)
-    // dovetail info shows the same before anyone starts the app.
-    const { stdout } = await run(join(projects.contract2, 'node_modules', '.bin', 'dovetail'), ['info', '--config', 'app.mjs'], { cwd: projects.contract2, env: userEnv() })
-    expect(stdout).toMatch(/^template\s+handlebars\s+dovetail-handlebars 0\.2\.0\s+\^2\.0 \(this core provides 1\.0\.0: createApp will refuse it\)$/m)
+    // dovetail info shows the same before anyone starts the app, and exits with 1 as createApp refuses it.
+    const info = await run(join(projects.contract2, 'node_modules', '.bin', 'dovetail'), ['info', '--config', 'app.mjs'], { cwd: projects.contract2, env: userEnv() }).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: { code: number; stdout: string }) => error,
+    )
+    expect(info.code).toBe(1)
+    expect(info.stdout).toMatch(/^template ✗\s+handlebars\s+dovetail-handlebars 0\.2\.0\s+\^2\.0 \(this core provides 1\.0\.0: createApp will refuse it\)\s+app\.mjs.*$/m)
   }, 60_000)
 
   it('is refused at startup when its package.json declares another contract than its code', async () => {

@@ -1,7 +1,8 @@
 import FindMyWay from 'find-my-way'
-import { DovetailError, type FetchHandler, type Handler, type PathRules, type RouteDefinition, type RouteMatch, type Router, type UrlParams } from '../../../core/index.js'
+import { DovetailError, type FetchHandler, type Handler, type MountOptions, type PathRules, type RouteDefinition, type RouteInfo, type RouteMatch, type Router, type UrlParams } from '../../../core/index.js'
 import { RadixUnsafeRegex } from './errors.js'
 import { checkRegexParams } from './regex-params.js'
+import { RouteList } from './route-list.js'
 import { urlFor } from './url-for.js'
 
 export interface RadixRouterOptions {
@@ -28,7 +29,7 @@ export interface RadixRouterOptions {
 }
 
 type MountStore = { kind: 'mount'; fetch: FetchHandler; prefix: string }
-type Store = { kind: 'route'; handler: Handler } | MountStore
+type Store = { kind: 'route'; handler: Handler; info: RouteInfo } | MountStore
 
 const noop = () => {}
 
@@ -43,6 +44,7 @@ export class RadixRouter implements Router {
   readonly #regexCheckSteps: number
   /** The core normalises every request path with these, so `ctx.path` is what this router matches. */
   readonly pathRules: Readonly<PathRules>
+  readonly #list = new RouteList()
 
   constructor(options: RadixRouterOptions = {}) {
     this.pathRules = Object.freeze({
@@ -74,11 +76,11 @@ export class RadixRouter implements Router {
       this.#names.set(route.name, route.path)
     }
     checkRegexParams(`${route.methods.join(',')} ${route.path}`, route.path, this.#regexCheckSteps)
-    const store: Store = { kind: 'route', handler: route.handler }
+    const store: Store = { kind: 'route', handler: route.handler, info: this.#list.route(route) }
     for (const method of route.methods) this.#on(method, route.path, store)
   }
 
-  mount(prefix: string, fetch: FetchHandler): void {
+  mount(prefix: string, fetch: FetchHandler, options?: MountOptions): void {
     const clean = prefix.replace(/\/+$/, '')
     if (!clean.startsWith('/')) {
       throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Mount prefix '${prefix}' must start with '/' and not be '/'.`)
@@ -91,6 +93,7 @@ export class RadixRouter implements Router {
       throw new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', `Mount prefix '${prefix}' must not have empty, '.' or '..' segments.`)
     }
     const store: Store = { kind: 'mount', fetch, prefix: clean }
+    this.#list.mount(clean, fetch, options)
     for (const method of mountMethods) {
       this.#on(method, clean, store)
       this.#on(method, `${clean}/*`, store)
@@ -104,7 +107,7 @@ export class RadixRouter implements Router {
     if (found) {
       const store = found.store as Store
       if (store.kind === 'mount') return store
-      return { kind: 'route', handler: store.handler, params: found.params as Record<string, string> }
+      return { kind: 'route', handler: store.handler, params: found.params as Record<string, string>, route: store.info }
     }
     if (!mountMethods.includes(method)) {
       const mounted = this.#mounts.find('GET', path)
@@ -115,6 +118,10 @@ export class RadixRouter implements Router {
     if (allowed.length === 0) return { kind: 'not-found' }
     if (allowed.includes('GET') && !allowed.includes('HEAD')) allowed.push('HEAD')
     return { kind: 'method-not-allowed', allowed: allowed.sort() }
+  }
+
+  routes(): readonly RouteInfo[] {
+    return this.#list.all()
   }
 
   url(name: string, params?: UrlParams): string {

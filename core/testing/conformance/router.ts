@@ -286,6 +286,51 @@ export function runRouterConformance({ name, createRouter }: RouterConformanceOp
       })
     })
 
+    // Optional since contract 1.1: a router without routes() skips these.
+    describe.skipIf(typeof createRouter().routes !== 'function')('routes() (optional, for dovetail routes and explain)', () => {
+      it('lists every route and mount in the order they were added, each route as it was defined', () => {
+        const router = createRouter()
+        const home = handler('home')
+        const page = handler('page')
+        const legacy = app('legacy')
+        router.add({ methods: ['GET'], path: '/', handler: home, name: 'home', source: '/srv/app/app.ts:3' })
+        router.mount('/legacy/', legacy, { source: '/srv/app/app.ts:4' })
+        router.add({ methods: ['GET', 'POST'], path: '/pages/:slug', handler: page })
+        expect(router.routes!()).toEqual([
+          { kind: 'route', methods: ['GET'], path: '/', handler: home, name: 'home', source: '/srv/app/app.ts:3' },
+          { kind: 'mount', path: '/legacy', fetch: legacy, source: '/srv/app/app.ts:4' },
+          expect.objectContaining({ kind: 'route', methods: ['GET', 'POST'], path: '/pages/:slug', handler: page }),
+        ])
+      })
+
+      it('names the route that matched, as routes() lists it, also for HEAD answered by GET', () => {
+        const router = createRouter()
+        const shared = handler('shared')
+        router.add({ methods: ['GET'], path: '/a/:id', handler: shared })
+        router.add({ methods: ['GET'], path: '/b/:id', handler: shared })
+        const [a, b] = router.routes!()
+        expect(route(router.match('GET', '/b/1')).route).toBe(b)
+        expect(route(router.match('HEAD', '/a/1')).route).toBe(a)
+      })
+
+      it('reads a source given as a getter only when asked', () => {
+        const router = createRouter()
+        let reads = 0
+        router.add({
+          methods: ['GET'],
+          path: '/',
+          handler: handler('home'),
+          get source() {
+            reads++
+            return '/srv/app/app.ts:9'
+          },
+        })
+        router.match('GET', '/')
+        expect(reads).toBe(0)
+        expect(router.routes!()[0]!.source).toBe('/srv/app/app.ts:9')
+      })
+    })
+
     describe('invalid definitions', () => {
       it('rejects a path that does not start with / (DOVETAIL_ERR_ROUTER_INVALID_ROUTE)', () => {
         const error = thrown(() => createRouter().add({ methods: ['GET'], path: 'about', handler: handler('x') }))
