@@ -107,7 +107,7 @@ describe('dovetail info', () => {
     expect(options.get('middleware 6')?.join('  ')).toMatch(/^secrets=\*\*\* {2}cookie\.name='sid'/)
     // Paths inside the project are shown relative to it.
     expect(options.get('template')?.join('  ')).toContain("views=['./views']")
-    expect(options.get('router')).toEqual(['ignoreTrailingSlash=false', 'ignoreDuplicateSlashes=false', 'caseSensitive=true', 'maxParamLength=500'])
+    expect(options.get('router')).toEqual(['ignoreTrailingSlash=false', 'ignoreDuplicateSlashes=false', 'caseSensitive=true', 'maxParamLength=500', 'regexCheckSteps=1000'])
   })
 
   it('prints the same as JSON, with the file and line of each choice', async () => {

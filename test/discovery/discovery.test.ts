@@ -81,7 +81,7 @@ describe('components of other packages', () => {
     symlinkSync(repo, join(root, 'node_modules', 'dovetailjs'), 'dir')
     const catalogue = discover(root)
     expect(catalogue.presets.filter((p) => p.name === 'api')).toHaveLength(1)
-    expect(catalogue.components.filter((c) => c.slot === 'router').map((c) => `${c.package}#${c.name}`)).toEqual(['dovetailjs#radix', 'acme-router#acme'])
+    expect(catalogue.components.filter((c) => c.slot === 'router').map((c) => `${c.package}#${c.name}`)).toEqual(['dovetailjs#radix', 'dovetailjs#object-dispatch', 'acme-router#acme'])
   })
 
   it('are not found when the app does not list them, even if installed', async () => {
