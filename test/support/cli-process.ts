@@ -34,11 +34,27 @@ export interface CliProcess {
  * const [, url] = await cli.waitFor(/serving on (\S+)/)
  */
 export function spawnCli(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: 'pipe' | 'ignore' }): CliProcess {
-  const child = spawn(process.execPath, [join(repo, 'node_modules/tsx/dist/cli.mjs'), join(repo, 'core/cli/bin.ts'), ...args], {
-    cwd: options.cwd,
-    env: { ...process.env, NODE_ENV: undefined, VITEST: undefined, TSX_TSCONFIG_PATH: join(repo, 'tsconfig.json'), NO_COLOR: '1', ...options.env },
-    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
-  })
+  return track(
+    spawn(process.execPath, [join(repo, 'node_modules/tsx/dist/cli.mjs'), join(repo, 'core/cli/bin.ts'), ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NODE_ENV: undefined, VITEST: undefined, TSX_TSCONFIG_PATH: join(repo, 'tsconfig.json'), NO_COLOR: '1', ...options.env },
+      stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+    }),
+  )
+}
+
+/**
+ * Run the `dovetail` bin a project installed from the packed tarball, as its
+ * user runs it (`npx dovetail …`): compiled, nothing mapped to the sources.
+ *
+ * @example
+ * const dev = spawnInstalledCli(['dev', '--port', '0'], { cwd: project, env: userEnv() })
+ */
+export function spawnInstalledCli(args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): CliProcess {
+  return track(spawn(join(options.cwd, 'node_modules/.bin/dovetail'), args, { cwd: options.cwd, env: { ...options.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] }))
+}
+
+function track(child: ChildProcess): CliProcess {
   running.add(child)
   let output = ''
   const listeners = new Set<() => void>()
