@@ -1,6 +1,7 @@
 export { App } from './app/app.js'
 export { createApp, Environment } from './app/create-app.js'
 export type { RouteHandler, RouteOptions, Routes } from './app/routes.js'
+export { captureCallSite } from './app/call-site.js'
 export {
   defineComponent,
   isComponent,

@@ -1,7 +1,8 @@
 /**
  * Where `caller` was called from, as `file:line`, worked out only when asked:
  * what `r.get()` and the other `routes(r)` methods record for `dovetail
- * routes`. Capturing one stack frame costs a few microseconds per route at
+ * routes`, and what a router component records where its users define
+ * routes their own way (object-dispatch's `expose()`), for its `routes()`. Capturing one stack frame costs a few microseconds per route at
  * boot; formatting it (with source maps under tsx or vitest) costs more, so
  * it waits until a tool reads it. Undefined where the runtime keeps no V8
  * stack (`Error.captureStackTrace`) or the frame names no file.

@@ -41,9 +41,33 @@ export default defineConfig({
 })
 `
 
+// The object-dispatch router: a controller tree beside a route added in routes(r). Line numbers matter too.
+const treeTs = `import { type Context, defineConfig } from 'dovetailjs'
+import { expose, lookup, objectDispatch } from 'dovetailjs/components/router/object-dispatch'
+class PageController {
+  show(ctx: Context) { return ctx.text('page') }
+  save(ctx: Context) { return ctx.text('saved') }
+}
+const page = {
+  index: expose({ get: [PageController, 'show'], post: [PageController, 'save'] }, { name: 'page' }),
+}
+const root = {
+  index: expose(function home(ctx: Context) { return ctx.text('home') }, { name: 'home' }),
+  pages: { _lookup: lookup('slug', page) },
+  files: { _default: expose((ctx) => ctx.text('file')) },
+}
+export default defineConfig({
+  components: { router: objectDispatch({ root }) },
+  routes(r) {
+    r.get('/health', (ctx) => ctx.text('ok'), { name: 'health' })
+  },
+})
+`
+
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'dovetail-routes-'))
   writeFileSync(join(tmp, 'app.ts'), appTs)
+  writeFileSync(join(tmp, 'tree.ts'), treeTs)
 })
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -163,5 +187,42 @@ describe('dovetail explain', () => {
     expect(await cli(['explain', 'G-T', '/'])).toMatchObject({ code: 2, err: expect.stringContaining("'G-T' is not an HTTP method") })
     expect(await cli(['explain', 'GET', 'notes'])).toMatchObject({ code: 2, err: expect.stringContaining("'notes' is not a path or an http(s) URL") })
     expect(await cli(['explain', '--help'])).toMatchObject({ code: 0, out: expect.stringContaining('Usage: dovetail explain <method> <url>') })
+  })
+})
+
+describe('dovetail routes and explain with the object-dispatch router', () => {
+  it('lists the controller tree, each action with its pattern and the line of its expose(), then the routes added in routes(r)', async () => {
+    const result = await cli(['routes', '--config', 'tree.ts'])
+    expect(result).toMatchObject({ code: 0, err: '' })
+    expect(result.out.split('\n')).toEqual([
+      'method  path          name    handler              defined at',
+      'GET     /             home    home                 tree.ts:11',
+      'GET     /pages/:slug  page    PageController.show  tree.ts:8',
+      'POST    /pages/:slug  page    PageController.save  tree.ts:8',
+      'GET     /files/*      -       (anonymous)          tree.ts:13',
+      'GET     /health       health  (anonymous)          tree.ts:18',
+      '',
+      'No middleware: the router answers every request directly.',
+      'A GET route also answers HEAD, without the body.',
+    ])
+  })
+
+  it('names the action of the tree a request reaches, its parameters and its line', async () => {
+    const result = await cli(['explain', 'POST', '/pages/Front%20Page', '--config', 'tree.ts'])
+    expect(result).toMatchObject({ code: 0, err: '' })
+    expect(result.out.split('\n')).toEqual([
+      'POST /pages/Front%20Page matches the route POST /pages/:slug.',
+      '',
+      'name        page',
+      'params      slug="Front Page"',
+      'handler     PageController.save',
+      'defined at  tree.ts:8',
+      'runs        handler',
+    ])
+    expect(JSON.parse((await cli(['explain', 'GET', '/files/a/b.txt', '--config', 'tree.ts', '--json'])).out)).toMatchObject({
+      outcome: 'route',
+      route: { methods: ['GET'], path: '/files/*', name: null, handler: '(anonymous)', source: { file: 'tree.ts', line: 13 } },
+      params: { '*': 'a/b.txt' },
+    })
   })
 })

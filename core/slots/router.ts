@@ -84,7 +84,9 @@ export interface Router {
   /**
    * Every route and mount, in the order they were added; a route as its
    * definition was given to `add` (with `kind: 'route'`), so `source` and
-   * the handler come back unchanged. A router that has it also names the
+   * the handler come back unchanged. A router whose routes also come from
+   * elsewhere lists those too and says where in the list (object-dispatch:
+   * its controller tree, first). A router that has it also names the
    * matched route in `match` (`route`). Optional: a router without it works
    * for requests, but `dovetail routes` and `dovetail explain` cannot list
    * or explain its routes.

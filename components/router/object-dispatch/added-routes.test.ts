@@ -13,7 +13,7 @@ describe('object dispatch beside routes added with add() and mounts', () => {
     const router = new ObjectDispatchRouter({ root: { pages: { _lookup: lookup('slug', { index: expose({ get: tree, post: tree }) }) } } })
     router.add({ methods: ['GET'], path: '/pages/:id', handler: added })
     expect(router.match('GET', '/pages/7')).toMatchObject({ kind: 'route', handler: added, params: { id: '7' } })
-    expect(router.match('POST', '/pages/7')).toEqual({ kind: 'route', handler: tree, params: { slug: '7' } })
+    expect(router.match('POST', '/pages/7')).toMatchObject({ kind: 'route', handler: tree, params: { slug: '7' }, route: { path: '/pages/:slug' } })
   })
 
   it('lists the methods of both in a 405', () => {

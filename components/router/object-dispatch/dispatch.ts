@@ -2,12 +2,23 @@ import { type Action, type CompiledLookup, type Node, TreeCompiler } from './com
 import { isController, type Lookup } from './controller.js'
 import { ObjectDispatchBadLookup, ObjectDispatchInvalidTree } from './errors.js'
 import { paramName } from './expose.js'
-import { treePaths } from './tree-paths.js'
+import { type PathPart, treePaths } from './tree-paths.js'
+
+/**
+ * The way dispatch took, last step first: each part of the action's pattern,
+ * or `null` for a hand-written `_lookup`, whose segments make no pattern. A
+ * list that shares its start, so a step down costs one small object.
+ */
+export type Trail = { readonly part: PathPart | null; readonly before: Trail } | undefined
 
 export interface Found {
   action: Action
   params: Record<string, string>
+  /** How the action was reached: which of its places in the tree, when it has several. */
+  trail: Trail
 }
+
+const step = (before: Trail, part: PathPart | null): Trail => ({ part, before })
 
 /**
  * Finds the action a list of decoded segments leads to, TurboGears' object
@@ -28,30 +39,36 @@ export class Dispatcher {
   }
 
   find(root: Node, segments: readonly string[]): Found | undefined {
-    return this.#resolve(root, segments, {})
+    return this.#resolve(root, segments, {}, undefined)
   }
 
-  #resolve(node: Node, segments: readonly string[], params: Record<string, string>): Found | undefined {
+  #resolve(node: Node, segments: readonly string[], params: Record<string, string>, trail: Trail): Found | undefined {
     if (segments.length === 0) {
-      if (node.index) return { action: node.index, params }
+      if (node.index) return { action: node.index, params, trail }
     } else {
-      const child = node.children.get(segments[0]!)
+      const key = segments[0]!
+      const child = node.children.get(key)
       const rest = segments.slice(1)
       if (child?.kind === 'node') {
-        const found = this.#resolve(child, rest, params)
+        const found = this.#resolve(child, rest, params, step(trail, { kind: 'static', value: key }))
         if (found) return found
       } else if (child?.kind === 'action' && child.params.length === rest.length) {
         const taken = { ...params }
-        child.params.forEach((name, i) => (taken[name] = rest[i]!))
-        return { action: child, params: taken }
+        let at = step(trail, { kind: 'static', value: key })
+        child.params.forEach((name, i) => {
+          taken[name] = rest[i]!
+          at = step(at, { kind: 'param', name })
+        })
+        return { action: child, params: taken, trail: at }
       }
       if (node.lookup) {
         const next = this.#lookup(node, node.lookup, segments)
-        const found = next && this.#resolve(next.node, next.remainder, { ...params, ...next.params })
+        const declared = node.lookup.declared
+        const found = next && this.#resolve(next.node, next.remainder, { ...params, ...next.params }, step(trail, declared ? { kind: 'param', name: declared.param } : null))
         if (found) return found
       }
     }
-    if (node.fallback) return { action: node.fallback, params: { ...params, '*': segments.join('/') } }
+    if (node.fallback) return { action: node.fallback, params: { ...params, '*': segments.join('/') }, trail: step(trail, { kind: 'rest' }) }
     return undefined
   }
 

@@ -1,4 +1,4 @@
-import { DovetailError, type Handler, type InjectableClass, type RouteHandler } from '../../../core/index.js'
+import { captureCallSite, DovetailError, type Handler, type InjectableClass, type RouteHandler } from '../../../core/index.js'
 
 /**
  * Handlers by method, lower- or upper-case keys: `{ get: show, post: [PageController, 'save'] }`.
@@ -37,6 +37,12 @@ export interface Exposed {
   readonly params: readonly string[]
   /** The controller classes its handlers resolve per request, for the component to register. */
   readonly classes: readonly InjectableClass[]
+  /**
+   * Where `expose()` was called, `file:line`, as `r.get()` records a route's
+   * line: what the router's `routes()` gives as `source`. Worked out when
+   * read; undefined where the runtime keeps no stack.
+   */
+  readonly source: string | undefined
 }
 
 // A WeakSet rather than a brand property: nothing built elsewhere (a JSON body, a
@@ -68,6 +74,7 @@ const invalid = (message: string) => new DovetailError('DOVETAIL_ERR_ROUTER_INVA
  * }
  */
 export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: ExposeOptions = {}): Exposed {
+  const site = captureCallSite(expose)
   const label = options.name === undefined ? 'expose()' : `expose(…, { name: '${options.name}' })`
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) throw invalid(`${label}: name must be a non-empty string.`)
   const params = [...(options.params ?? [])]
@@ -78,11 +85,16 @@ export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: Ex
 
   const handlers = new Map<string, Handler>()
   const classes: InjectableClass[] = []
+  // One handler per distinct function or [Class, 'method'], however many methods it answers: routes() lists
+  // an action's methods grouped by handler, so `expose(h, { methods: ['GET', 'POST'] })` is one route.
+  const made: [RouteHandler<any>, Handler][] = []
   const addHandler = (method: string, value: RouteHandler<any>) => {
     if (typeof method !== 'string' || !methodToken.test(method)) throw invalid(`${label}: '${String(method)}' is not an HTTP method name.`)
     const upper = method.toUpperCase()
     if (handlers.has(upper)) throw invalid(`${label}: ${upper} is given twice.`)
-    handlers.set(upper, toHandler(value, `${label} for ${upper}`, classes))
+    let entry = made.find(([given]) => sameHandler(given, value))
+    if (!entry) made.push((entry = [value, toHandler(value, `${label} for ${upper}`, classes)]))
+    handlers.set(upper, entry[1])
   }
   if (isPerMethod(handler)) {
     if (options.methods !== undefined) throw invalid(`${label}: give methods either as the keys of the handler object or as the methods option, not both.`)
@@ -93,7 +105,15 @@ export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: Ex
     if (!Array.isArray(methods) || methods.length === 0) throw invalid(`${label}: methods must list at least one method.`)
     for (const method of methods) addHandler(method, handler as RouteHandler<any>)
   }
-  const exposed: Exposed = Object.freeze({ handlers, name: options.name, params: Object.freeze(params), classes: Object.freeze(classes) })
+  const exposed: Exposed = Object.freeze({
+    handlers,
+    name: options.name,
+    params: Object.freeze(params),
+    classes: Object.freeze(classes),
+    get source() {
+      return site()
+    },
+  })
   exposedActions.add(exposed)
   return exposed
 }
@@ -112,7 +132,13 @@ function toHandler(value: RouteHandler<any>, label: string, classes: InjectableC
       throw invalid(`${label}: ${controller.name || 'the class'} has no method '${action}'.`)
     }
     if (!classes.includes(controller)) classes.push(controller)
-    return (ctx) => ctx.resolve(controller)[action]!(ctx)
+    const run: Handler = (ctx) => ctx.resolve(controller)[action]!(ctx)
+    // Named as written, as r.get(path, [Class, 'method']) names it: `dovetail routes` shows `PageController.show`.
+    return Object.defineProperty(run, 'name', { value: `${controller.name}.${action}` })
   }
   throw invalid(`${label}: a handler must be a function (ctx) => Response or a controller action [Class, 'method'].`)
 }
+
+/** The same function, or the same class and method (in two tuples), is one handler. */
+const sameHandler = (a: RouteHandler<any>, b: RouteHandler<any>): boolean =>
+  a === b || (Array.isArray(a) && Array.isArray(b) && a.length === 2 && b.length === 2 && a[0] === b[0] && a[1] === b[1])

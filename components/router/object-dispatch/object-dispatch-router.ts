@@ -2,7 +2,9 @@ import {
   DovetailError,
   type FetchHandler,
   type InjectableClass,
+  type MountOptions,
   type RouteDefinition,
+  type RouteInfo,
   type RouteMatch,
   type Router,
   type UrlParams,
@@ -14,6 +16,7 @@ import type { ControllerTree } from './controller.js'
 import { Dispatcher } from './dispatch.js'
 import { decodeSegments, type SegmentLimits } from './segments.js'
 import { type NamedPath, treePaths } from './tree-paths.js'
+import { TreeRoutes } from './tree-routes.js'
 
 export interface ObjectDispatchRouterOptions {
   /** The controller for `/`: its keys are the first segment of every path. */
@@ -36,6 +39,10 @@ export interface ObjectDispatchRouterOptions {
  * Routes added with `add()` (by `routes(r)`, presets, components) and mounts
  * keep working: they are matched first, by the radix router, exactly as
  * there, for the methods they declare; the tree answers what they do not.
+ *
+ * `routes()` lists the tree's actions (depth first, each controller's
+ * `index`, keys in order, `lookup()`, then `_default`), then the routes and
+ * mounts added, in the order added; `match` names the entry that answered.
  */
 export class ObjectDispatchRouter implements Router {
   readonly #explicit: RadixRouter
@@ -43,6 +50,7 @@ export class ObjectDispatchRouter implements Router {
   readonly #dispatcher: Dispatcher
   readonly #limits: SegmentLimits
   readonly #treeNames: ReadonlyMap<string, NamedPath>
+  readonly #treeRoutes: TreeRoutes
   /** Names of routes added with add(), with their paths. */
   readonly #addedNames = new Map<string, string>()
   /** Whether add() or mount() was called: until then the radix router, whose miss tries every method for a 405, is skipped. */
@@ -60,6 +68,7 @@ export class ObjectDispatchRouter implements Router {
     this.#root = compiler.compile(options.root, 'root')
     const paths = treePaths(this.#root)
     this.#treeNames = paths.names
+    this.#treeRoutes = new TreeRoutes(paths.actions)
     this.controllerClasses = paths.classes
     this.#dispatcher = new Dispatcher(compiler, paths.nodes)
   }
@@ -76,8 +85,8 @@ export class ObjectDispatchRouter implements Router {
     if (route.name !== undefined) this.#addedNames.set(route.name, route.path)
   }
 
-  mount(prefix: string, fetch: FetchHandler): void {
-    this.#explicit.mount(prefix, fetch)
+  mount(prefix: string, fetch: FetchHandler, options?: MountOptions): void {
+    this.#explicit.mount(prefix, fetch, options)
     this.#hasExplicit = true
   }
 
@@ -87,10 +96,24 @@ export class ObjectDispatchRouter implements Router {
     const segments = decodeSegments(path, this.#limits)
     const found = segments && this.#dispatcher.find(this.#root, segments)
     if (!found) return explicit
-    const handler = found.action.handlers.get(method) ?? (method === 'HEAD' ? found.action.handlers.get('GET') : undefined)
-    if (handler) return { kind: 'route', handler, params: found.params }
+    const answering = found.action.handlers.has(method) ? method : method === 'HEAD' && found.action.handlers.has('GET') ? 'GET' : undefined
+    if (answering) return { kind: 'route', handler: found.action.handlers.get(answering)!, params: found.params, route: this.#treeRoutes.find(found, answering) }
     const allowed = new Set([...allowedMethods(found.action), ...(explicit.kind === 'method-not-allowed' ? explicit.allowed : [])])
     return { kind: 'method-not-allowed', allowed: [...allowed].sort() }
+  }
+
+  /**
+   * The tree's actions, then the routes and mounts added with `add()` and
+   * `mount()` in the order added (matched before the tree all the same). A
+   * tree action is listed once per handler with the methods it answers, its
+   * pattern as its place says (keys, `:param` for `lookup()` and `params`,
+   * `*` for `_default`), its name, and the line of its `expose()` as
+   * `source`. What a hand-written `_lookup` leads to is decided per request,
+   * so it is not listed, and a match through one names no route.
+   */
+  routes(): readonly RouteInfo[] {
+    const added = this.#explicit.routes()
+    return added.length ? [...this.#treeRoutes.list, ...added] : this.#treeRoutes.list
   }
 
   url(name: string, params?: UrlParams): string {

@@ -11,8 +11,22 @@ export interface NamedPath {
   path: string
 }
 
+/** An action where it sits in the tree; a controller shared by two keys puts its actions at two places. */
+export interface PlacedAction {
+  action: Action
+  parts: readonly PathPart[]
+  /** {@link patternOf} the parts: `/pages/:slug/edit`. */
+  path: string
+}
+
 export interface TreePaths {
   names: Map<string, NamedPath>
+  /**
+   * Every action at every place known before a request, depth first: at each
+   * controller its `index`, then its keys in their order, then what its
+   * `lookup()` leads to, then its `_default`, which takes what those leave.
+   */
+  actions: PlacedAction[]
   classes: Set<InjectableClass>
   /** Every controller reached. */
   nodes: Set<Node>
@@ -24,12 +38,12 @@ export const patternOf = (parts: readonly PathPart[]): string =>
 
 /**
  * Every path the tree answers that is known before a request (keys and
- * `lookup()`; hand-written `_lookup`s decide at request time): the names on
- * them, the controller classes their actions resolve, and parameter names that
+ * `lookup()`; hand-written `_lookup`s decide at request time): the actions
+ * there, the names on them, the controller classes their actions resolve, and parameter names that
  * would overwrite one another.
  */
 export function treePaths(root: Node): TreePaths {
-  const found: TreePaths = { names: new Map(), classes: new Set(), nodes: new Set() }
+  const found: TreePaths = { names: new Map(), actions: [], classes: new Set(), nodes: new Set() }
   walk(root, [], found)
   return found
 }
@@ -37,7 +51,6 @@ export function treePaths(root: Node): TreePaths {
 function walk(node: Node, parts: readonly PathPart[], found: TreePaths): void {
   found.nodes.add(node)
   if (node.index) record(node.index, parts, found)
-  if (node.fallback) record(node.fallback, [...parts, { kind: 'rest' }], found)
   for (const [key, child] of node.children) {
     const here = [...parts, { kind: 'static', value: key } as const]
     if (child.kind === 'node') walk(child, here, found)
@@ -45,6 +58,7 @@ function walk(node: Node, parts: readonly PathPart[], found: TreePaths): void {
   }
   const declared = node.lookup?.declared
   if (declared) walk(declared.node, [...parts, { kind: 'param', name: declared.param }], found)
+  if (node.fallback) record(node.fallback, [...parts, { kind: 'rest' }], found)
 }
 
 function record(action: Action, parts: readonly PathPart[], found: TreePaths): void {
@@ -52,6 +66,7 @@ function record(action: Action, parts: readonly PathPart[], found: TreePaths): v
   const params = parts.flatMap((p) => (p.kind === 'param' ? [p.name] : []))
   const repeated = params.find((name, i) => params.indexOf(name) !== i)
   if (repeated) throw ObjectDispatchInvalidTree(`${path}: the parameter '${repeated}' is taken twice along the path, so one value would hide the other; rename one.`)
+  found.actions.push({ action, parts, path })
   for (const exposed of action.exposed) {
     for (const cls of exposed.classes) found.classes.add(cls)
     if (exposed.name === undefined) continue
