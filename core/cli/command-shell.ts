@@ -1,14 +1,12 @@
 import { once } from 'node:events'
 import { start } from 'node:repl'
-import type { App } from '../app/app.js'
-import { createApp } from '../app/create-app.js'
 import * as dovetail from '../index.js'
 import { Orm } from '../slots/orm.js'
 import { createTestClient } from '../testing/test-client.js'
+import { bootApp } from './boot-app.js'
 import type { CliIo } from './io.js'
 import { configOptions, configUsage, openConfig } from './open-config.js'
 import { parseOptions } from './parse-options.js'
-import { problemLine } from './problem-line.js'
 import { exitCodes, UsageError } from './usage-error.js'
 
 export const shellUsage = `Usage: dovetail shell [--config <module>] [--env <name>]
@@ -46,13 +44,8 @@ export async function shellCommand(args: readonly string[], io: CliIo): Promise<
   }
   if (positionals.length) throw new UsageError(`dovetail shell takes no arguments, got: ${positionals.join(' ')}. Name the config module with --config.`)
   const opened = await openConfig(values, io)
-  let app: App
-  try {
-    app = await createApp(opened.config)
-  } catch (error) {
-    io.err(`${opened.shown}: the app did not start: ${problemLine(error)}`)
-    return exitCodes.failed
-  }
+  const app = await bootApp(opened, io)
+  if (!app) return exitCodes.failed
   const scope: Record<string, unknown> = {
     app,
     container: app.container,

@@ -1,6 +1,5 @@
-import type { App } from '../app/app.js'
-import { createApp } from '../app/create-app.js'
 import type { ListeningServer } from '../slots/server.js'
+import { bootApp } from './boot-app.js'
 import type { CliIo } from './io.js'
 import { configOptions, configUsage, openConfig } from './open-config.js'
 import { parseOptions } from './parse-options.js'
@@ -51,13 +50,8 @@ export async function startCommand(args: readonly string[], io: CliIo): Promise<
   const tell = (message: DevMessage) => process.send?.(message)
 
   const opened = await openConfig(values, io)
-  let app: App
-  try {
-    app = await createApp(opened.config)
-  } catch (error) {
-    io.err(`${opened.shown}: the app did not start: ${problemLine(error)}`)
-    return exitCodes.failed
-  }
+  const app = await bootApp(opened, io)
+  if (!app) return exitCodes.failed
   let server: ListeningServer
   try {
     server = await app.listen({ ...(port !== undefined && { port }), ...(values.host !== undefined && { host: values.host }) })
