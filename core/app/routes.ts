@@ -1,9 +1,10 @@
 import type { Registry } from '../container/registry.js'
 import type { InjectableClass } from '../container/token.js'
-import { RouterInvalidRoute } from '../errors/codes.js'
+import { ConfigInvalid, RouterInvalidRoute } from '../errors/codes.js'
 import type { FetchHandler, HasFetch } from '../gateway/fetch-handler.js'
 import type { Context } from '../context/context.js'
-import type { Handler } from '../pipeline/middleware.js'
+import { compose } from '../pipeline/compose.js'
+import type { Handler, Middleware } from '../pipeline/middleware.js'
 import type { Router } from '../slots/router.js'
 import { captureCallSite } from './call-site.js'
 
@@ -20,6 +21,23 @@ export type RouteHandler<C = any> = Handler | readonly [InjectableClass<C>, Acti
 export interface RouteOptions {
   /** Name the route so `ctx.url(name, params)` and `app.url` can build its path. */
   name?: string
+  /**
+   * Middleware and guards for this route only, outermost first. They run after
+   * the app's middleware and the middleware of the groups around the route,
+   * just before the handler. Functions `(ctx, next) => Promise<Response>`;
+   * components go in `config.components`, not here.
+   */
+  use?: readonly Middleware[]
+}
+
+/** Options of `group(prefix, options, define)`. */
+export interface GroupOptions {
+  /**
+   * Middleware and guards for every route of the group (nested groups
+   * included), outermost first: after the app's middleware and an outer
+   * group's, before a route's own `use` and the handler.
+   */
+  use?: readonly Middleware[]
 }
 
 /**
@@ -30,6 +48,7 @@ export interface RouteOptions {
  *   r.get('/', (ctx) => ctx.text('home'), { name: 'home' })
  *   r.get('/pages/:slug', [PageController, 'show'], { name: 'page' })
  *   r.group('/api', (api) => api.post('/items', createItem))
+ *   r.group('/admin', { use: [requireAdmin] }, (admin) => admin.get('/users', listUsers))
  *   r.mount('/legacy', legacyApp.fetch)
  * }
  */
@@ -46,6 +65,13 @@ export interface Routes {
   /** Routes under a common path prefix. */
   group(prefix: string, define: (r: Routes) => void): Routes
   /**
+   * Routes under a common path prefix, with middleware for all of them.
+   *
+   * @example
+   * r.group('/admin', { use: [requireAdmin] }, (admin) => admin.get('/users', listUsers))
+   */
+  group(prefix: string, options: GroupOptions, define: (r: Routes) => void): Routes
+  /**
    * Send `prefix` and everything below it to another fetch handler: a Dovetail
    * app, a Hono app, anything that speaks the gateway interface. The handler sees
    * the path with the prefix removed.
@@ -60,7 +86,34 @@ const join = (prefix: string, path: string): string => {
   return joined.length > 1 && path === '' ? joined.replace(/\/$/, '') : joined
 }
 
-export function createRoutes(router: Router, registry: Registry, prefix = ''): Routes {
+/** The name `dovetail routes` shows for a middleware function. */
+const middlewareName = (mw: Middleware): string => mw.name || '(anonymous)'
+
+/**
+ * Refuses a `use` list with something other than a function in it, at startup:
+ * a component put there by mistake would otherwise fail on the first request.
+ */
+function checkUse(use: unknown, where: string): readonly Middleware[] {
+  if (use === undefined) return []
+  if (!Array.isArray(use)) throw ConfigInvalid(`${where}: use must be a list of middleware functions (ctx, next) => Promise<Response>, got ${typeof use}.`)
+  for (const [i, mw] of use.entries()) {
+    if (typeof mw !== 'function') {
+      throw ConfigInvalid(
+        `${where}: use[${i}] is ${mw === null ? 'null' : typeof mw}, not a middleware function (ctx, next) => Promise<Response>. ` +
+          'Components go in config.components (a middleware component in components.middleware), not in use.',
+      )
+    }
+  }
+  return use as readonly Middleware[]
+}
+
+/**
+ * The `Routes` given to `routes(r)`: each route goes to the router with its
+ * full path and, when a group or the route has `use`, its handler composed
+ * with that middleware (so a route without any pays nothing) and the
+ * middleware's names in `middleware` for `dovetail routes`.
+ */
+export function createRoutes(router: Router, registry: Registry, prefix = '', scoped: readonly Middleware[] = []): Routes {
   const toHandler = (handler: RouteHandler<any>, path: string): Handler => {
     if (typeof handler === 'function') return handler
     if (Array.isArray(handler) && typeof handler[0] === 'function' && typeof handler[1] === 'string') {
@@ -83,11 +136,15 @@ export function createRoutes(router: Router, registry: Registry, prefix = ''): R
     const full = join(prefix, path)
     const list = (typeof methods === 'string' ? [methods] : methods).map((m) => m.toUpperCase())
     const site = captureCallSite(caller)
+    const use = [...scoped, ...checkUse(options.use, `Route ${list.join(',')} ${full}`)]
+    const inner = toHandler(handler, full)
     router.add({
       methods: list,
       path: full,
-      handler: toHandler(handler, full),
+      // Keeps the handler's name, so `dovetail routes` shows it rather than the composition.
+      handler: use.length ? Object.defineProperty(compose(use, inner), 'name', { value: inner.name }) : inner,
       name: options.name,
+      ...(use.length ? { middleware: use.map(middlewareName) } : {}),
       get source() {
         return site()
       },
@@ -103,8 +160,13 @@ export function createRoutes(router: Router, registry: Registry, prefix = ''): R
     options: (p, h, o) => add('OPTIONS', p, h, o, routes.options),
     all: (p, h, o) => add(allMethods, p, h, o, routes.all),
     route: (m, p, h, o) => add(m, p, h, o, routes.route),
-    group: (groupPrefix, define) => {
-      define(createRoutes(router, registry, join(prefix, groupPrefix)))
+    group: (groupPrefix: string, optionsOrDefine: GroupOptions | ((r: Routes) => void), maybeDefine?: (r: Routes) => void) => {
+      const full = join(prefix, groupPrefix)
+      const define = typeof optionsOrDefine === 'function' ? optionsOrDefine : maybeDefine
+      if (typeof define !== 'function') throw RouterInvalidRoute(`group('${full}'): the last argument must be a function (r) => { ... } that defines its routes.`)
+      const options = typeof optionsOrDefine === 'function' ? {} : (optionsOrDefine ?? {})
+      const use = checkUse(options.use, `group('${full}')`)
+      define(createRoutes(router, registry, full, use.length ? [...scoped, ...use] : scoped))
       return routes
     },
     mount: (mountPrefix, target) => {

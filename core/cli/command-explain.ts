@@ -5,7 +5,7 @@ import { routeList } from './command-routes.js'
 import type { CliIo } from './io.js'
 import { configOptions, configUsage } from './open-config.js'
 import { parseOptions } from './parse-options.js'
-import { chainLabel, handlerLabel, methodsLabel, pathLabel, sourceJson, sourceLabel } from './route-labels.js'
+import { chainLabel, handlerLabel, scopedMiddleware, methodsLabel, pathLabel, sourceJson, sourceLabel } from './route-labels.js'
 import { exitCodes, UsageError } from './usage-error.js'
 
 export const explainUsage = `Usage: dovetail explain <method> <url> [--config <module>] [--env <name>] [--json]
@@ -71,7 +71,7 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
         rows.push(['params', params.length ? params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('  ') : '-'])
         rows.push(['handler', route ? handlerLabel(route) : match.handler.name || '(anonymous)'])
         rows.push(['defined at', sourceLabel(route?.source, root)])
-        rows.push(['runs', `${before}handler`])
+        rows.push(['runs', `${before}${scopedMiddleware(route).map((name) => `${name} → `).join('')}handler`])
         break
       }
       case 'mount': {
@@ -109,7 +109,8 @@ function findRoute(list: readonly RouteInfo[], match: Extract<RouteMatch, { kind
 }
 
 function explanation(match: RouteMatch, method: string, path: string, route: RouteInfo | undefined, middleware: string[], root: string) {
-  const base = { method, path, middleware }
+  // A route's own middleware (its groups' and its use) runs after the app's.
+  const base = { method, path, middleware: [...middleware, ...(match.kind === 'route' ? scopedMiddleware(route) : [])] }
   switch (match.kind) {
     case 'route':
       return {

@@ -3,7 +3,7 @@ import type { CliIo } from './io.js'
 import { withAssembledConfig } from './assembled-config.js'
 import { configOptions, configUsage } from './open-config.js'
 import { parseOptions } from './parse-options.js'
-import { chainLabel, handlerLabel, methodsLabel, pathLabel, sourceJson, sourceLabel } from './route-labels.js'
+import { chainLabel, handlerLabel, scopedMiddleware, methodsLabel, pathLabel, sourceJson, sourceLabel } from './route-labels.js'
 import { table } from './table.js'
 import { exitCodes, UsageError } from './usage-error.js'
 
@@ -11,7 +11,8 @@ export const routesUsage = `Usage: dovetail routes [--config <module>] [--env <n
 
 List the routes and mounts of a config's app, in the order they were
 defined: method, path, name, handler and the line that defined it; then the
-middleware every request runs through, outermost first. The app is built as
+middleware every request runs through, outermost first, and the middleware
+of routes that have their own (a group's or a route's use). The app is built as
 createApp builds it (its routes(r) run), but nothing is started.
 
 Options:
@@ -49,7 +50,7 @@ export async function routesCommand(args: readonly string[], io: CliIo): Promise
               name: info.kind === 'route' ? (info.name ?? null) : null,
               handler: handlerLabel(info),
               source: sourceJson(info.source, root),
-              middleware,
+              middleware: [...middleware, ...scopedMiddleware(info)],
             })),
             middleware: chain,
           },
@@ -69,6 +70,11 @@ export async function routesCommand(args: readonly string[], io: CliIo): Promise
     }
     io.out('')
     io.out(chain.length ? `Every request runs this middleware first, outermost first: ${chainLabel(chain)}.` : 'No middleware: the router answers every request directly.')
+    const scoped = list.filter((info) => scopedMiddleware(info).length)
+    if (scoped.length) {
+      io.out("Routes with their own middleware (a group's or the route's use) run it next, before the handler:")
+      for (const info of scoped) io.out(`  ${methodsLabel(info)} ${pathLabel(info)}: ${scopedMiddleware(info).join(' → ')}`)
+    }
     if (list.some((info) => info.kind === 'route' && info.methods.includes('GET') && !info.methods.includes('HEAD'))) io.out('A GET route also answers HEAD, without the body.')
     return exitCodes.ok
   })

@@ -40,3 +40,6 @@ export function sourceJson(source: string | undefined, root: string): { file: st
 
 /** The middleware chain in one line, outermost first. */
 export const chainLabel = (chain: readonly ChainStep[]): string => (chain.length ? chain.map((s) => s.name).join(' → ') : '(none)')
+
+/** The middleware scoped to a route (its groups' and its own `use`), outermost first; none for a mount. */
+export const scopedMiddleware = (info: RouteInfo | undefined): readonly string[] => (info?.kind === 'route' ? (info.middleware ?? []) : [])

@@ -22,6 +22,14 @@ export interface RouteDefinition {
    * read.
    */
   source?: string | undefined
+  /**
+   * Names of the middleware scoped to this route (a group's or the route's own
+   * `use`), outermost first, `(anonymous)` for a function without a name. The
+   * handler already runs them (it is composed with them); this is for tools:
+   * `dovetail routes` and `dovetail explain` print them after the app's
+   * middleware. A router keeps it as it keeps `source`.
+   */
+  middleware?: readonly string[] | undefined
 }
 
 /** Options of `Router.mount`. */
