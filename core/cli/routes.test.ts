@@ -64,10 +64,30 @@ export default defineConfig({
 })
 `
 
+// Middleware on a group and on a route, under an app middleware; with either router (same lines in both).
+const scopedTs = (router: 'radix' | 'object-dispatch') => `import { type Context, defineConfig, type Middleware } from 'dovetailjs'
+import { objectDispatch } from 'dovetailjs/components/router/object-dispatch'
+const requireAdmin: Middleware = (_ctx, next) => next()
+async function audit(_ctx: Context, next: () => Promise<Response>) { return next() }
+export default defineConfig({
+  components: { router: ${router === 'object-dispatch' ? 'objectDispatch({ root: {} })' : "'radix'"} },
+  middleware: [async function timing(_ctx, next) { return next() }],
+  routes(r) {
+    r.get('/', function home(ctx: Context) { return ctx.text('home') })
+    r.group('/admin', { use: [requireAdmin] }, (admin) => {
+      admin.get('/users', function listUsers(ctx: Context) { return ctx.text('users') })
+      admin.delete('/users/:id', function removeUser(ctx: Context) { return ctx.text('gone') }, { use: [audit, (_ctx, next) => next()] })
+    })
+  },
+})
+`
+
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'dovetail-routes-'))
   writeFileSync(join(tmp, 'app.ts'), appTs)
   writeFileSync(join(tmp, 'tree.ts'), treeTs)
+  writeFileSync(join(tmp, 'scoped-radix.ts'), scopedTs('radix'))
+  writeFileSync(join(tmp, 'scoped-object-dispatch.ts'), scopedTs('object-dispatch'))
 })
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -224,5 +244,34 @@ describe('dovetail routes and explain with the object-dispatch router', () => {
       route: { methods: ['GET'], path: '/files/*', name: null, handler: '(anonymous)', source: { file: 'tree.ts', line: 13 } },
       params: { '*': 'a/b.txt' },
     })
+  })
+})
+
+describe.each(['radix', 'object-dispatch'])('dovetail routes and explain with middleware on a group or a route (%s router)', (router) => {
+  const config = `scoped-${router}.ts`
+
+  it("lists each route's own middleware after the app's", async () => {
+    const result = await cli(['routes', '--config', config])
+    expect(result).toMatchObject({ code: 0, err: '' })
+    expect(result.out.split('\n').slice(-6)).toEqual([
+      '',
+      'Every request runs this middleware first, outermost first: timing.',
+      "Routes with their own middleware (a group's or the route's use) run it next, before the handler:",
+      '  GET /admin/users: requireAdmin',
+      '  DELETE /admin/users/:id: requireAdmin → audit → (anonymous)',
+      'A GET route also answers HEAD, without the body.',
+    ])
+    expect(result.out).toMatch(/DELETE +\/admin\/users\/:id +- +removeUser +scoped-[\w-]+\.ts:12/)
+    const report = JSON.parse((await cli(['routes', '--config', config, '--json'])).out) as { routes: Array<Record<string, unknown>> }
+    expect(report.routes.map((r) => r.middleware)).toEqual([['timing'], ['timing', 'requireAdmin'], ['timing', 'requireAdmin', 'audit', '(anonymous)']])
+  })
+
+  it('puts the group and route middleware between the app middleware and the handler', async () => {
+    const result = await cli(['explain', 'DELETE', '/%61dmin/users/7', '--config', config])
+    expect(result).toMatchObject({ code: 0, err: '' })
+    expect(result.out).toContain('DELETE /admin/users/7 matches the route DELETE /admin/users/:id.')
+    expect(result.out).toContain(`handler     removeUser\ndefined at  ${config}:12\nruns        timing → requireAdmin → audit → (anonymous) → handler`)
+    expect(JSON.parse((await cli(['explain', 'GET', '/admin/users', '--config', config, '--json'])).out)).toMatchObject({ middleware: ['timing', 'requireAdmin'], route: { handler: 'listUsers' } })
+    expect((await cli(['explain', 'GET', '/', '--config', config])).out).toContain('runs        timing → handler')
   })
 })
