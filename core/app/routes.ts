@@ -1,6 +1,7 @@
 import type { Registry } from '../container/registry.js'
 import type { InjectableClass } from '../container/token.js'
 import { ConfigInvalid, RouterInvalidRoute } from '../errors/codes.js'
+import { checkMiddlewareFunction } from '../pipeline/check-middleware.js'
 import type { FetchHandler, HasFetch } from '../gateway/fetch-handler.js'
 import type { Context } from '../context/context.js'
 import { compose } from '../pipeline/compose.js'
@@ -96,15 +97,7 @@ const middlewareName = (mw: Middleware): string => mw.name || '(anonymous)'
 function checkUse(use: unknown, where: string): readonly Middleware[] {
   if (use === undefined) return []
   if (!Array.isArray(use)) throw ConfigInvalid(`${where}: use must be a list of middleware functions (ctx, next) => Promise<Response>, got ${typeof use}.`)
-  for (const [i, mw] of use.entries()) {
-    if (typeof mw !== 'function') {
-      throw ConfigInvalid(
-        `${where}: use[${i}] is ${mw === null ? 'null' : typeof mw}, not a middleware function (ctx, next) => Promise<Response>. ` +
-          'Components go in config.components (a middleware component in components.middleware), not in use.',
-      )
-    }
-  }
-  return use as readonly Middleware[]
+  return use.map((mw, i) => checkMiddlewareFunction(mw, `${where}: use[${i}]`, 'Components go in config.components (a middleware component in components.middleware), not in use.'))
 }
 
 /**

@@ -1,7 +1,7 @@
-import { isComponent, isComponentFactory } from '../component/define-component.js'
 import { isSlotName, slotNames, type SlotName } from '../component/slots.js'
 import type { Registry } from '../container/registry.js'
 import { ConfigInvalid, ConfigUnknownSlot } from '../errors/codes.js'
+import { checkMiddlewareFunction } from '../pipeline/check-middleware.js'
 import type { Middleware } from '../pipeline/middleware.js'
 import type { Routes } from '../app/routes.js'
 import { readFile } from 'node:fs/promises'
@@ -149,22 +149,9 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
   }
 }
 
-/**
- * `config.middleware` takes plain functions. A component put there by mistake
- * would otherwise fail at the first request with a bare TypeError; say where it goes.
- */
-function checkAppMiddleware(entry: Middleware, index: number): Middleware {
-  if (isComponent(entry) || isComponentFactory(entry)) {
-    const name = isComponent(entry) ? entry.definition.name : (entry as { definition: { name: string } }).definition.name
-    throw ConfigInvalid(
-      `config.middleware[${index}] is the component '${name}', not a middleware function. Components go in components.middleware: defineConfig({ components: { middleware: [...] } }).`,
-    )
-  }
-  if (typeof entry !== 'function') {
-    throw ConfigInvalid(`config.middleware[${index}] is ${entry === null ? 'null' : typeof entry}, not a middleware function (ctx, next) => Promise<Response>.`)
-  }
-  return entry
-}
+// `config.middleware` takes plain functions; a component belongs in components.middleware.
+const checkAppMiddleware = (entry: Middleware, index: number): Middleware =>
+  checkMiddlewareFunction(entry, `config.middleware[${index}]`, 'Components go in components.middleware: defineConfig({ components: { middleware: [...] } }).')
 
 async function loadPreset(preset: string | Preset, catalogue: Catalogue): Promise<{ preset: Preset; file?: string }> {
   if (typeof preset !== 'string') return { preset: checkPreset(preset, 'the preset object') }

@@ -114,5 +114,11 @@ describe('middleware on a group or a route', () => {
       code: 'DOVETAIL_ERR_CONFIG_INVALID',
       message: expect.stringMatching(/^group\('\/admin'\): use\[1\] is object, not a middleware function/),
     })
+    // A component's factory is a function too; it is named, not called on the first request.
+    const { body } = await import('dovetailjs/components/middleware/body')
+    await expect(boot([body as unknown as Middleware], false)).rejects.toMatchObject({
+      code: 'DOVETAIL_ERR_CONFIG_INVALID',
+      message: expect.stringMatching(/^Route POST \/notes: use\[0\] is the component 'middleware\/body', not a middleware function/),
+    })
   })
 })
