@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -46,6 +46,8 @@ export async function compileBench(project = 'tsconfig.json'): Promise<CompiledB
   // The package's own name resolves through its exports (`dovetailjs` -> dist/core/index.js),
   // as it does for an installed copy; dependencies come from the repo's node_modules.
   copyFileSync(join(repoRoot, 'package.json'), join(dir, 'package.json'))
+  // The presets' data, as the package ships it (presets/*/preset.json), for configs that name one.
+  cpSync(join(repoRoot, 'presets'), join(dir, 'presets'), { recursive: true, filter: (path) => !path.endsWith('.ts') })
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir')
   return {
     dir,

@@ -11,15 +11,18 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
 import { compileBench, type CompiledBench } from './compile.js'
 import { cpuTimes, machineTicks, ticksPerSecond } from './proc-cpu.js'
 import { median } from './stats.js'
 import { runWrk } from './wrk.js'
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 
 const { values } = parseArgs({
   options: {
@@ -43,8 +46,10 @@ const whole = (name: string, raw: string | undefined, fallback: number, min = 1)
 }
 const duration = whole('duration', values.duration, values.quick ? 3 : 5)
 const rounds = whole('rounds', values.rounds, values.quick ? 2 : 4)
-const warmup = whole('warmup', values.warmup, 1)
-const connections = whole('connections', values.connections, 64)
+const warmup = whole('warmup', values.warmup, 2)
+// 32, not run.ts's 64: a page view costs milliseconds, and 64 requests queued on one busy process
+// come close to wrk's 2 s timeout, which would make the run a failure rather than a figure.
+const connections = whole('connections', values.connections, 32)
 const counts = values.workers.split(',').map((w) => whole('workers', w.trim(), 0, 0))
 /** The count each ratio is taken against: 1 worker when measured, else the first. */
 const base = counts.includes(1) ? 1 : counts[0]!
@@ -110,6 +115,9 @@ async function measure(compiled: CompiledBench, env: NodeJS.ProcessEnv): Promise
         const html = await page.text()
         if (page.status !== 200 || !html.includes('<title>')) throw new Error(`GET ${values.path} answered ${page.status}, not the page:\n${html.slice(0, 500)}`)
         await runWrk(wiki.url + values.path, { duration: warmup, connections })
+        // wrk stops with requests still queued in the workers: let them drain before measuring.
+        await new Promise((resolve) => setTimeout(resolve, 1000))
+        await (await fetch(wiki.url + values.path)).text()
         const cpu = () => wiki.pids.reduce((sum, pid) => sum + (({ user, system }) => user + system)(cpuTimes(pid)), 0)
         const [before, machineBefore] = [cpu(), machineTicks()]
         const result = await runWrk(wiki.url + values.path, { duration, connections })
@@ -153,6 +161,8 @@ function summarize(samples: Sample[]) {
 const machine = { node: process.version, cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', date: new Date().toISOString() }
 process.stderr.write('compiling Dovetail, the wiki and its server script with tsc...\n')
 const compiled = await compileBench('tsconfig.wiki.json')
+// What the wiki reads beside its compiled app.js: templates and stylesheet (tsc copies no such files).
+for (const folder of ['templates', 'static']) cpSync(join(repoRoot, 'docs/examples/wiki', folder), join(compiled.dir, 'dist/docs/examples/wiki', folder), { recursive: true })
 const data = mkdtempSync(join(tmpdir(), 'dovetail-bench-wiki-'))
 process.once('SIGINT', () => process.exit(130))
 process.once('exit', () => {
