@@ -47,9 +47,12 @@ const whole = (name: string, raw: string | undefined, fallback: number, min = 1)
 const duration = whole('duration', values.duration, values.quick ? 3 : 5)
 const rounds = whole('rounds', values.rounds, values.quick ? 2 : 4)
 const warmup = whole('warmup', values.warmup, 2)
-// 32, not run.ts's 64: a page view costs milliseconds, and 64 requests queued on one busy process
-// come close to wrk's 2 s timeout, which would make the run a failure rather than a figure.
+// 32, not run.ts's 64: a page view costs milliseconds, not microseconds, and 32 is already more
+// requests in flight than 4 workers on 2 cores can run at once.
 const connections = whole('connections', values.connections, 32)
+// wrk's own 2 s timeout is near what 32 queued page views take on one busy process; a slow answer is
+// a figure here, and a timeout (a socket error) would void the run.
+const timeout = 10
 const counts = values.workers.split(',').map((w) => whole('workers', w.trim(), 0, 0))
 /** The count each ratio is taken against: 1 worker when measured, else the first. */
 const base = counts.includes(1) ? 1 : counts[0]!
@@ -114,13 +117,13 @@ async function measure(compiled: CompiledBench, env: NodeJS.ProcessEnv): Promise
         const page = await fetch(wiki.url + values.path)
         const html = await page.text()
         if (page.status !== 200 || !html.includes('<title>')) throw new Error(`GET ${values.path} answered ${page.status}, not the page:\n${html.slice(0, 500)}`)
-        await runWrk(wiki.url + values.path, { duration: warmup, connections })
+        await runWrk(wiki.url + values.path, { duration: warmup, connections, timeout })
         // wrk stops with requests still queued in the workers: let them drain before measuring.
         await new Promise((resolve) => setTimeout(resolve, 1000))
         await (await fetch(wiki.url + values.path)).text()
         const cpu = () => wiki.pids.reduce((sum, pid) => sum + (({ user, system }) => user + system)(cpuTimes(pid)), 0)
         const [before, machineBefore] = [cpu(), machineTicks()]
-        const result = await runWrk(wiki.url + values.path, { duration, connections })
+        const result = await runWrk(wiki.url + values.path, { duration, connections, timeout })
         const [after, machineAfter] = [cpu(), machineTicks()]
         if (result.non2xx || result.socketErrors) throw new Error(`${label(count)}: ${result.non2xx} non-2xx responses and ${result.socketErrors} socket errors under load.`)
         const used = after - before
@@ -173,7 +176,7 @@ process.once('exit', () => {
 const env = { ...process.env, NODE_ENV: 'production', DATABASE_URL: join(data, 'wiki.db'), WIKI_SESSION_SECRET: 'a-bench-session-secret-of-at-least-32-characters' }
 await promisify(execFile)(process.execPath, [compiled.script('servers/wiki.ts'), 'setup'], { cwd: compiled.dir, env })
 
-process.stderr.write(`GET ${values.path}: wrk -t1 -c${connections} -d${duration}s, ${rounds} rounds, ${warmup}s warm-up; node ${machine.node}, ${machine.cores} cores (${machine.cpu})\n`)
+process.stderr.write(`GET ${values.path}: wrk -t1 -c${connections} -d${duration}s --timeout ${timeout}s, ${rounds} rounds, ${warmup}s warm-up; node ${machine.node}, ${machine.cores} cores (${machine.cpu})\n`)
 const samples = await measure(compiled, env)
 const rows = summarize(samples)
 const table = [
