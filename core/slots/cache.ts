@@ -7,6 +7,11 @@ import { CacheBadOptions, CacheNotSerializable } from '../errors/codes.js'
  * the same from every cache, because every cache goes through JSON (see
  * {@link encodeCacheValue}). A BigInt, a cycle, a function or `undefined` as
  * the whole value are refused.
+ *
+ * The methods' types take any value (`unknown`, and a type parameter for what
+ * comes back) so that an app's own interfaces pass without an index
+ * signature; what JSON can't hold is refused at run time, the same in every
+ * cache.
  */
 export type CacheValue = null | boolean | number | string | CacheValue[] | { [key: string]: CacheValue }
 
@@ -56,11 +61,11 @@ export const MAX_CACHE_TTL = 30 * 24 * 60 * 60 * 1000
 export interface Cache {
   /** How logs name this cache and the service behind it, e.g. `'cache/redis (Redis at 10.0.0.5:6379)'`. */
   readonly name?: string
-  get<T extends CacheValue = CacheValue>(key: string): Promise<T | undefined>
-  set(key: string, value: CacheValue, options: CacheSetOptions): Promise<void>
+  get<T = CacheValue>(key: string): Promise<T | undefined>
+  set(key: string, value: unknown, options: CacheSetOptions): Promise<void>
   delete(key: string): Promise<void>
   clearTag(tag: string): Promise<void>
-  getOrCompute<T extends CacheValue>(key: string, compute: () => T | Promise<T>, options: CacheSetOptions): Promise<T>
+  getOrCompute<T = CacheValue>(key: string, compute: () => T | Promise<T>, options: CacheSetOptions): Promise<T>
 }
 
 /**
@@ -104,7 +109,7 @@ export function encodeCacheValue(key: string, value: unknown): string {
  * @example
  * const value = decodeCacheValue(await redis.get(key))
  */
-export function decodeCacheValue<T extends CacheValue = CacheValue>(json: string | null | undefined): T | undefined {
+export function decodeCacheValue<T = CacheValue>(json: string | null | undefined): T | undefined {
   return typeof json === 'string' ? (JSON.parse(json) as T) : undefined
 }
 

@@ -56,11 +56,11 @@ export class MemoryCache implements Cache {
     return this.#entries.size
   }
 
-  async get<T extends CacheValue = CacheValue>(key: string): Promise<T | undefined> {
+  async get<T = CacheValue>(key: string): Promise<T | undefined> {
     return decodeCacheValue<T>(this.#entries.get(key)?.json)
   }
 
-  async set(key: string, value: CacheValue, options: CacheSetOptions): Promise<void> {
+  async set(key: string, value: unknown, options: CacheSetOptions): Promise<void> {
     checkCacheOptions(key, options)
     this.#store(key, encodeCacheValue(key, value), options)
   }
@@ -76,7 +76,7 @@ export class MemoryCache implements Cache {
     for (const computing of this.#computing.values()) if (computing.tags.includes(tag)) computing.stale = true
   }
 
-  async getOrCompute<T extends CacheValue>(key: string, compute: () => T | Promise<T>, options: CacheSetOptions): Promise<T> {
+  async getOrCompute<T = CacheValue>(key: string, compute: () => T | Promise<T>, options: CacheSetOptions): Promise<T> {
     checkCacheOptions(key, options)
     const hit = this.#entries.get(key)
     if (hit) return decodeCacheValue<T>(hit.json)!

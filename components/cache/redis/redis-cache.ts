@@ -63,7 +63,7 @@ export class RedisCache implements Cache {
     return `cache/redis (Redis at ${this.client.options.host}:${this.client.options.port})`
   }
 
-  async get<T extends CacheValue = CacheValue>(key: string): Promise<T | undefined> {
+  async get<T = CacheValue>(key: string): Promise<T | undefined> {
     const text = await this.#call(() => this.client.get(this.#entryKey(key)))
     if (text === null) return undefined
     const entry = JSON.parse(text) as { t: Versions; v: T }
@@ -75,7 +75,7 @@ export class RedisCache implements Cache {
     return entry.v
   }
 
-  async set(key: string, value: CacheValue, options: CacheSetOptions): Promise<void> {
+  async set(key: string, value: unknown, options: CacheSetOptions): Promise<void> {
     checkCacheOptions(key, options)
     const json = encodeCacheValue(key, value)
     await this.#store(key, json, options, await this.#versions(options.tags ?? []))
@@ -90,7 +90,7 @@ export class RedisCache implements Cache {
     await this.#call(() => this.client.set(this.#tagKey(tag), version, 'PX', MAX_CACHE_TTL))
   }
 
-  async getOrCompute<T extends CacheValue>(key: string, compute: () => T | Promise<T>, options: CacheSetOptions): Promise<T> {
+  async getOrCompute<T = CacheValue>(key: string, compute: () => T | Promise<T>, options: CacheSetOptions): Promise<T> {
     checkCacheOptions(key, options)
     const hit = await this.get<T>(key)
     if (hit !== undefined) return hit
