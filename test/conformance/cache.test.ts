@@ -18,7 +18,13 @@ if (await serviceAvailable('redis')) {
   runCacheConformance({
     name: 'cache/redis',
     createCache: () => new RedisCache(new Redis(services.redis.url), { prefix }),
-    close: (cache) => (cache as RedisCache).client.quit(),
+    // Tag versions live 30 days: leave nothing of this run in the shared Redis.
+    close: async (cache) => {
+      const { client } = cache as RedisCache
+      const keys = await client.keys(`${prefix}*`)
+      if (keys.length) await client.del(...keys)
+      await client.quit()
+    },
     // Another process: its own connection, the same prefix.
     createPeer: () => new RedisCache(new Redis(services.redis.url), { prefix }),
     closePeer: (peer) => (peer as RedisCache).client.quit(),
