@@ -92,6 +92,18 @@ describe('cacheResponse', () => {
     await app.close()
   })
 
+  it('does not store what a route answered to HEAD', async () => {
+    const app = await countingApp((r) => {
+      const use = [cacheResponse({ ttl: 60_000 })]
+      r.route('HEAD', '/page', () => new Response(null, { headers: { 'x-head': 'own' } }), { use })
+      r.get('/page', (ctx) => ctx.text('full body'), { use })
+    })
+    const client = createTestClient(app)
+    expect((await client.head('/page')).headers.get('x-head')).toBe('own')
+    expect(await (await client.get('/page')).text()).toBe('full body')
+    await app.close()
+  })
+
   it('neither serves nor stores for a request with a session cookie or credentials', async () => {
     const app = await countingApp((r) => {
       r.get('/page', (ctx) => ctx.text(ctx.request.headers.get('cookie') ? `for ${ctx.request.headers.get('cookie')}` : 'for anyone'), { use: [cacheResponse({ ttl: 60_000 })] })
@@ -131,7 +143,7 @@ describe('cacheResponse', () => {
     await app.close()
   })
 
-  it('caches GET and HEAD alike, and leaves other methods alone', async () => {
+  it('answers HEAD from what a GET stored, and leaves other methods alone', async () => {
     let renders = 0
     const app = await countingApp((r) => {
       const use = [cacheResponse({ ttl: 60_000 })]
@@ -139,10 +151,11 @@ describe('cacheResponse', () => {
       r.post('/page', (ctx) => ctx.text(`post ${++renders}`), { use })
     })
     const client = createTestClient(app)
+    expect(await (await client.get('/page')).text()).toBe('render 1')
     const head = await client.head('/page')
     expect(head.status).toBe(200)
+    expect(head.headers.get('cache-status')).toBe('dovetail; hit')
     expect(await head.text()).toBe('')
-    expect(await (await client.get('/page')).text()).toBe('render 1')
     expect(await (await client.post('/page')).text()).toBe('post 2')
     expect(await (await client.post('/page')).text()).toBe('post 3')
     await app.close()

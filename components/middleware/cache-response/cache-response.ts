@@ -34,8 +34,10 @@ class HandlerFailed {
 const unstored = new Set(['set-cookie', 'date', 'age', 'cache-status', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'])
 
 /**
- * Caches a route's `200` responses to `GET` and `HEAD` in the app's cache
- * (the `cache` slot), for `ttl` ms, with `tags` to clear them by:
+ * Caches a route's `200` responses to `GET` in the app's cache (the `cache`
+ * slot), for `ttl` ms, with `tags` to clear them by, and answers `HEAD` from
+ * them too (a `HEAD` miss runs the route without storing: a route may answer
+ * `HEAD` itself, with no body):
  *
  * - **Who asks.** A request carrying one of `bypassCookies` (by default the
  *   session cookie, `sid`) or an `Authorization` header bypasses the cache
@@ -82,6 +84,8 @@ export function cacheResponse(options: CacheResponseOptions): Middleware {
     const key = keyOf(ctx, settings)
     const hit = await guard(settings, () => cache.get<StoredResponse>(key))
     if (hit) return answer(request, hit, vary, 'hit')
+    // Only a GET stores: a route may answer HEAD itself, with no body, which must not become the GET's entry.
+    if (request.method === 'HEAD') return finish(await next(), vary, 'fwd=miss')
 
     let computedHere = false
     let own: Response | undefined
