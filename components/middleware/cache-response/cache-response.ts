@@ -7,11 +7,12 @@ import {
   DovetailError,
   editHeaders,
   HttpError,
+  ifNoneMatch,
   type Middleware,
   ServiceUnavailableError,
 } from '../../../core/index.js'
 import { readCookies } from '../session/index.js'
-import { noneMatch, strongEtag } from './etag.js'
+import { strongEtag } from './etag.js'
 import { cacheResponseOptions, type CacheResponseOptions, type CacheResponseSettings } from './options.js'
 
 /** A response as the cache keeps it: plain JSON, the body in base64 (it may be any bytes). */
@@ -180,7 +181,7 @@ function answer(request: Request, stored: StoredResponse, vary: readonly string[
   if (status === 'hit') headers.set('age', String(Math.max(0, Math.floor((Date.now() - stored.at) / 1000))))
   for (const name of vary) appendVary(headers, name)
   headers.set('cache-status', `dovetail; ${status}`)
-  if (noneMatch(request.headers.get('if-none-match'), headers.get('etag')!)) {
+  if (ifNoneMatch(request.headers.get('if-none-match'), headers.get('etag')!)) {
     for (const name of ['content-type', 'content-length', 'content-encoding', 'content-language']) headers.delete(name)
     return new Response(null, { status: 304, headers })
   }
