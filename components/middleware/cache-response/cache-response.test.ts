@@ -76,7 +76,7 @@ describe('cacheResponse', () => {
     await app.close()
   })
 
-  it('keys on the query and on each header in vary, and names those headers in Vary', async () => {
+  it('keys on the host, the query and each header in vary, and names those headers in Vary', async () => {
     const app = await countingApp((r) => {
       r.get('/hello', (ctx) => ctx.text(`${ctx.request.headers.get('accept-language') ?? 'none'} ${ctx.query.n ?? ''}`), {
         use: [cacheResponse({ ttl: 60_000, vary: ['Accept-Language'] })],
@@ -89,6 +89,9 @@ describe('cacheResponse', () => {
     expect([await fr.text(), await de.text(), await other.text()]).toEqual(['fr 1', 'de 1', 'fr 2'])
     expect((await client.get('/hello?n=1', { headers: { 'accept-language': 'fr' } })).headers.get('cache-status')).toBe('dovetail; hit')
     expect(fr.headers.get('vary')).toBe('Accept-Language, Cookie')
+    // Another host name is another page.
+    const otherHost = await createTestClient(app, 'http://other.example').get('/hello?n=1', { headers: { 'accept-language': 'fr' } })
+    expect(otherHost.headers.get('cache-status')).toBe('dovetail; fwd=miss; stored')
     await app.close()
   })
 

@@ -146,11 +146,13 @@ function bypasses(request: Request, settings: CacheResponseSettings): boolean {
   return cookie !== null && settings.bypassCookies.some((name) => readCookies(cookie, name).length > 0)
 }
 
-/** The path and query, and each varied header's value, hashed so that keys stay short whatever the URL. */
+/**
+ * The origin (an app serving several host names may render them differently), path and query, and
+ * each varied header's value, hashed so that keys stay short whatever the URL.
+ */
 function keyOf(ctx: Context, settings: CacheResponseSettings): string {
-  const url = ctx.request.url
-  const query = url.includes('?') ? url.slice(url.indexOf('?')) : ''
-  const parts = [ctx.path, query, ...settings.vary.map((name) => `${name.toLowerCase()}:${ctx.request.headers.get(name) ?? ''}`)]
+  const url = new URL(ctx.request.url)
+  const parts = [url.origin, ctx.path, url.search, ...settings.vary.map((name) => `${name.toLowerCase()}:${ctx.request.headers.get(name) ?? ''}`)]
   return `response:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url')}`
 }
 
