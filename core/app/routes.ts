@@ -14,7 +14,7 @@ import { type OnInvalid, withValidation } from '../validation/with-validation.js
 import { captureCallSite } from './call-site.js'
 
 /** Methods of `C` that can answer a request (whatever context type their parameter declares). */
-type ActionOf<C> = { [K in keyof C & string]: C[K] extends (ctx: never) => Response | Promise<Response> ? K : never }[keyof C & string]
+type ActionOf<C> = { [K in keyof C & string]: C[K] extends (ctx: Context<any, any, any>) => Response | Promise<Response> ? K : never }[keyof C & string]
 
 /**
  * The context a route's handler receives: `params` typed from the path

@@ -121,3 +121,15 @@ export const auth: Middleware = async (ctx, next) => {
 }
 
 export type Declared = ContextState['fixtureUser']
+
+class NotAController {
+  helper(count: number): Response {
+    return new Response(String(count))
+  }
+}
+export const refused = defineConfig({
+  routes(r) {
+    // @ts-expect-error helper takes a number, not a context: no action
+    r.get('/x', [NotAController, 'helper'])
+  },
+})
