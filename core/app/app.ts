@@ -3,7 +3,7 @@ import type { ReadyComponent } from '../component/validate-components.js'
 import type { Container } from '../container/container.js'
 import type { Token } from '../container/token.js'
 import { Context, type ContextKernel } from '../context/context.js'
-import { AppClosed, AppNoServer, HandlerNoResponse } from '../errors/codes.js'
+import { AppClosed, AppNoServer, HandlerNoResponse, OpenApiNoRoutes } from '../errors/codes.js'
 import { type ErrorRenderer, errorDetails } from '../errors/error-renderer.js'
 import { HttpError, MethodNotAllowedError, NotFoundError } from '../errors/http-error.js'
 import { isResponse } from '../gateway/is-response.js'
@@ -13,6 +13,8 @@ import { requestAt } from '../gateway/request-at.js'
 import { compose } from '../pipeline/compose.js'
 import type { Handler, Middleware } from '../pipeline/middleware.js'
 import type { Logger } from '../slots/logger.js'
+import { openApiDocument } from '../openapi/openapi-document.js'
+import type { OpenApiDocument, OpenApiInfo } from '../openapi/types.js'
 import type { Router, UrlParams } from '../slots/router.js'
 import { type ListeningServer, Server } from '../slots/server.js'
 import { timeLimitError, withinTimeLimit } from './time-limit.js'
@@ -130,6 +132,26 @@ export class App implements ContextKernel {
   /** The path of a named route. */
   url(name: string, params?: UrlParams): string {
     return this.#router.url(name, params)
+  }
+
+  /**
+   * An OpenAPI 3.1 document of the app's routes, made now from the router's
+   * `routes()`: paths, parameters, bodies and responses from each route's
+   * `schemas` (through the Standard JSON Schema interface), summary,
+   * description, tags and deprecated from its docs, named routes as
+   * operationIds, security from its guards. Mounted apps are not in it. See
+   * docs/openapi.md.
+   *
+   * @param info the document's `info`; `title` defaults to `'API'`, `version` to `'0.0.0'`
+   * @throws DOVETAIL_ERR_OPENAPI_NO_JSON_SCHEMA naming the route, for a schema that cannot describe itself
+   * @throws DOVETAIL_ERR_OPENAPI_NO_ROUTES when the router cannot list its routes
+   * @example
+   * const doc = app.openapi({ title: 'Notes', version: '1.0.0' })
+   * doc.paths['/notes/{id}']?.get?.operationId // 'note'
+   */
+  openapi(info?: Partial<OpenApiInfo>): OpenApiDocument {
+    if (!this.#router.routes) throw OpenApiNoRoutes('app.openapi(): the router component has no routes(), so its routes cannot be listed (it implements router contract 1.0). The built-in radix and object-dispatch routers have it.')
+    return openApiDocument(this.#router.routes(), { info, resolve: (t) => this.container.resolve(t) })
   }
 
   /** Resolve a singleton from the app's container. */
