@@ -3,7 +3,7 @@ import type { ReadyComponent } from '../component/validate-components.js'
 import type { Container } from '../container/container.js'
 import type { Token } from '../container/token.js'
 import { Context, type ContextKernel } from '../context/context.js'
-import { AppClosed, AppNoServer, HandlerNoResponse, OpenApiNoRoutes } from '../errors/codes.js'
+import { AppClosed, AppNoServer, HandlerNoResponse } from '../errors/codes.js'
 import { type ErrorRenderer, errorDetails } from '../errors/error-renderer.js'
 import { HttpError, MethodNotAllowedError, NotFoundError } from '../errors/http-error.js'
 import { isResponse } from '../gateway/is-response.js'
@@ -150,8 +150,7 @@ export class App implements ContextKernel {
    * doc.paths['/notes/{id}']?.get?.operationId // 'note'
    */
   openapi(info?: Partial<OpenApiInfo>): OpenApiDocument {
-    if (!this.#router.routes) throw OpenApiNoRoutes('app.openapi(): the router component has no routes(), so its routes cannot be listed (it implements router contract 1.0). The built-in radix and object-dispatch routers have it.')
-    return openApiDocument(this.#router.routes(), { info, resolve: (t) => this.container.resolve(t) })
+    return openApiDocument(this.#router, { info, resolve: (t) => this.container.resolve(t) })
   }
 
   /** Resolve a singleton from the app's container. */

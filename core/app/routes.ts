@@ -5,6 +5,7 @@ import { checkMiddlewareFunction } from '../pipeline/check-middleware.js'
 import type { FetchHandler, HasFetch } from '../gateway/fetch-handler.js'
 import type { Context } from '../context/context.js'
 import { compose } from '../pipeline/compose.js'
+import { openApiNotes, withOpenApi } from '../openapi/notes.js'
 import type { Handler, Middleware } from '../pipeline/middleware.js'
 import type { Router } from '../slots/router.js'
 import { captureCallSite } from './call-site.js'
@@ -134,8 +135,9 @@ export function createRoutes(router: Router, registry: Registry, prefix = '', sc
     router.add({
       methods: list,
       path: full,
-      // Keeps the handler's name, so `dovetail routes` shows it rather than the composition.
-      handler: use.length ? Object.defineProperty(compose(use, inner), 'name', { value: inner.name }) : inner,
+      // Keeps the handler's name, so `dovetail routes` shows it rather than the composition, and the
+      // OpenAPI notes of its guards and its own, so app.openapi() documents what they check.
+      handler: use.length ? withOpenApi(Object.defineProperty(compose(use, inner), 'name', { value: inner.name }), ...[...use, inner].flatMap(openApiNotes)) : inner,
       name: options.name,
       ...(use.length ? { middleware: use.map(middlewareName) } : {}),
       get source() {

@@ -1,7 +1,7 @@
 import { statusText } from '../errors/http-error.js'
-import type { RouteInfo } from '../slots/router.js'
+import type { RouteInfo, Router } from '../slots/router.js'
 import { errorBodySchema, validationProblemSchema } from './error-bodies.js'
-import { OpenApiConflict, OpenApiNoJsonSchema, OpenApiSchema } from '../errors/codes.js'
+import { OpenApiConflict, OpenApiNoJsonSchema, OpenApiNoRoutes, OpenApiSchema } from '../errors/codes.js'
 import { openApiNotes, type OpenApiNote, type OpenApiResolve } from './notes.js'
 import { pathTemplate } from './path-template.js'
 import type { RouteDocs, RouteSchemas } from './route-types-pending.js'
@@ -38,7 +38,8 @@ const documented = new Set(['get', 'put', 'post', 'delete', 'options', 'patch', 
 type Route = Extract<RouteInfo, { kind: 'route' }> & { schemas?: RouteSchemas | undefined; docs?: RouteDocs | undefined }
 
 /**
- * An OpenAPI 3.1 document for `routes` (a router's `routes()`): one
+ * An OpenAPI 3.1 document for a router's routes (or a list of them, as
+ * `routes()` gives it): one
  * operation per route and method (HEAD, and methods OpenAPI has no field
  * for, left out; mounts are other apps and are listed nowhere), with
  * parameters, request body and responses from the route's `schemas`
@@ -49,11 +50,13 @@ type Route = Extract<RouteInfo, { kind: 'route' }> & { schemas?: RouteSchemas | 
  * document calls it with the `Router` it resolves.
  *
  * @throws DOVETAIL_ERR_OPENAPI_NO_JSON_SCHEMA naming the route and part when a schema cannot describe itself
+ * @throws DOVETAIL_ERR_OPENAPI_NO_ROUTES for a router without `routes()`
  * @example
- * const doc = openApiDocument(container.resolve(Router).routes?.() ?? [], { info: { title: 'Notes', version: '1.0.0' } })
+ * const doc = openApiDocument(app.resolve(Router), { info: { title: 'Notes', version: '1.0.0' }, resolve: app.resolve })
  * doc.paths['/notes/{id}']?.get?.operationId // 'note'
  */
-export function openApiDocument(routes: readonly RouteInfo[], options: OpenApiOptions = {}): OpenApiDocument {
+export function openApiDocument(source: Router | readonly RouteInfo[], options: OpenApiOptions = {}): OpenApiDocument {
+  const routes = routesOf(source)
   const shared = new SharedSchemas()
   const schemes = new Map<string, { scheme: OpenApiSecurityScheme; from: string }>()
   const paths: Record<string, OpenApiPathItem> = {}
@@ -89,6 +92,15 @@ export function openApiDocument(routes: readonly RouteInfo[], options: OpenApiOp
     paths,
     ...(Object.keys(components).length ? { components } : {}),
   }
+}
+
+function routesOf(source: Router | readonly RouteInfo[]): readonly RouteInfo[] {
+  if (Array.isArray(source)) return source
+  const router = source as Router
+  if (typeof router.routes !== 'function') {
+    throw OpenApiNoRoutes('The router component has no routes() (router contract 1.0), so its routes cannot be listed for an OpenAPI document. The built-in radix and object-dispatch routers have it.')
+  }
+  return router.routes()
 }
 
 function operationFor(
