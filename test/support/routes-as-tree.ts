@@ -87,7 +87,12 @@ export class RoutesAsTree implements Router {
         if (part === '*' && i === parts.length - 1) return
         node = part.startsWith(':') ? paramChild(node, part.slice(1)) : staticChild(node, part)
       })
-      const exposed = expose(route.handler, { methods: route.methods, ...(route.name === undefined ? {} : { name: route.name }) })
+      const exposed = expose(route.handler, {
+        methods: route.methods,
+        ...(route.name === undefined ? {} : { name: route.name }),
+        ...(route.schemas === undefined ? {} : { schemas: route.schemas }),
+        ...route.docs,
+      })
       if (parts.at(-1) === '*') node._default = [...((node._default as []) ?? []), exposed]
       else actions.set(node, [...(actions.get(node) ?? []), exposed])
     }

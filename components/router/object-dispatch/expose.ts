@@ -1,4 +1,4 @@
-import { captureCallSite, DovetailError, type Handler, type InjectableClass, type RouteHandler } from '../../../core/index.js'
+import { captureCallSite, DovetailError, type Handler, type InjectableClass, type RouteDocs, type RouteHandler, type RouteSchemas } from '../../../core/index.js'
 
 /**
  * Handlers by method, lower- or upper-case keys: `{ get: show, post: [PageController, 'save'] }`.
@@ -23,6 +23,16 @@ export interface ExposeOptions {
    * @default []
    */
   params?: readonly string[]
+  /** Standard Schema validators for the action's input and documented output, as a route's `schemas` (docs/validation.md). */
+  schemas?: RouteSchemas
+  /** One line for tools (OpenAPI's summary). */
+  summary?: string
+  /** Longer text for tools (OpenAPI's description). */
+  description?: string
+  /** Tags for tools (OpenAPI's tags). */
+  tags?: readonly string[]
+  /** Marks the action deprecated for tools. */
+  deprecated?: boolean
 }
 
 /**
@@ -43,6 +53,10 @@ export interface Exposed {
    * read; undefined where the runtime keeps no stack.
    */
   readonly source: string | undefined
+  /** The `schemas` given, which the router's `routes()` hands back. */
+  readonly schemas: RouteSchemas | undefined
+  /** The documentation given (summary, description, tags, deprecated), or undefined when none was. */
+  readonly docs: RouteDocs | undefined
 }
 
 // A WeakSet rather than a brand property: nothing built elsewhere (a JSON body, a
@@ -110,6 +124,8 @@ export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: Ex
     name: options.name,
     params: Object.freeze(params),
     classes: Object.freeze(classes),
+    schemas: options.schemas,
+    docs: docsOf(options),
     get source() {
       return site()
     },
@@ -142,3 +158,15 @@ function toHandler(value: RouteHandler<any>, label: string, classes: InjectableC
 /** The same function, or the same class and method (in two tuples), is one handler. */
 const sameHandler = (a: RouteHandler<any>, b: RouteHandler<any>): boolean =>
   a === b || (Array.isArray(a) && Array.isArray(b) && a.length === 2 && b.length === 2 && a[0] === b[0] && a[1] === b[1])
+
+/** The documentation fields given, as one object; undefined when none is. */
+export function docsOf(options: { summary?: string; description?: string; tags?: readonly string[]; deprecated?: boolean }): RouteDocs | undefined {
+  const { summary, description, tags, deprecated } = options
+  if (summary === undefined && description === undefined && tags === undefined && deprecated === undefined) return undefined
+  return {
+    ...(summary === undefined ? {} : { summary }),
+    ...(description === undefined ? {} : { description }),
+    ...(tags === undefined ? {} : { tags }),
+    ...(deprecated === undefined ? {} : { deprecated }),
+  }
+}
