@@ -4,7 +4,6 @@ import { errorBodySchema, validationProblemSchema } from './error-bodies.js'
 import { OpenApiConflict, OpenApiNoJsonSchema, OpenApiNoRoutes, OpenApiSchema } from '../errors/codes.js'
 import { openApiNotes, type OpenApiNote, type OpenApiResolve } from './notes.js'
 import { pathTemplate } from './path-template.js'
-import type { RouteDocs, RouteSchemas } from './route-types-pending.js'
 import { SharedSchemas } from './shared-schemas.js'
 import { hasJsonSchema } from './standard-json-schema.js'
 import type {
@@ -35,7 +34,7 @@ export interface OpenApiOptions {
 /** The methods an OpenAPI 3.1 path item has a field for; HEAD is answered by GET and left out. */
 const documented = new Set(['get', 'put', 'post', 'delete', 'options', 'patch', 'trace'])
 
-type Route = Extract<RouteInfo, { kind: 'route' }> & { schemas?: RouteSchemas | undefined; docs?: RouteDocs | undefined }
+type Route = Extract<RouteInfo, { kind: 'route' }>
 
 /**
  * An OpenAPI 3.1 document for a router's routes (or a list of them, as
