@@ -1,6 +1,6 @@
 export { App } from './app/app.js'
 export { createApp, Environment } from './app/create-app.js'
-export type { RouteHandler, RouteOptions, Routes } from './app/routes.js'
+export type { AddRoute, ControllerAction, RouteContext, RouteHandler, RouteOptions, Routes, TypedHandler } from './app/routes.js'
 export { captureCallSite } from './app/call-site.js'
 export {
   defineComponent,
@@ -17,7 +17,7 @@ export { slotContracts, slotNames, type SlotName } from './component/slots.js'
 export { implementsContract, parseContractRange, type ContractRange } from './component/contract-range.js'
 export { discover, findComponent, findPreset, type Catalogue, type InstalledComponent, type InstalledPreset } from './discovery/catalogue.js'
 export type { ComponentDeclaration, DovetailField, PresetDeclaration } from './discovery/declaration.js'
-export type { StandardSchemaV1 } from './component/standard-schema.js'
+export type { InferInput, InferOutput, StandardIssue, StandardResult, StandardSchemaV1 } from './component/standard-schema.js'
 export {
   defineConfig,
   definePreset,
@@ -33,7 +33,11 @@ export {
   type Preset,
 } from './config/define-config.js'
 export * from './container/index.js'
-export { Context, type ResponseInitLite } from './context/context.js'
+export { Context, type ContextState, type ResponseInitLite } from './context/context.js'
+export { BodyReader, type RequestBody } from './validation/body-reader.js'
+export type { PathParams, RouteInput } from './validation/types.js'
+export { problemResponse, ValidationError, type InputPart, type ValidationIssue } from './validation/validation-error.js'
+export { withValidation, type InvalidInput, type OnInvalid, type ValidationOptions } from './validation/with-validation.js'
 export { RequestSignal } from './context/request-signal.js'
 export { coreErrorCodes, type ErrorCode } from './errors/codes.js'
 export { createError, type DovetailErrorFactory, type ErrorCodeInfo, type HttpErrorFactory } from './errors/create-error.js'

@@ -84,6 +84,22 @@ export const TemplateRender = createError('DOVETAIL_ERR_TEMPLATE_RENDER', 'A tem
 // session stores (the session-store contract: encodeSession throws it for every store)
 export const SessionNotSerializable = createError('DOVETAIL_ERR_SESSION_NOT_SERIALIZABLE', 'A session value is not JSON-serializable (a BigInt, a cycle), so no store can keep it.')
 
+// route validation (core/validation): schemas a route declares (docs/validation.md)
+export const ValidationFailed = createError(
+  'DOVETAIL_ERR_VALIDATION_FAILED',
+  "422: a request's params, query, headers or body failed its route's schema; the handler did not run. JSON clients get RFC 9457 problem details (application/problem+json) listing each field's path and message; a route with onInvalid re-renders its form.",
+  422,
+)
+export const ValidationResponse = createError(
+  'DOVETAIL_ERR_VALIDATION_RESPONSE',
+  "500, in development only: a handler's JSON response does not match the route's response schema for its status; the log line names the route and each mismatch.",
+  500,
+)
+export const ValidationSetup = createError(
+  'DOVETAIL_ERR_VALIDATION_SETUP',
+  "A route's schemas are malformed (a value that is not a Standard Schema, an unknown part, a response status that is not 100 to 599) or a body schema has no body reader (add the body middleware).",
+)
+
 // http: the codes HttpError gives each status by default (see http-error.ts)
 export const HttpBadRequest = createError('DOVETAIL_ERR_HTTP_BAD_REQUEST', '400 Bad Request.', 400)
 export const HttpUnauthorized = createError('DOVETAIL_ERR_HTTP_UNAUTHORIZED', '401 Unauthorized.', 401)
@@ -179,6 +195,9 @@ export const coreErrorCodes = Object.freeze([
   TemplateNotFound,
   TemplateRender,
   SessionNotSerializable,
+  ValidationFailed,
+  ValidationResponse,
+  ValidationSetup,
   HttpBadRequest,
   HttpUnauthorized,
   HttpForbidden,

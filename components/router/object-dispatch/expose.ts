@@ -1,4 +1,4 @@
-import { captureCallSite, DovetailError, type Handler, type InjectableClass, type RouteDocs, type RouteHandler, type RouteSchemas } from '../../../core/index.js'
+import { captureCallSite, DovetailError, type Handler, type InjectableClass, type RouteDocs, type RouteHandler, type OnInvalid, type RouteSchemas, withValidation } from '../../../core/index.js'
 
 /**
  * Handlers by method, lower- or upper-case keys: `{ get: show, post: [PageController, 'save'] }`.
@@ -23,8 +23,17 @@ export interface ExposeOptions {
    * @default []
    */
   params?: readonly string[]
-  /** Standard Schema validators for the action's input and documented output, as a route's `schemas` (docs/validation.md). */
+  /**
+   * Standard Schema validators for the action's input and documented output,
+   * as a route's `schemas` (docs/validation.md): checked for every method the
+   * `expose()` answers, before its handler, which reads `ctx.input`. Give a
+   * form's GET and POST as two `expose()`s in a list at one key
+   * (`[expose(form), expose(save, { methods: ['POST'], schemas })]`) to check
+   * only the POST.
+   */
   schemas?: RouteSchemas
+  /** How a browser's invalid input is answered instead of the 422, as a route's `onInvalid`. Needs `schemas`. */
+  onInvalid?: OnInvalid
   /** One line for tools (OpenAPI's summary). */
   summary?: string
   /** Longer text for tools (OpenAPI's description). */
@@ -97,6 +106,10 @@ export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: Ex
   }
   if (new Set(params).size !== params.length) throw invalid(`${label}: params [${params.join(', ')}] names a parameter twice.`)
 
+  if (options.schemas === undefined && options.onInvalid !== undefined) throw invalid(`${label}: onInvalid answers invalid input, so it needs schemas.`)
+  // The action's path is known only where the tree puts it, so messages name the expose() call.
+  const validated = (handler: Handler, method: string): Handler =>
+    options.schemas === undefined ? handler : withValidation(handler, { schemas: options.schemas, onInvalid: options.onInvalid, route: `${method} ${label}` })
   const handlers = new Map<string, Handler>()
   const classes: InjectableClass[] = []
   // One handler per distinct function or [Class, 'method'], however many methods it answers: routes() lists
@@ -107,7 +120,7 @@ export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: Ex
     const upper = method.toUpperCase()
     if (handlers.has(upper)) throw invalid(`${label}: ${upper} is given twice.`)
     let entry = made.find(([given]) => sameHandler(given, value))
-    if (!entry) made.push((entry = [value, toHandler(value, `${label} for ${upper}`, classes)]))
+    if (!entry) made.push((entry = [value, validated(toHandler(value, `${label} for ${upper}`, classes), upper)]))
     handlers.set(upper, entry[1])
   }
   if (isPerMethod(handler)) {
