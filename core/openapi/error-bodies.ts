@@ -1,3 +1,4 @@
+import { ValidationFailed } from '../errors/codes.js'
 import type { JsonSchema } from './types.js'
 
 /**
@@ -23,25 +24,32 @@ export const errorBodySchema: JsonSchema = {
 }
 
 /**
- * The RFC 9457 problem details body a route with schemas answers bad input
- * with (`application/problem+json`), as `components.schemas.ValidationProblem`.
+ * The RFC 9457 problem details a route with schemas answers invalid input
+ * with (`application/problem+json`, status 422: `problemResponse` in
+ * core/validation/validation-error.ts), as `components.schemas.ValidationProblem`.
  */
 export const validationProblemSchema: JsonSchema = {
   type: 'object',
-  required: ['type', 'title', 'status'],
+  required: ['type', 'title', 'status', 'detail', 'code', 'errors'],
   properties: {
-    type: { type: 'string' },
+    type: { type: 'string', const: 'about:blank' },
     title: { type: 'string' },
-    status: { type: 'integer' },
+    status: { type: 'integer', const: ValidationFailed.status },
     detail: { type: 'string' },
-    instance: { type: 'string' },
+    code: { type: 'string', const: ValidationFailed.code },
     errors: {
       type: 'array',
+      description: 'One entry per failing field.',
       items: {
         type: 'object',
         required: ['in', 'path', 'message'],
-        properties: { in: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } },
+        properties: {
+          in: { type: 'string', enum: ['params', 'query', 'headers', 'body'] },
+          path: { type: 'string', description: 'The field inside its part: tags[0].name, or (root) for the whole part.' },
+          message: { type: 'string' },
+        },
       },
     },
+    requestId: { type: 'string' },
   },
 }

@@ -165,7 +165,7 @@ function operationFor(
 /** OpenAPI wants at least one response; a route that documents no success gets `default`, saying so. */
 function withDefaultResponse(operation: OpenApiOperation): void {
   if (Object.keys(operation.responses).some((status) => status.startsWith('2'))) return
-  operation.responses = { default: { description: 'The response; the route declares no response schema for a success status.' }, ...operation.responses }
+  operation.responses.default = { description: 'The response; the route declares no response schema for a success status.' }
 }
 
 /** Security and refusals from the guards' notes; guards on one route all apply, so their schemes form one requirement. */
