@@ -28,6 +28,7 @@ export function referencePage(title: string, assets: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,"><!-- else the browser asks for /favicon.ico, a 404 in its console -->
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="${escapeHtml(assets)}/swagger-ui.css">
 </head>
