@@ -134,7 +134,7 @@ export const OpenApiSchema = createError(
 )
 export const OpenApiConflict = createError(
   'DOVETAIL_ERR_OPENAPI_CONFLICT',
-  'Two routes or guards give one OpenAPI security scheme name two different definitions; the message names the scheme and both definitions.',
+  'Two guards give one OpenAPI security scheme name two different definitions (the message names the scheme and both), or a scheme worked out from the container was asked for without one (openApiDocument without resolve).',
 )
 export const OpenApiNoRoutes = createError(
   'DOVETAIL_ERR_OPENAPI_NO_ROUTES',
