@@ -1,4 +1,4 @@
-import { captureCallSite, DovetailError, type Handler, type InjectableClass, type RouteDocs, type RouteHandler, type OnInvalid, type RouteSchemas, withValidation } from '../../../core/index.js'
+import { captureCallSite, type Context, type ControllerAction, DovetailError, type Handler, type InjectableClass, type OnInvalid, type RouteDocs, type RouteHandler, type RouteInput, type RouteSchemas, withValidation } from '../../../core/index.js'
 
 /**
  * Handlers by method, lower- or upper-case keys: `{ get: show, post: [PageController, 'save'] }`.
@@ -6,7 +6,7 @@ import { captureCallSite, DovetailError, type Handler, type InjectableClass, typ
  */
 export type MethodHandlers = { readonly [method: string]: RouteHandler<any> }
 
-export interface ExposeOptions {
+export interface ExposeOptions<Schemas extends RouteSchemas | undefined = RouteSchemas | undefined> {
   /**
    * The methods the handler answers, for a single handler. GET also answers HEAD
    * unless a HEAD handler exists. Not allowed with a per-method object, whose keys say it.
@@ -31,7 +31,7 @@ export interface ExposeOptions {
    * (`[expose(form), expose(save, { methods: ['POST'], schemas })]`) to check
    * only the POST.
    */
-  schemas?: RouteSchemas
+  schemas?: Schemas
   /** How a browser's invalid input is answered instead of the 422, as a route's `onInvalid`. Needs `schemas`. */
   onInvalid?: OnInvalid
   /** One line for tools (OpenAPI's summary). */
@@ -82,7 +82,8 @@ export const paramName = /^(?!__proto__$)[A-Za-z0-9_]+$/
 const invalid = (message: string) => new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', message)
 
 /**
- * Make a handler routable in a controller tree. The handler is a function of
+ * Make a handler routable in a controller tree. With `schemas`, the handler's
+ * `ctx.input` is typed from them, as in `r.get()`. The handler is a function of
  * the context, a controller action `[Class, 'method']` (the class is resolved
  * from the container for each request, scoped unless registered otherwise),
  * or an object of those by method.
@@ -96,7 +97,10 @@ const invalid = (message: string) => new DovetailError('DOVETAIL_ERR_ROUTER_INVA
  *   tags: expose(showTag, { params: ['tag'], name: 'tag' }),             // GET /tags/<tag>
  * }
  */
-export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: ExposeOptions = {}): Exposed {
+export function expose<const Schemas extends RouteSchemas | undefined = undefined, C = any>(
+  handler: ((ctx: Context<Record<string, string>, RouteInput<Schemas>>) => Response | Promise<Response>) | ControllerAction<C> | MethodHandlers,
+  options: ExposeOptions<Schemas> = {},
+): Exposed {
   const site = captureCallSite(expose)
   const label = options.name === undefined ? 'expose()' : `expose(…, { name: '${options.name}' })`
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) throw invalid(`${label}: name must be a non-empty string.`)
