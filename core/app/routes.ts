@@ -177,8 +177,9 @@ const middlewareName = (mw: Middleware): string => mw.name || '(anonymous)'
  * (a guard's), so `app.openapi()` documents what they check.
  */
 function routeHandler(inner: Handler, validated: Handler, use: readonly Middleware[]): Handler {
-  const handler = use.length ? Object.defineProperty(compose(use, validated), 'name', { value: inner.name }) : validated
-  return handler === inner ? inner : withOpenApi(handler, ...[...use, inner].flatMap(openApiNotes))
+  // withValidation already keeps the handler's notes on the validated handler.
+  if (!use.length) return validated
+  return withOpenApi(Object.defineProperty(compose(use, validated), 'name', { value: inner.name }), ...[...use, validated].flatMap(openApiNotes))
 }
 
 /**

@@ -207,6 +207,21 @@ describe('security in app.openapi()', () => {
     expect(doc.paths['/public']!.get!.security).toBeUndefined()
   })
 
+  it('marks the object-dispatch actions a guard wraps, with schemas or without', async () => {
+    const app = await createApp({
+      environment: 'test',
+      components: {
+        router: objectDispatch({ root: { account: expose(requireUser(ok)), search: expose(requireUser(ok), { schemas: { query: z.object({ q: z.string() }) } }), about: expose(ok) } }),
+        'session-store': memoryStore(),
+        middleware: [sessionMiddleware({ secrets }), auth({ loadUser: (id) => users.get(id) })],
+      },
+    })
+    const doc = app.openapi()
+    expect(doc.paths['/account']!.get!.security).toEqual([{ session: [] }])
+    expect(doc.paths['/search']!.get!.security).toEqual([{ session: [] }])
+    expect(doc.paths['/about']!.get!.security).toBeUndefined()
+  })
+
   it('takes the security a guard of your own notes with withOpenApi, and refuses two schemes under one name', async () => {
     const key = (name: string): Middleware => withOpenApi<Middleware>(async (_ctx, next) => next(), { security: { name: 'apiKey', scheme: { type: 'apiKey', in: 'header', name } } })
     const one = await createApp({ environment: 'test', routes: (r) => r.get('/reports', ok, { use: [key('x-api-key')] }) })
