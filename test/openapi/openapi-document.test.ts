@@ -131,6 +131,15 @@ describe('app.openapi()', () => {
     expect(doc.paths['/files/{*}']!.get!.parameters).toEqual([{ name: '*', in: 'path', required: true, schema: { type: 'string' } }])
   })
 
+  it("writes find-my-way's parameter forms as path templates: two in one segment, a regex as the parameter's pattern, :: as a colon", async () => {
+    const app = await createApp({ environment: 'test', routes: (r) => r.get('/flights/:from-:to', ok).get('/items/:id(^\\d+$)', ok).get('/time/12::00', ok) })
+    const doc = app.openapi()
+    expect(Object.keys(doc.paths)).toEqual(['/flights/{from}-{to}', '/items/{id}', '/time/12:00'])
+    expect(doc.paths['/flights/{from}-{to}']!.get!.parameters!.map((p) => p.name)).toEqual(['from', 'to'])
+    expect(doc.paths['/items/{id}']!.get!.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d+$' } }])
+    expect((await validate(doc)).valid).toBe(true)
+  })
+
   it('gives a route with several methods one operationId per method, and a route without a success schema a default response', async () => {
     const app = await createApp({ environment: 'test', routes: (r) => r.route(['GET', 'PUT'], '/settings', ok, { name: 'settings' }) })
     const doc = app.openapi()
