@@ -3,7 +3,8 @@ import type { InjectableClass } from '../container/token.js'
 import { ConfigInvalid, RouterInvalidRoute, ValidationSetup } from '../errors/codes.js'
 import { checkMiddlewareFunction } from '../pipeline/check-middleware.js'
 import type { FetchHandler, HasFetch } from '../gateway/fetch-handler.js'
-import type { Context } from '../context/context.js'
+import type { Context, ContextState } from '../context/context.js'
+import type { StateAddedBy } from '../context/state-middleware.js'
 import { compose } from '../pipeline/compose.js'
 import { openApiNotes, withOpenApi } from '../openapi/notes.js'
 import type { Handler, Middleware } from '../pipeline/middleware.js'
@@ -14,7 +15,7 @@ import { type OnInvalid, withValidation } from '../validation/with-validation.js
 import { captureCallSite } from './call-site.js'
 
 /** Methods of `C` that can answer a request (whatever context type their parameter declares). */
-type ActionOf<C> = { [K in keyof C & string]: C[K] extends (ctx: never) => Response | Promise<Response> ? K : never }[keyof C & string]
+type ActionOf<C> = { [K in keyof C & string]: C[K] extends (ctx: Context<any, any, any>) => Response | Promise<Response> ? K : never }[keyof C & string]
 
 /**
  * The context a route's handler receives: `params` typed from the path
@@ -25,11 +26,15 @@ type ActionOf<C> = { [K in keyof C & string]: C[K] extends (ctx: never) => Respo
  * @example
  * const show = (ctx: RouteContext<'/notes/:id', { params: typeof NoteParams }>) => ctx.json({ id: ctx.input.params.id })
  */
-export type RouteContext<Path extends string = string, Schemas extends RouteSchemas | undefined = undefined> = Context<PathParams<Path>, RouteInput<Schemas>>
+export type RouteContext<Path extends string = string, Schemas extends RouteSchemas | undefined = undefined, Use = []> = Context<
+  PathParams<Path>,
+  RouteInput<Schemas>,
+  ContextState & StateAddedBy<Use>
+>
 
-/** A function handler for a route at `Path` with `Schemas`: its `ctx` is a {@link RouteContext}. */
-export type TypedHandler<Path extends string = string, Schemas extends RouteSchemas | undefined = undefined> = (
-  ctx: RouteContext<Path, Schemas>,
+/** A function handler for a route at `Path` with `Schemas` and the middleware `Use`: its `ctx` is a {@link RouteContext}. */
+export type TypedHandler<Path extends string = string, Schemas extends RouteSchemas | undefined = undefined, Use = []> = (
+  ctx: RouteContext<Path, Schemas, Use>,
 ) => Response | Promise<Response>
 
 /**
@@ -39,7 +44,7 @@ export type TypedHandler<Path extends string = string, Schemas extends RouteSche
  */
 export type RouteHandler<C = any> = Handler | readonly [InjectableClass<C>, ActionOf<C>]
 
-export interface RouteOptions<Schemas extends RouteSchemas | undefined = RouteSchemas | undefined> {
+export interface RouteOptions<Schemas extends RouteSchemas | undefined = RouteSchemas | undefined, Use extends readonly Middleware[] = readonly Middleware[]> {
   /** Name the route so `ctx.url(name, params)` and `app.url` can build its path; also its OpenAPI operationId. */
   name?: string
   /**
@@ -69,9 +74,10 @@ export interface RouteOptions<Schemas extends RouteSchemas | undefined = RouteSc
    * Middleware and guards for this route only, outermost first. They run after
    * the app's middleware and the middleware of the groups around the route,
    * just before the handler. Functions `(ctx, next) => Promise<Response>`;
-   * components go in `config.components`, not here.
+   * components go in `config.components`, not here. What a middleware made
+   * by `defineMiddleware` declares on `ctx.state` is typed in the handler.
    */
-  use?: readonly Middleware[]
+  use?: Use
 }
 
 /** Options of `group(prefix, options, define)`. */
@@ -106,17 +112,17 @@ export interface Routes {
   /** Every method. */
   all: AddRoute
   /** A route for the methods given. */
-  route<Path extends string, const Schemas extends RouteSchemas | undefined = undefined, C = any>(
+  route<Path extends string, const Schemas extends RouteSchemas | undefined = undefined, const Use extends readonly Middleware[] = [], C = any>(
     methods: string | readonly string[],
     path: Path,
-    handler: TypedHandler<Path, Schemas> | ControllerAction<C>,
-    options?: RouteOptions<Schemas>,
+    handler: TypedHandler<Path, Schemas, Use> | ControllerAction<C>,
+    options?: RouteOptions<Schemas, Use>,
   ): Routes
-  route<Path extends string, const Schemas extends RouteSchemas | undefined = undefined, C = any>(
+  route<Path extends string, const Schemas extends RouteSchemas | undefined = undefined, const Use extends readonly Middleware[] = [], C = any>(
     methods: string | readonly string[],
     path: Path,
-    options: RouteOptions<Schemas>,
-    handler: TypedHandler<Path, Schemas> | ControllerAction<C>,
+    options: RouteOptions<Schemas, Use>,
+    handler: TypedHandler<Path, Schemas, Use> | ControllerAction<C>,
   ): Routes
   /** Routes under a common path prefix. */
   group(prefix: string, define: (r: Routes) => void): Routes
@@ -147,15 +153,15 @@ export type ControllerAction<C = any> = readonly [InjectableClass<C>, ActionOf<C
  * r.post('/notes', { schemas: { body: NoteInput }, summary: 'Create a note' }, (ctx) => ctx.json(ctx.input.body, { status: 201 }))
  */
 export interface AddRoute {
-  <Path extends string, const Schemas extends RouteSchemas | undefined = undefined, C = any>(
+  <Path extends string, const Schemas extends RouteSchemas | undefined = undefined, const Use extends readonly Middleware[] = [], C = any>(
     path: Path,
-    handler: TypedHandler<Path, Schemas> | ControllerAction<C>,
-    options?: RouteOptions<Schemas>,
+    handler: TypedHandler<Path, Schemas, Use> | ControllerAction<C>,
+    options?: RouteOptions<Schemas, Use>,
   ): Routes
-  <Path extends string, const Schemas extends RouteSchemas | undefined = undefined, C = any>(
+  <Path extends string, const Schemas extends RouteSchemas | undefined = undefined, const Use extends readonly Middleware[] = [], C = any>(
     path: Path,
-    options: RouteOptions<Schemas>,
-    handler: TypedHandler<Path, Schemas> | ControllerAction<C>,
+    options: RouteOptions<Schemas, Use>,
+    handler: TypedHandler<Path, Schemas, Use> | ControllerAction<C>,
   ): Routes
 }
 

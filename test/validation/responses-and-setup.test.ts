@@ -90,3 +90,17 @@ describe('setup errors (DOVETAIL_ERR_VALIDATION_SETUP at startup)', () => {
     expect(message).toContain("add 'body' to components.middleware")
   })
 })
+
+describe('setup errors of expose()', () => {
+  it('names the expose() call and its line for a schema that is not a Standard Schema', async () => {
+    const { expose } = await import('dovetailjs/components/router/object-dispatch')
+    let error: { code?: string; message?: string } = {}
+    try {
+      expose((ctx) => ctx.text('x'), { methods: ['POST'], schemas: { body: { parse() {} } as never } })
+    } catch (e) {
+      error = e as typeof error
+    }
+    expect(error.code).toBe('DOVETAIL_ERR_VALIDATION_SETUP')
+    expect(error.message).toMatch(/^Route POST expose\(\) at .*responses-and-setup\.test\.ts:\d+: schemas\.body is not a Standard Schema/)
+  })
+})

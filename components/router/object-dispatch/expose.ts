@@ -111,9 +111,10 @@ export function expose<const Schemas extends RouteSchemas | undefined = undefine
   if (new Set(params).size !== params.length) throw invalid(`${label}: params [${params.join(', ')}] names a parameter twice.`)
 
   if (options.schemas === undefined && options.onInvalid !== undefined) throw invalid(`${label}: onInvalid answers invalid input, so it needs schemas.`)
-  // The action's path is known only where the tree puts it, so messages name the expose() call.
+  // The action's path is known only where the tree puts it, so messages name the expose() call and its line.
+  const at = options.schemas === undefined ? '' : ` at ${site() ?? 'an unknown line'}`
   const validated = (handler: Handler, method: string): Handler =>
-    options.schemas === undefined ? handler : withValidation(handler, { schemas: options.schemas, onInvalid: options.onInvalid, route: `${method} ${label}` })
+    options.schemas === undefined ? handler : withValidation(handler, { schemas: options.schemas, onInvalid: options.onInvalid, route: `${method} ${label}${at}` })
   const handlers = new Map<string, Handler>()
   const classes: InjectableClass[] = []
   // One handler per distinct function or [Class, 'method'], however many methods it answers: routes() lists

@@ -18,6 +18,7 @@ describe('docs/validation.md', () => {
     expect(await (await client.get('/notes/1')).json()).toMatchObject({ title: 'Tea' })
     expect(await (await client.get('/notes?tag=drinks')).json()).toHaveLength(1)
     expect(await (await client.get('/tags/x')).text()).toBe('tag x')
+    expect(await (await client.get('/plan', { headers: { 'x-plan': 'paid' } })).text()).toBe('plan paid')
   })
 
   it('answers invalid input with the problem details the page shows', async () => {

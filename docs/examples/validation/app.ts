@@ -1,4 +1,4 @@
-import { createApp, defineConfig, type Middleware } from 'dovetailjs'
+import { createApp, defineConfig, defineMiddleware, type Middleware } from 'dovetailjs'
 import body from 'dovetailjs/components/middleware/body'
 import { fileURLToPath } from 'node:url'
 import { eta } from 'dovetailjs/components/template/eta'
@@ -17,6 +17,12 @@ export const tenant: Middleware = async (ctx, next) => {
   ctx.state.tenant = ctx.request.headers.get('x-tenant') ?? 'public'
   return next()
 }
+
+/** Declares what it adds: a route that uses it reads ctx.state.plan typed, and present. */
+export const withPlan = defineMiddleware<{ plan: 'free' | 'paid' }>(async (ctx, next) => {
+  ctx.state.plan = ctx.request.headers.get('x-plan') === 'paid' ? 'paid' : 'free'
+  return next()
+})
 
 export const NoteInput = z.strictObject({
   title: z.string().trim().min(1).max(200),
@@ -71,6 +77,7 @@ export async function createValidationApp(environment = 'test') {
           { name: 'note', schemas: { params: NoteParams } },
         )
         r.post('/notes/:id/comments', { schemas: { params: NoteParams, body: Comment } }, (ctx) => ctx.json({ note: ctx.input.params.id, text: ctx.input.body.text }, { status: 201 }))
+        r.get('/plan', { use: [withPlan] }, (ctx) => ctx.text(`plan ${ctx.state.plan}`))
         // No schema: path parameters are still typed from the path.
         r.get('/tags/:tag', (ctx) => ctx.text(`tag ${ctx.params.tag}`))
         // A form: invalid input renders signup.eta again with the values sent and the messages, status 422.

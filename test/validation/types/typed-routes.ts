@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import * as v from 'valibot'
-import { type Context, type ContextState, defineConfig, type Middleware, type RouteContext } from 'dovetailjs'
+import { type Context, type ContextState, defineConfig, defineMiddleware, type Middleware, type RouteContext } from 'dovetailjs'
 import { expose } from 'dovetailjs/components/router/object-dispatch'
 
 declare module 'dovetailjs' {
@@ -15,6 +15,15 @@ declare module 'dovetailjs' {
     fixtureUser?: { id: number; name: string }
   }
 }
+
+// Hono's c.var: a middleware that declares what it adds; routes that use it read it typed and present.
+const withAccount = defineMiddleware<{ account: { id: number; plan: 'free' | 'paid' } }>(async (ctx, next) => {
+  ctx.state.account = { id: 7, plan: 'paid' }
+  // @ts-expect-error 'gold' is not a plan
+  ctx.state.account = { id: 7, plan: 'gold' }
+  return next()
+})
+const timing: Middleware = async (_ctx, next) => next()
 
 const NoteInput = z.strictObject({ title: z.string(), done: z.boolean().default(false) })
 const NoteParams = z.object({ id: z.coerce.number() })
@@ -68,6 +77,20 @@ export default defineConfig({
       const other: unknown = ctx.state.somethingElse
       return ctx.json({ name, id, other })
     })
+    // Typed middleware in use: its fields flow to the handler, beside a plain middleware and a schema.
+    r.post('/accounts/:id/notes', { use: [timing, withAccount], schemas: { body: NoteInput } }, (ctx) => {
+      const plan: 'free' | 'paid' = ctx.state.account.plan
+      const title: string = ctx.input.body.title
+      // @ts-expect-error the account has no field 'email'
+      ctx.state.account.email
+      return ctx.json({ plan, title, id: ctx.params.id })
+    })
+    // Without that middleware the field is not there.
+    r.get('/accounts', (ctx) => {
+      // @ts-expect-error no middleware of this route declares 'account'
+      const id: number = ctx.state.account.id
+      return ctx.json({ id })
+    })
     // Controller actions still work, typed or not.
     r.get('/typed/:id', [NoteController, 'show'])
     r.post('/typed', [NoteController, 'create'], { schemas: { body: NoteInput } })
@@ -98,3 +121,15 @@ export const auth: Middleware = async (ctx, next) => {
 }
 
 export type Declared = ContextState['fixtureUser']
+
+class NotAController {
+  helper(count: number): Response {
+    return new Response(String(count))
+  }
+}
+export const refused = defineConfig({
+  routes(r) {
+    // @ts-expect-error helper takes a number, not a context: no action
+    r.get('/x', [NotAController, 'helper'])
+  },
+})
