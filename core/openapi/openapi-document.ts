@@ -56,7 +56,7 @@ type Route = Extract<RouteInfo, { kind: 'route' }>
  */
 export function openApiDocument(source: Router | readonly RouteInfo[], options: OpenApiOptions = {}): OpenApiDocument {
   const routes = routesOf(source)
-  const shared = new SharedSchemas()
+  const shared = new SharedSchemas(['Error', 'ValidationProblem'])
   const schemes = new Map<string, { scheme: OpenApiSecurityScheme; from: string }>()
   const paths: Record<string, OpenApiPathItem> = {}
   const usage = { errors: false, problems: false }

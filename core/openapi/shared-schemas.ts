@@ -13,6 +13,12 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
 export class SharedSchemas {
   readonly all: Record<string, JsonSchema> = {}
   #roots = 0
+  readonly #reserved: ReadonlySet<string>
+
+  /** `reserved`: names the document gives schemas of its own (`Error`), which a route's `$defs` never take. */
+  constructor(reserved: Iterable<string> = []) {
+    this.#reserved = new Set(reserved)
+  }
 
   /** `schema` ready to sit in an operation: no `$schema`, no `$defs`, references pointing at components. */
   adopt(schema: JsonSchema): JsonSchema {
@@ -20,7 +26,9 @@ export class SharedSchemas {
     const renamed = new Map<string, string>()
     for (const name of Object.keys($defs ?? {})) renamed.set(name, this.#freeName(name, $defs![name]))
     const selfReferring = JSON.stringify(rest).includes('"$ref":"#"')
-    const root = selfReferring ? `Schema${++this.#roots}` : undefined
+    let root: string | undefined
+    if (selfReferring) do root = `Schema${++this.#roots}`
+    while (this.all[root] !== undefined || this.#reserved.has(root))
     const rewrite = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(rewrite)
       if (value === null || typeof value !== 'object') return value
@@ -50,6 +58,7 @@ export class SharedSchemas {
     const base = name.replace(/[^a-zA-Z0-9._-]/g, '_') || 'Schema'
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? base : `${base}_${n}`
+      if (this.#reserved.has(candidate)) continue
       const taken = this.all[candidate]
       if (taken === undefined || sameJson(taken, definition)) return candidate
     }

@@ -160,6 +160,21 @@ describe('app.openapi()', () => {
     expect(JSON.stringify(schema)).not.toMatch(/\$defs/)
   })
 
+  it("keeps a route's own schema named Error apart from the document's error body", async () => {
+    const AppError = z.object({ reason: z.string() }).meta({ id: 'Error' })
+    const secrets = ['openapi-test-secret-0123456789-0123456789']
+    const app = await createApp({
+      environment: 'test',
+      components: { 'session-store': memoryStore(), middleware: [sessionMiddleware({ secrets }), auth({ loadUser: () => undefined })] },
+      routes: (r) => r.get('/failures', { schemas: { response: { 200: z.array(AppError) } } }, requireUser(ok)),
+    })
+    const doc = app.openapi()
+    expect(await validate(doc)).toMatchObject({ valid: true })
+    expect(doc.paths['/failures']!.get!.responses['200']!.content!['application/json']!.schema).toEqual({ type: 'array', items: { $ref: '#/components/schemas/Error_2' } })
+    expect(doc.components!.schemas!.Error_2).toMatchObject({ required: ['reason'] })
+    expect(doc.components!.schemas!.Error).toMatchObject({ required: ['error'] })
+  })
+
   it('refuses a schema without the Standard JSON Schema interface, naming the route and the part', async () => {
     const app = await createApp({ environment: 'test', components: { middleware: [body()] }, routes: (r) => r.post('/notes', { schemas: { body: v.object({ title: v.string() }) } }, ok) })
     expect(() => app.openapi()).toThrow(expect.objectContaining({ code: 'DOVETAIL_ERR_OPENAPI_NO_JSON_SCHEMA', message: expect.stringMatching(/^Route POST \/notes: its body schema \(valibot\) has no Standard JSON Schema interface.*toStandardJsonSchema/) }))
