@@ -92,3 +92,23 @@ export {
   type SessionData,
   type SessionRecord,
 } from './slots/session-store.js'
+export {
+  openApiDocument,
+  openApiNotes,
+  withOpenApi,
+  type JsonSchema,
+  type OpenApiDocument,
+  type OpenApiInfo,
+  type OpenApiNote,
+  type OpenApiOperation,
+  type OpenApiOptions,
+  type OpenApiParameter,
+  type OpenApiPathItem,
+  type OpenApiResolve,
+  type OpenApiResponse,
+  type OpenApiSecurityNote,
+  type OpenApiSecurityRequirement,
+  type OpenApiSecurityScheme,
+  type OpenApiServer,
+  type StandardJsonSchemaV1,
+} from './openapi/index.js'

@@ -13,6 +13,8 @@ import { requestAt } from '../gateway/request-at.js'
 import { compose } from '../pipeline/compose.js'
 import type { Handler, Middleware } from '../pipeline/middleware.js'
 import type { Logger } from '../slots/logger.js'
+import { openApiDocument } from '../openapi/openapi-document.js'
+import type { OpenApiDocument, OpenApiInfo } from '../openapi/types.js'
 import type { Router, UrlParams } from '../slots/router.js'
 import { type ListeningServer, Server } from '../slots/server.js'
 import { timeLimitError, withinTimeLimit } from './time-limit.js'
@@ -130,6 +132,25 @@ export class App implements ContextKernel {
   /** The path of a named route. */
   url(name: string, params?: UrlParams): string {
     return this.#router.url(name, params)
+  }
+
+  /**
+   * An OpenAPI 3.1 document of the app's routes, made now from the router's
+   * `routes()`: paths, parameters, bodies and responses from each route's
+   * `schemas` (through the Standard JSON Schema interface), summary,
+   * description, tags and deprecated from its docs, named routes as
+   * operationIds, security from its guards. Mounted apps are not in it. See
+   * docs/openapi.md.
+   *
+   * @param info the document's `info`; `title` defaults to `'API'`, `version` to `'0.0.0'`
+   * @throws DOVETAIL_ERR_OPENAPI_NO_JSON_SCHEMA naming the route, for a schema that cannot describe itself
+   * @throws DOVETAIL_ERR_OPENAPI_NO_ROUTES when the router cannot list its routes
+   * @example
+   * const doc = app.openapi({ title: 'Notes', version: '1.0.0' })
+   * doc.paths['/notes/{id}']?.get?.operationId // 'note'
+   */
+  openapi(info?: Partial<OpenApiInfo>): OpenApiDocument {
+    return openApiDocument(this.#router, { info, resolve: (t) => this.container.resolve(t) })
   }
 
   /** Resolve a singleton from the app's container. */

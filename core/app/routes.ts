@@ -6,6 +6,7 @@ import type { FetchHandler, HasFetch } from '../gateway/fetch-handler.js'
 import type { Context, ContextState } from '../context/context.js'
 import type { StateAddedBy } from '../context/state-middleware.js'
 import { compose } from '../pipeline/compose.js'
+import { openApiNotes, withOpenApi } from '../openapi/notes.js'
 import type { Handler, Middleware } from '../pipeline/middleware.js'
 import type { RouteDocs, RouteSchemas, Router } from '../slots/router.js'
 import { BodyReader } from '../validation/body-reader.js'
@@ -175,6 +176,19 @@ const join = (prefix: string, path: string): string => {
 const middlewareName = (mw: Middleware): string => mw.name || '(anonymous)'
 
 /**
+ * What the router gets as the route's handler: the validated handler,
+ * composed with the route's middleware when it has any. It keeps the
+ * handler's name, so `dovetail routes` shows it rather than the
+ * composition, and the OpenAPI notes of the middleware and of the handler
+ * (a guard's), so `app.openapi()` documents what they check.
+ */
+function routeHandler(inner: Handler, validated: Handler, use: readonly Middleware[]): Handler {
+  // withValidation already keeps the handler's notes on the validated handler.
+  if (!use.length) return validated
+  return withOpenApi(Object.defineProperty(compose(use, validated), 'name', { value: inner.name }), ...[...use, validated].flatMap(openApiNotes))
+}
+
+/**
  * Refuses a `use` list with something other than a function in it, at startup:
  * a component put there by mistake would otherwise fail on the first request.
  */
@@ -255,8 +269,7 @@ export function createRoutes(router: Router, registry: Registry, prefix = '', sc
     router.add({
       methods: list,
       path: full,
-      // Keeps the handler's name, so `dovetail routes` shows it rather than the composition.
-      handler: use.length ? Object.defineProperty(compose(use, validated), 'name', { value: inner.name }) : validated,
+      handler: routeHandler(inner, validated, use),
       name: options.name,
       ...(use.length ? { middleware: use.map(middlewareName) } : {}),
       ...(schemas === undefined ? {} : { schemas }),

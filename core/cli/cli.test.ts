@@ -60,8 +60,8 @@ const scaffoldOwn = ['zod']
 const projects = [
   { dir: 'plain', args: [], packages: [], own: [] },
   { dir: 'swapped', args: ['--container', 'inversify'], packages: ['inversify'], own: [] },
-  { dir: 'notes-api', args: ['--preset', 'api'], packages: [...mikroOrm, '@mikro-orm/libsql', 'busboy', 'pino'], own: scaffoldOwn },
-  { dir: 'notes-pg', args: ['--preset', 'api', '--db', 'postgresql'], packages: [...mikroOrm, '@mikro-orm/postgresql', 'busboy', 'pino'], own: scaffoldOwn },
+  { dir: 'notes-api', args: ['--preset', 'api'], packages: [...mikroOrm, '@mikro-orm/libsql', 'busboy', 'pino', 'swagger-ui-dist'], own: scaffoldOwn },
+  { dir: 'notes-pg', args: ['--preset', 'api', '--db', 'postgresql'], packages: [...mikroOrm, '@mikro-orm/postgresql', 'busboy', 'pino', 'swagger-ui-dist'], own: scaffoldOwn },
   { dir: 'site', args: ['--preset', 'fullstack'], packages: [...mikroOrm, '@mikro-orm/libsql', 'busboy', 'eta', 'pino'], own: scaffoldOwn },
   {
     dir: 'site-njk',
@@ -82,7 +82,7 @@ describe('dovetail new', () => {
     const data = ['database.ts', 'entities.ts', migration, 'migrations/index.ts']
     expect(filesUnder(join(tmp, 'plain'))).toEqual(common)
     expect(filesUnder(join(tmp, 'swapped'))).toEqual(common)
-    expect(filesUnder(join(tmp, 'notes-api'))).toEqual([...common.slice(0, 3), ...data, ...common.slice(3)])
+    expect(filesUnder(join(tmp, 'notes-api'))).toEqual([...common.slice(0, 3), ...data, ...common.slice(3, 6), 'test/openapi.test.ts', ...common.slice(6)])
     expect(filesUnder(join(tmp, 'site'))).toEqual([...common.slice(0, 3), ...data, 'package.json', 'public/style.css', ...common.slice(4), 'views/index.eta', 'views/layout.eta'])
     expect(filesUnder(join(tmp, 'site-njk'))).toContain('views/index.njk')
     expect(filesUnder(join(tmp, 'site-njk'))).not.toContain('views/index.eta')

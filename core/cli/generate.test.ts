@@ -75,7 +75,7 @@ function wire(project: string, output: string): void {
 
 describe('dovetail generate', () => {
   it.each([
-    { project: 'shelf', preset: ['--preset', 'api'], args: ['book', '--fields', 'title,pages:integer,inPrint:boolean'], files: ['books.ts', 'test/books.test.ts'], style: 'JSON routes' },
+    { project: 'shelf', preset: ['--preset', 'api'], args: ['book', '--fields', 'title,pages:integer,inPrint:boolean'], files: ['books.ts', 'test/books.test.ts'], style: 'JSON routes', scaffoldTests: ['test/app.test.ts', 'test/openapi.test.ts'] },
     {
       project: 'journal',
       preset: ['--preset', 'fullstack'],
@@ -90,7 +90,7 @@ describe('dovetail generate', () => {
       files: ['categories.ts', 'test/categories.test.ts', 'views/categories/index.njk', 'views/categories/show.njk'],
       style: 'pages (nunjucks)',
     },
-  ])('writes $project a resource whose tests pass and which typechecks once wired in', async ({ project: name, preset, args, files, style }) => {
+  ])('writes $project a resource whose tests pass and which typechecks once wired in', async ({ project: name, preset, args, files, style, scaffoldTests }) => {
     expect((await cli(['new', name, ...preset], tmp)).code).toBe(0)
     const project = join(tmp, name)
     const made = await cli(['generate', 'resource', ...args], project)
@@ -119,7 +119,7 @@ describe('dovetail generate', () => {
     )
     const report = JSON.parse(readFileSync(join(project, 'report.json'), 'utf8')) as { numTotalTests: number; numPassedTests: number; testResults: Array<{ name: string }> }
     expect({ passed: report.numPassedTests, output: tests }).toEqual({ passed: report.numTotalTests, output: '' })
-    expect(report.testResults.map((r) => r.name.slice(project.length + 1)).sort()).toEqual(['test/app.test.ts', files[1]].sort())
+    expect(report.testResults.map((r) => r.name.slice(project.length + 1)).sort()).toEqual([...(scaffoldTests ?? ['test/app.test.ts']), files[1]].sort())
     const typecheck = await run(join(project, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.check.json', '--noEmit'], { cwd: project }).then(
       () => '',
       (error: { stdout: string }) => error.stdout,

@@ -131,6 +131,24 @@ export const HttpTimeLimit = createError(
   503,
 )
 
+// OpenAPI documents (core/openapi/): raised while making an OpenAPI document (app.openapi(), openApiDocument), never while serving requests.
+export const OpenApiNoJsonSchema = createError(
+  'DOVETAIL_ERR_OPENAPI_NO_JSON_SCHEMA',
+  "A route's schema has no Standard JSON Schema interface (~standard.jsonSchema), so the OpenAPI document cannot describe it; the message names the route and the part. zod 4.2+ and ArkType have it; wrap a valibot schema in toStandardJsonSchema from @valibot/to-json-schema.",
+)
+export const OpenApiSchema = createError(
+  'DOVETAIL_ERR_OPENAPI_SCHEMA',
+  "A route's schema could not be written as JSON Schema (its library threw: a type JSON cannot carry, such as a date or a transform), or is not an object schema where OpenAPI needs one (query, headers); the message names the route, the part and the cause.",
+)
+export const OpenApiConflict = createError(
+  'DOVETAIL_ERR_OPENAPI_CONFLICT',
+  'Two guards give one OpenAPI security scheme name two different definitions (the message names the scheme and both), or a scheme worked out from the container was asked for without one (openApiDocument without resolve).',
+)
+export const OpenApiNoRoutes = createError(
+  'DOVETAIL_ERR_OPENAPI_NO_ROUTES',
+  'An OpenAPI document was asked of an app whose router cannot list its routes (it has no routes(), optional in the router contract).',
+)
+
 /**
  * The core's error codes: the kernel's, and those a slot's contract makes
  * every implementation throw. Each has a row under "Core" in `docs/errors.md`.
@@ -205,6 +223,10 @@ export const coreErrorCodes = Object.freeze([
   HttpInternal,
   HttpServiceUnavailable,
   HttpTimeLimit,
+  OpenApiNoJsonSchema,
+  OpenApiSchema,
+  OpenApiConflict,
+  OpenApiNoRoutes,
 ])
 
 /** One of the core's error codes (a component's own codes are in its `errorCodes`). */

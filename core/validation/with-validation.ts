@@ -6,6 +6,7 @@ import type { Handler } from '../pipeline/middleware.js'
 import type { RouteSchemas } from '../slots/router.js'
 import { BodyReader, type RequestBody } from './body-reader.js'
 import { type InputPart, ValidationError, type ValidationIssue } from './validation-error.js'
+import { openApiNotes, withOpenApi } from '../openapi/notes.js'
 
 /**
  * What a route's `onInvalid` receives when its input fails: the error (which
@@ -55,6 +56,12 @@ const knownKeys = new Set<string>([...inputParts, 'response'])
  * const handler = withValidation((ctx) => ctx.json(ctx.input), { schemas: { query: z.object({ q: z.string() }) }, route: 'GET /search' })
  */
 export function withValidation(handler: Handler, options: ValidationOptions): Handler {
+  const validated = validating(handler, options)
+  // A guard's OpenAPI notes on the handler (requireUser(handler)) stay on what replaces it, for app.openapi().
+  return validated === handler ? handler : withOpenApi(validated, ...openApiNotes(handler))
+}
+
+function validating(handler: Handler, options: ValidationOptions): Handler {
   const { schemas, onInvalid, route } = options
   checkSchemas(schemas, route)
   if (onInvalid !== undefined && typeof onInvalid !== 'string' && typeof onInvalid !== 'function') {

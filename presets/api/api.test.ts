@@ -122,3 +122,28 @@ describe('the api preset', () => {
     await open.app.close()
   })
 })
+
+describe("the api preset's OpenAPI document", () => {
+  it('is served with its reference page in development, under the page policy rather than the API one', async () => {
+    const { app, client } = await apiApp('development')
+    const doc = await client.get('/openapi.json')
+    expect(doc.status).toBe(200)
+    expect(await doc.json()).toEqual(app.openapi())
+    const page = await client.get('/docs')
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(page.headers.get('x-frame-options')).toBe('DENY')
+    expect((await client.get('/docs/assets/swagger-ui-bundle.js')).status).toBe(200)
+    await app.close()
+  })
+
+  it('is not served in production unless the openapi options say production: true', async () => {
+    const off = await apiApp('production')
+    expect((await off.client.get('/openapi.json')).status).toBe(404)
+    expect((await off.client.get('/docs')).status).toBe(404)
+    await off.app.close()
+    const on = await apiApp('production', { components: { middleware: { replace: { openapi: { use: 'openapi', options: { production: true } } } } } })
+    expect((await on.client.get('/openapi.json')).status).toBe(200)
+    await on.app.close()
+  })
+})

@@ -12,6 +12,7 @@ import { errorPages } from 'dovetailjs/components/middleware/error-pages'
 import { requestLog } from 'dovetailjs/components/middleware/request-log'
 import { securityHeaders } from 'dovetailjs/components/middleware/security-headers'
 import { sessionMiddleware } from 'dovetailjs/components/middleware/session'
+import { openapi } from 'dovetailjs/components/middleware/openapi'
 import { serveStatic } from 'dovetailjs/components/middleware/static'
 import { transaction } from 'dovetailjs/components/middleware/transaction'
 import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
@@ -30,6 +31,7 @@ runMiddlewareConformance({ name: 'middleware/cors', create: () => cors({ origin:
 // threshold 0 and gzip accepted: every body the suite sees is compressed, streamed ones as a stream.
 runMiddlewareConformance({ name: 'middleware/compression', create: () => compression({ threshold: 0 }), headers: { 'accept-encoding': 'gzip' } })
 runMiddlewareConformance({ name: 'middleware/body', create: () => body() })
+runMiddlewareConformance({ name: 'middleware/openapi', create: () => openapi() })
 
 const publicDir = mkdtempSync(join(tmpdir(), 'dovetail-static-conformance-'))
 writeFileSync(join(publicDir, 'app.css'), 'body { margin: 0 }')

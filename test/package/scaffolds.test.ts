@@ -228,6 +228,8 @@ describe.each(projects)('dovetail new $name $args', (project) => {
       expect(home.status, await home.clone().text()).toBe(200)
       await home.arrayBuffer()
       if (project.args.includes('fullstack')) expect((await fetch(`${server.url}/static/style.css`)).status).toBe(200)
+      // The api preset's OpenAPI document and reference page (served by its own tests) stay off in production.
+      if (project.args.includes('api')) expect((await fetch(`${server.url}/openapi.json`)).status).toBe(404)
       expect(await server.stop(), 'the app stops on Ctrl-C').toBe(true)
     })
     timings.push(`${project.name}: ${times.join(', ')}`)

@@ -1,6 +1,7 @@
-import { type Context, type Handler, isResponse, type Middleware, prefersHtml } from '../../../core/index.js'
+import { type Context, type Handler, isResponse, type Middleware, type OpenApiNote, openApiNotes, prefersHtml, withOpenApi } from '../../../core/index.js'
 import { type AuthUser, currentUser, runtimeOf } from './auth-runtime.js'
 import { AuthForbidden, AuthUnauthenticated } from './errors.js'
+import { sessionSecurity } from './openapi.js'
 
 /** Answers `undefined` to let the request through, or the response that refuses it. */
 type Check = (ctx: Context) => Promise<Response | undefined>
@@ -14,13 +15,18 @@ export interface Guard {
   (handler: Handler): Handler
 }
 
-const guard = (check: Check): Guard =>
+// What app.openapi() shows of a route a guard is on: the session cookie it checks, and its refusals.
+const signedInNote: OpenApiNote = { security: sessionSecurity, responses: { 401: 'Not signed in (a browser asking for HTML is sent to the login page instead).' } }
+const allowedNote: OpenApiNote = { ...signedInNote, responses: { ...signedInNote.responses, 403: 'Signed in, but without the role or permission this needs.' } }
+
+const guard = (check: Check, note: OpenApiNote): Guard =>
   ((handler?: Handler) => {
     if (handler) {
-      return async (ctx: Context) => (await check(ctx)) ?? handler(ctx)
+      const guarded: Handler = async (ctx: Context) => (await check(ctx)) ?? handler(ctx)
+      return withOpenApi(guarded, ...openApiNotes(handler), note)
     }
     const middleware: Middleware = async (ctx, next) => (await check(ctx)) ?? next()
-    return middleware
+    return withOpenApi(middleware, note)
   }) as Guard
 
 /**
@@ -54,7 +60,7 @@ const signedIn = async (ctx: Context): Promise<AuthUser | Response> => (await cu
 export const requireUser: Guard = guard(async (ctx) => {
   const user = await signedIn(ctx)
   return isResponse(user) ? user : undefined
-})
+}, signedInNote)
 
 /**
  * Let through signed-in users with at least one of `roles` (from `user.roles`,
@@ -72,7 +78,7 @@ export function requireRole(roles: string | readonly string[]): Guard {
     const has = runtimeOf(ctx, 'requireRole').settings.rolesOf(user)
     if (!wanted.some((role) => has.includes(role))) forbidden(`the ${wanted.length === 1 ? `role '${wanted[0]}'` : `roles (one of ${wanted.join(', ')})`}`)
     return undefined
-  })
+  }, allowedNote)
 }
 
 /**
@@ -91,5 +97,5 @@ export function requirePermission(permissions: string | readonly string[]): Guar
     const missing = wanted.filter((p) => !has.includes(p))
     if (missing.length) forbidden(`the permission${missing.length > 1 ? 's' : ''} ${missing.map((p) => `'${p}'`).join(', ')}`)
     return undefined
-  })
+  }, allowedNote)
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineComponent, Logger, SessionSecrets, SessionStore } from '../../../core/index.js'
+import { defineComponent, Logger, SessionSecrets, SessionStore, token } from '../../../core/index.js'
 import { createSessionMiddleware } from './session-middleware.js'
 
 const secretMessage =
@@ -59,6 +59,16 @@ export const sessionOptions = z
 export type SessionOptions = z.input<typeof sessionOptions>
 
 /**
+ * The name of the session cookie (the `cookie.name` option), registered by
+ * the session component for those that describe it: middleware/auth's
+ * OpenAPI security scheme reads it.
+ *
+ * @example
+ * app.resolve(SessionCookieName) // 'sid'
+ */
+export const SessionCookieName = token<string>('SessionCookieName')
+
+/**
  * Sessions for handlers: a signed cookie (HMAC-SHA256, rotating secrets) that
  * names a session kept by the component in the `session-store` slot. Handlers
  * use `await session(ctx)`. Nothing is written unless the session changed.
@@ -81,6 +91,7 @@ export const sessionMiddleware = defineComponent({
   register(c, options) {
     // The cookie store derives its encryption keys from these, so secrets are configured once.
     c.value(SessionSecrets, options.secrets)
+    c.value(SessionCookieName, options.cookie.name)
   },
   middleware(app, options) {
     return createSessionMiddleware(app.resolve(SessionStore), options, app.resolve(Logger))

@@ -1,4 +1,4 @@
-export { sessionMiddleware, sessionMiddleware as default, sessionOptions, type SessionOptions } from './component.js'
+export { SessionCookieName, sessionMiddleware, sessionMiddleware as default, sessionOptions, type SessionOptions } from './component.js'
 export { createSessionMiddleware, hasSession, session, type SessionSettings } from './session-middleware.js'
 export type { StoreGuardSettings } from './store-guard.js'
 export { newSessionId, type Session } from './request-session.js'

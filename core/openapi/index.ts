@@ -1,0 +1,5 @@
+export { openApiDocument, type OpenApiOptions } from './openapi-document.js'
+export { openApiNotes, withOpenApi, type OpenApiNote, type OpenApiResolve, type OpenApiSecurityNote } from './notes.js'
+export { pathTemplate, type PathTemplate } from './path-template.js'
+export { hasJsonSchema, type StandardJsonSchemaV1 } from './standard-json-schema.js'
+export type * from './types.js'
