@@ -210,7 +210,7 @@ describe('security in app.openapi()', () => {
       routes(r) {
         r.get('/public', ok)
         r.get('/account', requireUser(ok))
-        r.group('/admin', { use: [requireRole('admin')()] }, (admin) => admin.get('/users', ok, { name: 'adminUsers' }))
+        r.group('/admin', { use: [requireRole('admin')] }, (admin) => admin.get('/users', ok, { name: 'adminUsers' }))
       },
     })
   }

@@ -80,6 +80,7 @@ async function makeApp(options: Partial<AuthOptions> = {}, store = memoryStore()
         r.get('/account', requireUser(async (ctx) => ctx.text(`account of ${(await currentUser<User>(ctx))!.email}`)))
         r.get('/admin', requireRole('admin')((ctx) => ctx.text('admin area')))
         r.get('/reports', requirePermission('reports:read')((ctx) => ctx.text('reports')))
+        r.group('/staff', { use: [requireRole('admin')] }, (staff) => staff.get('/users', (ctx) => ctx.text('staff list')))
         r.post('/reports', requirePermission(['reports:read', 'reports:write'])((ctx) => ctx.text('report saved')))
         r.get('/session-id', async (ctx) => {
           const s = await session(ctx)
@@ -203,6 +204,15 @@ describe('middleware/auth', () => {
       expect(((await write.json()) as { error: { message: string } }).error.message).toContain("'reports:write'")
       const ada = await signIn(client)
       expect(await (await client.post('/reports', { headers: { cookie: ada } })).text()).toBe('report saved')
+    })
+
+    it("guard a group when put in its use as they are (use: [requireRole('admin')])", async () => {
+      const { client } = await makeApp()
+      expect((await client.get('/staff/users')).status).toBe(401)
+      const bob = await signIn(client, 'bob@example.com', 'builder')
+      expect((await client.get('/staff/users', { headers: { cookie: bob } })).status).toBe(403)
+      const ada = await signIn(client)
+      expect(await (await client.get('/staff/users', { headers: { cookie: ada } })).text()).toBe('staff list')
     })
 
     it('work as middleware too (requireUser() in the app middleware)', async () => {

@@ -7,10 +7,14 @@ import { sessionSecurity } from './openapi.js'
 type Check = (ctx: Context) => Promise<Response | undefined>
 
 /**
- * A guard both wraps a handler (`requireUser(handler)`) and, called without
- * one, is a middleware (`requireUser()`), for a mounted app or app-wide use.
+ * A guard is three things, so it reads naturally wherever it goes:
+ * - a middleware itself, for a route's or group's `use`
+ *   (`r.group('/admin', { use: [requireRole('admin')] }, ...)`);
+ * - called with a handler, that handler guarded (`requireUser(handler)`);
+ * - called with nothing, a middleware (`requireUser()`), as older code wrote it.
  */
 export interface Guard {
+  (ctx: Context, next: () => Promise<Response>): Promise<Response>
   (): Middleware
   (handler: Handler): Handler
 }
@@ -19,15 +23,22 @@ export interface Guard {
 const signedInNote: OpenApiNote = { security: sessionSecurity, responses: { 401: 'Not signed in (a browser asking for HTML is sent to the login page instead).' } }
 const allowedNote: OpenApiNote = { ...signedInNote, responses: { ...signedInNote.responses, 403: 'Signed in, but without the role or permission this needs.' } }
 
-const guard = (check: Check, note: OpenApiNote): Guard =>
-  ((handler?: Handler) => {
-    if (handler) {
+// `name` is what `dovetail routes` and `explain` show for the guard in a `use` list.
+const guard = (check: Check, note: OpenApiNote, name: string): Guard => {
+  const middleware: Middleware = async (ctx, next) => (await check(ctx)) ?? next()
+  // Told apart by `next`: a middleware gets two arguments, a handler to wrap one and never a second.
+  const dual = ((first?: Handler | Context, next?: () => Promise<Response>) => {
+    if (typeof next === 'function') return middleware(first as Context, next)
+    if (typeof first === 'function') {
+      const handler = first
       const guarded: Handler = async (ctx: Context) => (await check(ctx)) ?? handler(ctx)
       return withOpenApi(guarded, ...openApiNotes(handler), note)
     }
-    const middleware: Middleware = async (ctx, next) => (await check(ctx)) ?? next()
-    return withOpenApi(middleware, note)
+    if (first !== undefined) throw new TypeError('A guard takes a handler to wrap, or nothing; to use it as middleware, put the guard itself in use: [guard].')
+    return withOpenApi(async (ctx: Context, n: () => Promise<Response>) => middleware(ctx, n), note)
   }) as Guard
+  return withOpenApi(Object.defineProperty(dual, 'name', { value: name }), note)
+}
 
 /**
  * A visitor who is not signed in: browsers (which prefer HTML) are sent to
@@ -60,7 +71,7 @@ const signedIn = async (ctx: Context): Promise<AuthUser | Response> => (await cu
 export const requireUser: Guard = guard(async (ctx) => {
   const user = await signedIn(ctx)
   return isResponse(user) ? user : undefined
-}, signedInNote)
+}, signedInNote, 'requireUser')
 
 /**
  * Let through signed-in users with at least one of `roles` (from `user.roles`,
@@ -68,6 +79,7 @@ export const requireUser: Guard = guard(async (ctx) => {
  *
  * @example
  * r.get('/admin', requireRole('admin')(adminHome))
+ * r.group('/admin', { use: [requireRole('admin')] }, (admin) => admin.get('/users', listUsers))
  * r.delete('/posts/:id', requireRole(['admin', 'editor'])(deletePost))
  */
 export function requireRole(roles: string | readonly string[]): Guard {
@@ -78,7 +90,7 @@ export function requireRole(roles: string | readonly string[]): Guard {
     const has = runtimeOf(ctx, 'requireRole').settings.rolesOf(user)
     if (!wanted.some((role) => has.includes(role))) forbidden(`the ${wanted.length === 1 ? `role '${wanted[0]}'` : `roles (one of ${wanted.join(', ')})`}`)
     return undefined
-  }, allowedNote)
+  }, allowedNote, `requireRole(${wanted.join(',')})`)
 }
 
 /**
@@ -97,5 +109,5 @@ export function requirePermission(permissions: string | readonly string[]): Guar
     const missing = wanted.filter((p) => !has.includes(p))
     if (missing.length) forbidden(`the permission${missing.length > 1 ? 's' : ''} ${missing.map((p) => `'${p}'`).join(', ')}`)
     return undefined
-  }, allowedNote)
+  }, allowedNote, `requirePermission(${wanted.join(',')})`)
 }
