@@ -78,6 +78,9 @@ async function postgres(url: string, s: KyselySettings): Promise<BuiltDialect> {
   pool.on('connect', (client) => {
     const c = client as unknown as PgClient
     if (c.processID !== null) clients.set(c.processID, c)
+    // A lent client whose socket breaks emits 'error' as well as failing its query; the query's
+    // failure is what is answered (503), and an unheard 'error' would end the process.
+    client.on('error', () => {})
   })
   // What Kysely uses of the pool: connect() and end(). pg-pool gives a client its release() on each
   // checkout; this one destroys a discarded client instead of pooling it again.
