@@ -41,6 +41,7 @@ const notLimits: Readonly<Record<string, string>> = {
   'server/fastcgi socketMode': 'file permissions of the unix socket',
   'server/scgi socketMode': 'file permissions of the unix socket',
   'orm/mikro-orm pool.min': 'connections kept open when idle: a floor, not a bound',
+  'orm/kysely tables.*.*.default': "a declared column's default value, written into the schema",
 }
 
 /** Schemas of limits outside any component, by the name the table's Component column uses. */
