@@ -41,7 +41,7 @@ export async function buildDialect(connection: Connection, settings: KyselySetti
     if (isLocalFile(target)) await mkdir(dirname(resolvePath(target)), { recursive: true })
     return {
       dialect: new SqliteDialect({
-        database: async () => new Database(target, { timeout: settings.busyTimeout }) as never,
+        database: async () => withBooleansAsIntegers(new Database(target, { timeout: settings.busyTimeout })) as never,
         // SQLite leaves foreign keys unchecked unless asked, per connection.
         onCreateConnection: async (c) => void (await c.executeQuery(CompiledQuery.raw('pragma foreign_keys = on'))),
       }),
@@ -50,6 +50,34 @@ export async function buildDialect(connection: Connection, settings: KyselySetti
   }
   if (dialect === 'postgresql') return postgres(target, settings)
   return mysql(target.replace(/^mariadb:/i, 'mysql:'), settings)
+}
+
+interface Statement {
+  run(...params: unknown[]): unknown
+  all(...params: unknown[]): unknown
+  get(...params: unknown[]): unknown
+  iterate(...params: unknown[]): unknown
+}
+
+const asInteger = (value: unknown): unknown => (typeof value === 'boolean' ? Number(value) : value)
+const bound = (params: unknown[]): unknown[] => params.map((p) => (Array.isArray(p) ? p.map(asInteger) : asInteger(p)))
+
+/**
+ * libsql 0.5 aborts the whole process (a Rust panic, "not yet implemented:
+ * bool") when a statement is given a boolean parameter, where better-sqlite3
+ * throws. SQLite stores booleans as 1 and 0 anyway, so they are bound so.
+ */
+function withBooleansAsIntegers<D extends { prepare(sql: string): Statement }>(db: D): D {
+  const prepare = db.prepare.bind(db)
+  db.prepare = (sql: string) => {
+    const statement = prepare(sql)
+    for (const method of ['run', 'all', 'get', 'iterate'] as const) {
+      const original = statement[method].bind(statement)
+      statement[method] = (...params: unknown[]) => original(...bound(params))
+    }
+    return statement
+  }
+  return db
 }
 
 interface PgClient {

@@ -40,6 +40,15 @@ describe('orm/kysely on SQLite', () => {
     await app.close()
   })
 
+  it('stores a boolean parameter as 1 or 0 (libsql alone would abort the process)', async () => {
+    const app = await createApp(defineConfig({ environment: 'test', components: { orm: kysely({ url: join(dir, 'booleans.db') }) } }))
+    const db = app.resolve(KyselyOrm).native
+    await db.schema.createTable('kytest_flag').addColumn('on', 'boolean').execute()
+    await db.insertInto('kytest_flag').values([{ on: true }, { on: false }]).execute()
+    expect(await app.resolve(Orm).execute('select "on" from kytest_flag where "on" = ?', [true])).toEqual([{ on: 1 }])
+    await app.close()
+  })
+
   it('creates, updates and drops the declared tables, adding a column to an existing table', async () => {
     const tables = { kytest_note: { id: { type: 'integer', primaryKey: true, autoIncrement: true }, body: { type: 'varchar(200)', notNull: true } } }
     const url = join(dir, 'schema.db')
