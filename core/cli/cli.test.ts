@@ -131,7 +131,7 @@ describe('dovetail new', () => {
 
   it('says what it made and what to run next', async () => {
     const made = await cli(['new', 'told', '--preset', 'fullstack', '--template', 'nunjucks'])
-    expect(made.out.split('\n')[0]).toBe('Created told: the fullstack preset, container awilix, template nunjucks, db sqlite, session-store sql.')
+    expect(made.out.split('\n')[0]).toBe('Created told: the fullstack preset, container awilix, template nunjucks, orm mikro-orm, db sqlite, session-store sql.')
     expect(made.out).toMatch(/\n {2}views\/layout\.njk\n\nNext:\n {2}cd told\n {2}npm install\n {2}npm run db:migrate\n {2}npm run dev$/)
   })
 
@@ -167,7 +167,7 @@ describe('dovetail new', () => {
     )
     const unknown = await cli(['new', 'x4', '--force'])
     expect(unknown.code).toBe(2)
-    expect(unknown.err).toContain("Unknown option '--force' for dovetail new. Options: --preset <value>, --container <value>, --template <value>, --db <value>, --session-store <value>, --help.")
+    expect(unknown.err).toContain("Unknown option '--force' for dovetail new. Options: --preset <value>, --container <value>, --template <value>, --orm <value>, --db <value>, --session-store <value>, --help.")
     expect(await cli(['new', 'x5', '--preset'])).toMatchObject({ code: 2, err: expect.stringContaining("Option '--preset <value>' argument missing") })
     expect(await cli(['new'])).toMatchObject({ code: 2, err: expect.stringContaining('dovetail new needs the directory') })
     expect(await cli(['new', 'x6', 'x7'])).toMatchObject({ code: 2, err: expect.stringContaining('takes one directory, got 2: x6 x7') })
@@ -178,7 +178,7 @@ describe('dovetail new', () => {
     expect(await cli(['new', 'y1', '--db', 'sqlite'])).toMatchObject({ code: 2, err: expect.stringContaining('The minimal preset takes no --db: it has no database. Options it takes: --container.') })
     expect(await cli(['new', 'y2', '--preset', 'api', '--template', 'eta'])).toMatchObject({
       code: 2,
-      err: expect.stringContaining('The api preset takes no --template: it has no template slot. Options it takes: --container, --db.'),
+      err: expect.stringContaining('The api preset takes no --template: it has no template slot. Options it takes: --container, --orm, --db.'),
     })
     expect((await cli(['new', 'y3', '--preset', 'api', '--session-store', 'sql'])).err).toContain('The api preset takes no --session-store')
     for (const dir of ['y1', 'y2', 'y3']) expect(existsSync(join(tmp, dir))).toBe(false)

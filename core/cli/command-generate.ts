@@ -85,6 +85,11 @@ export async function generateCommand(args: readonly string[], io: CliIo): Promi
   const { entries } = await inspectConfig(opened.config)
   const named = (slot: string) => entries.filter((e) => e.slot === slot && e.component).map((e) => e.component!.source?.name ?? e.component!.definition.name)
   if (named('orm').length === 0) throw new UsageError(`${opened.shown} has no orm component: a resource is stored in the database. Add one (components.orm), as the api and fullstack presets do.`)
+  // The files written are MikroORM's (an entity, a migration class, routes on Em): refused on any other ORM rather than written wrong.
+  const orm = named('orm')[0]!
+  if (orm !== 'orm/mikro-orm' && orm !== 'mikro-orm') {
+    throw new UsageError(`generate resource writes MikroORM code (an entity, a migration, routes on Em), but ${opened.shown}'s orm component is '${orm}'. With orm/kysely, write the migration and the routes by hand (see docs/orm.md#kysely).`)
+  }
   const middleware = named('middleware')
   const has = (short: string) => middleware.some((m) => m === short || m === `middleware/${short}`)
   if (!has('body')) throw new UsageError(`${opened.shown} has no body middleware, which a resource's routes read requests with. Add it: components.middleware: { append: ['body'] }.`)

@@ -24,7 +24,7 @@ export async function newUsage(catalogue: Catalogue): Promise<string> {
     const options = choices.map((c) => `    --${c.option} ${c.values.join(' | ')}  (default: ${c.default})`)
     lines.push(`  ${declared.name}`, ...options)
   }
-  return `Usage: dovetail new <dir> [--preset <name>] [--container <name>] [--template <name>] [--db <name>] [--session-store <name>]
+  return `Usage: dovetail new <dir> [--preset <name>] [--container <name>] [--template <name>] [--orm <name>] [--db <name>] [--session-store <name>]
 
 Start a project in <dir> (created if missing; it must be empty) from a preset's
 scaffold: package.json, app.ts (the config), server.ts, tests and a README.
@@ -33,6 +33,7 @@ Options:
   --preset <name>         the preset  (default: minimal)
   --container <name>      the DI container  (default: the preset's)
   --template <name>       the template engine, for presets with templates  (default: the preset's)
+  --orm <name>            the ORM component, for presets with a database  (default: the preset's)
   --db <name>             the database, for presets with one  (default: sqlite)
   --session-store <name>  where sessions are kept, for presets with sessions  (default: the preset's)
   -h, --help              show this help
@@ -55,6 +56,7 @@ export async function newCommand(args: readonly string[], io: CliIo): Promise<nu
     preset: { type: 'string' },
     container: { type: 'string' },
     template: { type: 'string' },
+    orm: { type: 'string' },
     db: { type: 'string' },
     'session-store': { type: 'string' },
     help: { type: 'boolean', short: 'h' },

@@ -143,6 +143,8 @@ describe('dovetail generate', () => {
     expect(await cli(['generate', 'resource', 'book'], plain)).toMatchObject({ code: 2, err: expect.stringContaining('app.ts has no orm component: a resource is stored in the database.') })
     writeFileSync(join(plain, 'no-body.ts'), "export default { preset: 'api', components: { middleware: { remove: ['body'] } } }\n")
     expect(await cli(['generate', 'resource', 'book', '--config', 'no-body.ts'], plain)).toMatchObject({ code: 2, err: expect.stringContaining('no-body.ts has no body middleware') })
+    writeFileSync(join(plain, 'on-kysely.ts'), "export default { preset: 'api', components: { orm: { use: 'kysely', options: { url: ':memory:' } } } }\n")
+    expect(await cli(['generate', 'resource', 'book', '--config', 'on-kysely.ts'], plain)).toMatchObject({ code: 2, err: expect.stringContaining("generate resource writes MikroORM code (an entity, a migration, routes on Em), but on-kysely.ts's orm component is") })
     expect(await cli(['generate', 'widget', 'x'], plain)).toMatchObject({ code: 2, err: expect.stringContaining("Unknown kind 'widget'. dovetail generate makes: resource, component.") })
     expect(await cli(['generate', 'resource', 'my book'], plain)).toMatchObject({ code: 2, err: expect.stringContaining("The name 'my book' is not a name") })
     expect(await cli(['generate', 'resource', 'book', '--fields', 'title:date'], plain)).toMatchObject({ code: 2, err: expect.stringContaining("'date' (of title) is not a field type. Types: string, text, integer, boolean.") })

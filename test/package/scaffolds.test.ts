@@ -48,6 +48,7 @@ interface Project {
 const projects: Project[] = [
   { name: 'minimal-app', args: [], needs: [] },
   { name: 'api-sqlite', args: ['--preset', 'api'], needs: [] },
+  { name: 'api-kysely', args: ['--preset', 'api', '--orm', 'kysely'], needs: [], installed: ['kysely', 'libsql'], absent: ['@mikro-orm/core', 'pg'] },
   { name: 'api-postgres', args: ['--preset', 'api', '--db', 'postgresql', '--container', 'inversify'], needs: ['postgres'], installed: ['@mikro-orm/postgresql', 'inversify'], absent: ['@mikro-orm/libsql'] },
   { name: 'site-eta', args: ['--preset', 'fullstack', '--session-store', 'cookie'], needs: [], installed: ['eta'], absent: ['nunjucks'] },
   // The issue's own case, word for word: nunjucks chosen, so eta is not installed, and nothing needs it.
@@ -217,8 +218,9 @@ describe.each(projects)('dovetail new $name $args', (project) => {
       // The compiled migrations, run by the compiled config with no TypeScript loader: undo the one migration and redo it.
       const dovetail = join(dir, 'node_modules', '.bin', 'dovetail')
       await timed('migrate (dist)', async () => {
-        expect((await run(dovetail, ['db', 'migrate:down', '--config', 'dist/app.js'], { cwd: dir, env: production })).stdout).toMatch(/^reverted: Migration\d{14}_notes$/m)
-        expect((await run(dovetail, ['db', 'migrate', '--config', 'dist/app.js'], { cwd: dir, env: production })).stdout).toMatch(/^migrated: Migration\d{14}_notes$/m)
+        // MikroORM's migrations are named by the time they were written; Kysely's by their file (0001_notes).
+        expect((await run(dovetail, ['db', 'migrate:down', '--config', 'dist/app.js'], { cwd: dir, env: production })).stdout).toMatch(/^reverted: (Migration\d{14}_notes|0001_notes)$/m)
+        expect((await run(dovetail, ['db', 'migrate', '--config', 'dist/app.js'], { cwd: dir, env: production })).stdout).toMatch(/^migrated: (Migration\d{14}_notes|0001_notes)$/m)
       })
     }
 

@@ -45,6 +45,7 @@ const notLimits: Readonly<Record<string, string>> = {
   'orm/mikro-orm pool.min': 'connections kept open when idle: a floor, not a bound',
   'cacheResponse() ttl': "how long a route's responses are kept: required, chosen for each route (the cache contract bounds it at 30 days)",
   'cacheResponse() maxAge': 'the Cache-Control max-age sent with cached responses: a header value',
+  'orm/kysely tables.*.*.default': "a declared column's default value, written into the schema",
 }
 
 /** Schemas of limits outside any component, by the name the table's Component column uses. */

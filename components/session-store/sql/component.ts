@@ -42,7 +42,7 @@ export const sqlStore = defineComponent({
     // The table is this component's, not an entity's: declared so that the ORM's schema tools
     // (schema:update, schema:drop, migration:create) never drop or alter it. Declared even when
     // migrations create it (createTable: false), since the entities still do not describe it.
-    app.resolve(Orm).ownTables?.('session-store/sql', [options.table])
+    app.resolve(Orm).ownTables('session-store/sql', [options.table])
     if (options.createTable) await store.createTable()
     if (options.sweepInterval > 0) {
       const logger = app.resolve(Logger)

@@ -10,7 +10,7 @@ import { databaseNames } from '../../discovery/declaration.js'
  * their overlay folders are applied. Each option but `db` picks the component
  * of the slot of the same name.
  */
-export const choiceOptions = ['container', 'template', 'db', 'session-store'] as const
+export const choiceOptions = ['container', 'template', 'orm', 'db', 'session-store'] as const
 
 export type ChoiceOption = (typeof choiceOptions)[number]
 

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { defineConfig, DovetailError, type DovetailConfig, type Routes } from 'dovetailjs'
+import { Db, defineConfig, DovetailError, type DovetailConfig, type Routes, type UnitOfWork } from 'dovetailjs'
 import { UserLoader } from 'dovetailjs/components/middleware/auth'
 import { sessionMiddleware } from 'dovetailjs/components/middleware/session'
 import { serveStatic } from 'dovetailjs/components/middleware/static'
-import { Em, mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 import { memoryCache } from 'dovetailjs/components/cache/memory'
 import { redisCache } from 'dovetailjs/components/cache/redis'
+import { type KyselyWork, kysely } from 'dovetailjs/components/orm/kysely'
+import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 import { memoryStore } from 'dovetailjs/components/session-store/memory'
 import { objectDispatch } from 'dovetailjs/components/router/object-dispatch'
 import { redisStore } from 'dovetailjs/components/session-store/redis'
@@ -17,6 +18,10 @@ import { wikiRoot } from './controller-tree.js'
 import { AccountController } from './controllers/account-controller.js'
 import { PageController } from './controllers/page-controller.js'
 import { SearchController } from './controllers/search-controller.js'
+import { KyselyWikiData } from './data/kysely-wiki-data.js'
+import { MikroOrmWikiData } from './data/mikro-orm-wiki-data.js'
+import { WikiData, WikiDataOn } from './data/wiki-data.js'
+import { kyselyMigrations } from './migrations-kysely/index.js'
 import { entities } from './models/index.js'
 import { Accounts, userLoader } from './services/accounts.js'
 import { PageCache } from './services/page-cache.js'
@@ -36,6 +41,13 @@ export interface WikiSettings {
    * @default 'radix'
    */
   router?: 'radix' | 'object-dispatch'
+  /**
+   * `mikro-orm` (the preset's: the entities in `models/`) or `kysely`: the
+   * same tables through SQL (`data/kysely-wiki-data.ts`, `migrations-kysely/`).
+   * Everything above the data layer (`data/wiki-data.ts`) is the same.
+   * @default 'mikro-orm'
+   */
+  orm?: 'mikro-orm' | 'kysely'
   /**
    * Where sessions live: `sql` (the preset's: a `wiki_sessions` table in the
    * wiki's database), `redis` (shared by every process, nothing in the
@@ -69,7 +81,7 @@ export interface WikiSettings {
 }
 
 /**
- * The settings from environment variables: `WIKI_TEMPLATE`, `WIKI_ROUTER`, `WIKI_SESSION_STORE`,
+ * The settings from environment variables: `WIKI_TEMPLATE`, `WIKI_ROUTER`, `WIKI_ORM`, `WIKI_SESSION_STORE`,
  * `WIKI_CACHE`, `WIKI_CACHE_PREFIX`, `REDIS_URL`, `WIKI_SESSION_SECRET`, `WIKI_DB_SCHEMA` (and, read by the ORM component itself,
  * `DATABASE_URL`).
  */
@@ -83,12 +95,36 @@ export function wikiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WikiS
   return {
     template: pick('WIKI_TEMPLATE', ['eta', 'nunjucks']),
     router: pick('WIKI_ROUTER', ['radix', 'object-dispatch']),
+    orm: pick('WIKI_ORM', ['mikro-orm', 'kysely']),
     sessionStore: pick('WIKI_SESSION_STORE', ['sql', 'redis', 'memory']),
     cache: pick('WIKI_CACHE', ['memory', 'redis']),
     cachePrefix: env.WIKI_CACHE_PREFIX || undefined,
     redisUrl: env.REDIS_URL || undefined,
     sessionSecret: env.WIKI_SESSION_SECRET || undefined,
     databaseSchema: env.WIKI_DB_SCHEMA || undefined,
+  }
+}
+
+/**
+ * The ORM component and the data layer on it. MikroORM keeps its entities
+ * and the migration in `migrations/`; Kysely the same tables through SQL,
+ * created by `migrations-kysely/` (one migrations table name for both).
+ */
+function ormOf(settings: WikiSettings): { orm: ReturnType<typeof mikroOrm> | ReturnType<typeof kysely>; dataOn: WikiDataOn } {
+  const url = settings.databaseUrl ? { url: settings.databaseUrl } : {}
+  if (settings.orm === 'kysely') {
+    if (settings.databaseSchema !== undefined) {
+      throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', "The wiki's databaseSchema (WIKI_DB_SCHEMA) is for orm 'mikro-orm'; with 'kysely', give the schema in the URL's search_path (options=-c search_path=…).")
+    }
+    const sqlite = !/^(postgres|postgresql|mysql|mariadb):/i.test(settings.databaseUrl ?? process.env.DATABASE_URL ?? '')
+    return {
+      orm: kysely({ ...url, migrations: { list: kyselyMigrations, tableName: 'wiki_migrations' } }),
+      dataOn: (work: UnitOfWork) => new KyselyWikiData(work as KyselyWork, sqlite),
+    }
+  }
+  return {
+    orm: mikroOrm({ ...url, entities, migrations: { path: here('./migrations'), tableName: 'wiki_migrations' }, ...inSchema(settings.databaseSchema) }),
+    dataOn: (work: UnitOfWork) => new MikroOrmWikiData(work as never),
   }
 }
 
@@ -163,17 +199,13 @@ export function wikiRoutes(r: Routes): void {
  * const app = await createApp(createWikiConfig({ template: 'nunjucks' }))
  */
 export function createWikiConfig(settings: WikiSettings = wikiSettingsFromEnv()): DovetailConfig {
+  const { orm, dataOn } = ormOf(settings)
   return defineConfig({
     preset: 'fullstack',
     ...(settings.environment ? { environment: settings.environment } : {}),
     components: {
       template: settings.template === 'nunjucks' ? nunjucks({ views: here('./templates/nunjucks') }) : eta({ views: here('./templates/eta') }),
-      orm: mikroOrm({
-        ...(settings.databaseUrl ? { url: settings.databaseUrl } : {}),
-        entities,
-        migrations: { path: here('./migrations'), tableName: 'wiki_migrations' },
-        ...inSchema(settings.databaseSchema),
-      }),
+      orm,
       'session-store': sessionStore(settings),
       cache:
         settings.cache === 'redis'
@@ -188,8 +220,11 @@ export function createWikiConfig(settings: WikiSettings = wikiSettingsFromEnv())
       },
     },
     register(c) {
-      // The auth middleware (in the preset) asks this for the logged-in user; scoped, as it reads through the request's Em.
-      c.scoped(UserLoader, { useFactory: userLoader, deps: [Em] })
+      // The data layer on the request's unit of work, and the same for code outside a request (the seed).
+      c.value(WikiDataOn, dataOn)
+      c.scoped(WikiData, { useFactory: dataOn, deps: [Db] })
+      // The auth middleware (in the preset) asks this for the logged-in user; scoped, as it reads through the request's data.
+      c.scoped(UserLoader, { useFactory: userLoader, deps: [WikiData] })
       c.scoped(PageService)
       c.scoped(Accounts)
       c.scoped(Views)

@@ -1,8 +1,6 @@
-import type { SqlEntityManager } from '@mikro-orm/knex'
-import type { App, Logger } from 'dovetailjs'
+import { type App, type Logger, Orm } from 'dovetailjs'
 import { hashPassword, verifyPassword } from 'dovetailjs/components/middleware/auth'
-import { MikroOrm } from 'dovetailjs/components/orm/mikro-orm'
-import { Page, Revision, User } from './models/index.js'
+import { type User, type WikiData, WikiDataOn } from './data/wiki-data.js'
 
 /**
  * The admin's password when `WIKI_ADMIN_PASSWORD` is not set: for trying the
@@ -87,14 +85,17 @@ export interface SeedResult {
  *
  * @example
  * const app = await createApp(createWikiConfig())
- * await app.resolve(MikroOrm).migrate()
+ * await app.resolve(Orm).migrate()
  * await seedWiki(app, { adminPassword: process.env.WIKI_ADMIN_PASSWORD })
  */
 export async function seedWiki(app: App, options: { adminPassword?: string | undefined; logger?: Logger } = {}): Promise<SeedResult> {
   const logger = options.logger ?? app.logger
-  const em = app.resolve(MikroOrm).fork()
-  return em.transactional(async (tx: SqlEntityManager) => {
-    const { admin, state } = await ensureAdmin(tx, options.adminPassword)
+  // A unit of work of its own, in one transaction: on the orm contract, whichever ORM the config has.
+  const work = app.resolve(Orm).fork()
+  const data = app.resolve(WikiDataOn)(work)
+  await work.begin()
+  try {
+    const { admin, state } = await ensureAdmin(data, options.adminPassword)
     if (!options.adminPassword && (await verifyPassword(DEFAULT_ADMIN_PASSWORD, admin.passwordHash))) {
       logger.warn(
         { username: admin.username },
@@ -103,24 +104,28 @@ export async function seedWiki(app: App, options: { adminPassword?: string | und
     }
     const created: string[] = []
     for (const seed of seedPages) {
-      if (await tx.findOne(Page, { $or: [{ slug: seed.slug }, { title: seed.title }] })) continue
-      const page = tx.create(Page, { slug: seed.slug, title: seed.title })
-      tx.create(Revision, { page, number: 1, body: seed.body, comment: 'Page created with the wiki', author: admin })
+      if (await data.clash(seed.slug, seed.title)) continue
+      await data.createPage(seed.slug, seed.title, { body: seed.body, comment: 'Page created with the wiki', author: admin })
       created.push(seed.slug)
     }
+    await work.commit()
     return { created, admin: state }
-  })
+  } catch (error) {
+    await work.rollback()
+    throw error
+  }
 }
 
-async function ensureAdmin(em: SqlEntityManager, password: string | undefined): Promise<{ admin: User; state: SeedResult['admin'] }> {
-  const existing = await em.findOne(User, { username: ADMIN_USERNAME })
+async function ensureAdmin(data: WikiData, password: string | undefined): Promise<{ admin: User; state: SeedResult['admin'] }> {
+  const existing = await data.userByName(ADMIN_USERNAME)
   if (!existing) {
-    const admin = em.create(User, { username: ADMIN_USERNAME, passwordHash: await hashPassword(password ?? DEFAULT_ADMIN_PASSWORD), isAdmin: true })
+    const admin = await data.createUser({ username: ADMIN_USERNAME, passwordHash: await hashPassword(password ?? DEFAULT_ADMIN_PASSWORD), isAdmin: true })
     return { admin, state: 'created' }
   }
   if (password && !(await verifyPassword(password, existing.passwordHash))) {
-    existing.passwordHash = await hashPassword(password)
-    return { admin: existing, state: 'password updated' }
+    const passwordHash = await hashPassword(password)
+    await data.setPasswordHash(existing, passwordHash)
+    return { admin: { ...existing, passwordHash }, state: 'password updated' }
   }
   return { admin: existing, state: 'unchanged' }
 }

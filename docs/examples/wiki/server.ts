@@ -1,17 +1,16 @@
-import { createApp } from 'dovetailjs'
-import { MikroOrm } from 'dovetailjs/components/orm/mikro-orm'
+import { createApp, Orm } from 'dovetailjs'
 import { createWikiConfig } from './app.js'
 import { seedWiki } from './seed.js'
 
 /**
  * `npm start`: bring the database up to date (migrations, never a drop),
  * add the starter pages that are missing (never over existing ones), serve.
- * PORT and HOST choose where; DATABASE_URL, WIKI_TEMPLATE, WIKI_ROUTER,
+ * PORT and HOST choose where; DATABASE_URL, WIKI_ORM, WIKI_TEMPLATE, WIKI_ROUTER,
  * WIKI_SESSION_STORE and WIKI_SESSION_SECRET are read by the config (see app.ts).
  */
 const app = await createApp(createWikiConfig())
 try {
-  const migrated = await app.resolve(MikroOrm).migrate()
+  const migrated = await app.resolve(Orm).migrate()
   if (migrated.length) app.logger.info({ migrations: migrated }, 'database migrated')
   const seeded = await seedWiki(app, { adminPassword: process.env.WIKI_ADMIN_PASSWORD || undefined })
   if (seeded.created.length) app.logger.info({ pages: seeded.created }, 'starter pages created')

@@ -1,6 +1,6 @@
 import { type Context, safeHtml } from 'dovetailjs'
 import { readForm } from 'dovetailjs/components/middleware/body'
-import type { Page, Revision } from '../models/index.js'
+import type { Page, Revision } from '../data/wiki-data.js'
 import { Accounts } from '../services/accounts.js'
 import { linkedSlugs, renderMarkdown } from '../services/markdown.js'
 import { PageCache } from '../services/page-cache.js'
@@ -79,7 +79,7 @@ export class PageController {
       if (taken) return this.#newForm(ctx, form, errors, 409)
     }
     if (errors.length) return this.#newForm(ctx, form, errors, 422)
-    this.#pages.create(form.slug, form.title, { body: form.body, comment: form.comment || 'New page', author })
+    await this.#pages.create(form.slug, form.title, { body: form.body, comment: form.comment || 'New page', author })
     await this.#cache.created()
     await this.#views.flash(ctx, 'info', `Created “${form.title}”.`)
     return ctx.redirect(ctx.url('page', { slug: form.slug }), 303)

@@ -1,17 +1,15 @@
-import type { SqlEntityManager } from '@mikro-orm/knex'
 import { type Context, HttpError } from 'dovetailjs'
 import { attemptLogin, currentUser, logout, UserLoader, verifyPassword } from 'dovetailjs/components/middleware/auth'
-import { Em } from 'dovetailjs/components/orm/mikro-orm'
-import { User } from '../models/index.js'
+import { type User, WikiData } from '../data/wiki-data.js'
 
 /**
  * How the auth middleware turns the id in the session back into an account:
  * registered scoped, so it reads through this request's unit of work. A
  * deleted account is thereby logged out everywhere at once.
  */
-export const userLoader = (em: SqlEntityManager): UserLoader => async (id) => {
+export const userLoader = (data: WikiData): UserLoader => async (id) => {
   const key = Number(id)
-  return Number.isSafeInteger(key) ? ((await em.findOne(User, { id: key })) ?? undefined) : undefined
+  return Number.isSafeInteger(key) ? data.userById(key) : undefined
 }
 
 /** A login refused before the password was even checked: too many failures lately. */
@@ -26,11 +24,11 @@ export interface Throttled {
  * in the wiki's own terms.
  */
 export class Accounts {
-  static readonly inject = [Em] as const
-  readonly #em: SqlEntityManager
+  static readonly inject = [WikiData] as const
+  readonly #data: WikiData
 
-  constructor(em: SqlEntityManager) {
-    this.#em = em
+  constructor(data: WikiData) {
+    this.#data = data
   }
 
   /** The logged-in user, or undefined. */
@@ -46,7 +44,7 @@ export class Accounts {
   async logIn(ctx: Context, username: string, password: string): Promise<User | Throttled | undefined> {
     try {
       return await attemptLogin(ctx, username, async () => {
-        const user = await this.#em.findOne(User, { username })
+        const user = await this.#data.userByName(username)
         // An unknown name is checked against a dummy hash: it takes as long as a wrong password.
         return (await verifyPassword(password, user?.passwordHash)) ? (user ?? undefined) : undefined
       })

@@ -1,13 +1,6 @@
-import type { SqlEntityManager } from '@mikro-orm/knex'
-import { Em } from 'dovetailjs/components/orm/mikro-orm'
-import { Page, Revision, type User } from '../models/index.js'
+import { type Edit, likeEscaped, type Page, type Revision, WikiData } from '../data/wiki-data.js'
 
-/** What an author sends when saving a page. */
-export interface Edit {
-  body: string
-  comment: string
-  author: User
-}
+export type { Edit } from '../data/wiki-data.js'
 
 /** A search hit: the page and the latest text it was found in. */
 export interface SearchHit {
@@ -16,75 +9,62 @@ export interface SearchHit {
   excerpt: { before: string; match: string; after: string }
 }
 
-/** The newest revision of every page: revision ids only grow, so the newest is the highest id per page. */
-const latestIds = 'select max(id) from wiki_revision group by page_id'
-
-/** `%`, `_` and the escape character itself, escaped for `LIKE … ESCAPE '!'` (the same in SQLite, PostgreSQL and MySQL). */
-const likeEscaped = (text: string): string => text.replace(/[!%_]/g, (c) => `!${c}`)
-
 /**
- * The wiki's pages and revisions, on this request's unit of work (`Em`).
- * Controllers get it by constructor injection; it writes nothing itself:
- * the transaction middleware flushes and commits a POST that succeeds.
+ * The wiki's pages and revisions, on this request's data (`WikiData`, on
+ * either ORM). Controllers get it by constructor injection; it commits
+ * nothing itself: the transaction middleware commits a POST that succeeds.
  */
 export class PageService {
-  static readonly inject = [Em] as const
-  readonly #em: SqlEntityManager
+  static readonly inject = [WikiData] as const
+  readonly #data: WikiData
 
-  constructor(em: SqlEntityManager) {
-    this.#em = em
+  constructor(data: WikiData) {
+    this.#data = data
   }
 
-  findPage(slug: string): Promise<Page | null> {
-    return this.#em.findOne(Page, { slug })
+  findPage(slug: string): Promise<Page | undefined> {
+    return this.#data.findPage(slug)
   }
 
   /** The page's newest revision, with its author. */
-  latest(page: Page): Promise<Revision | null> {
-    return this.#em.findOne(Revision, { page }, { orderBy: { number: 'desc' }, populate: ['author'] })
+  latest(page: Page): Promise<Revision | undefined> {
+    return this.#data.latest(page)
   }
 
-  revision(page: Page, number: number): Promise<Revision | null> {
-    return this.#em.findOne(Revision, { page, number }, { populate: ['author'] })
+  revision(page: Page, number: number): Promise<Revision | undefined> {
+    return this.#data.revision(page, number)
   }
 
   /** Every revision of a page, newest first. */
   history(page: Page): Promise<Revision[]> {
-    return this.#em.find(Revision, { page }, { orderBy: { number: 'desc' }, populate: ['author'] })
+    return this.#data.history(page)
   }
 
   /** The newest revision of every page, by title. */
-  async allPages(): Promise<Revision[]> {
-    const rows = await this.#em.execute<Array<Record<string, unknown>>>(latestIds)
-    const ids = rows.map((r) => Number(Object.values(r)[0]))
-    if (!ids.length) return []
-    const revisions = await this.#em.find(Revision, { id: { $in: ids } }, { populate: ['page', 'author'] })
-    return revisions.sort((a, b) => a.page.title.localeCompare(b.page.title))
+  allPages(): Promise<Revision[]> {
+    return this.#data.latestRevisions()
   }
 
   /** The latest saves across the wiki, newest first. */
   recentChanges(limit = 30): Promise<Revision[]> {
-    return this.#em.find(Revision, {}, { orderBy: { id: 'desc' }, limit, populate: ['page', 'author'] })
+    return this.#data.recentChanges(limit)
   }
 
   /** Which of these addresses are pages: links to the others are drawn as missing. */
-  async existing(slugs: readonly string[]): Promise<Set<string>> {
-    if (!slugs.length) return new Set()
-    const pages = await this.#em.find(Page, { slug: { $in: [...slugs] } }, { fields: ['slug'] })
-    return new Set(pages.map((p) => p.slug))
+  existing(slugs: readonly string[]): Promise<Set<string>> {
+    return this.#data.existing(slugs)
   }
 
   /** Whether a page already has this address or this title (both are unique). */
   async taken(slug: string, title: string): Promise<'slug' | 'title' | undefined> {
-    const clash = await this.#em.findOne(Page, { $or: [{ slug }, { title }] })
+    const clash = await this.#data.clash(slug, title)
     if (!clash) return undefined
     return clash.slug === slug ? 'slug' : 'title'
   }
 
   /** A new page with its first revision. */
-  create(slug: string, title: string, edit: Edit): Revision {
-    const page = this.#em.create(Page, { slug, title })
-    return this.#em.create(Revision, { page, number: 1, ...edit })
+  create(slug: string, title: string, edit: Edit): Promise<void> {
+    return this.#data.createPage(slug, title, edit)
   }
 
   /**
@@ -93,10 +73,12 @@ export class PageService {
    * their revision comes back, so the author can merge instead of silently
    * overwriting it.
    */
-  async save(page: Page, base: number, edit: Edit): Promise<{ saved: Revision } | { conflict: Revision }> {
+  async save(page: Page, base: number, edit: Edit): Promise<{ saved: { number: number } } | { conflict: Revision }> {
     const latest = await this.latest(page)
     if (latest && latest.number !== base) return { conflict: latest }
-    return { saved: this.#em.create(Revision, { page, number: (latest?.number ?? 0) + 1, ...edit }) }
+    const number = (latest?.number ?? 0) + 1
+    await this.#data.addRevision(page, number, edit)
+    return { saved: { number } }
   }
 
   /**
@@ -108,16 +90,7 @@ export class PageService {
   async search(query: string, limit = 50): Promise<SearchHit[]> {
     const needle = query.trim().toLowerCase()
     if (!needle) return []
-    const pattern = `%${likeEscaped(needle)}%`
-    const rows = await this.#em.execute<Array<Record<string, unknown>>>(
-      `select r.id from wiki_revision r join wiki_page p on p.id = r.page_id
-       where r.id in (${latestIds})
-         and (lower(p.title) like ? escape '!' or lower(r.body) like ? escape '!')`,
-      [pattern, pattern],
-    )
-    const ids = rows.map((r) => Number(Object.values(r)[0]))
-    if (!ids.length) return []
-    const revisions = await this.#em.find(Revision, { id: { $in: ids } }, { populate: ['page'], orderBy: { page: { title: 'asc' } }, limit })
+    const revisions = await this.#data.latestRevisions({ matching: `%${likeEscaped(needle)}%`, limit })
     return revisions.map((revision) => ({ revision, excerpt: excerptOf(revision.body, needle) }))
   }
 }

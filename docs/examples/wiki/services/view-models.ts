@@ -1,4 +1,4 @@
-import type { Revision } from '../models/index.js'
+import type { Revision } from '../data/wiki-data.js'
 
 /** A date as templates show it: `2025-06-01 14:05 UTC`, and the ISO form for `<time datetime>`. */
 export const when = (date: Date): { when: string; iso: string } => ({

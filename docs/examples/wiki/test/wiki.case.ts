@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type App, createApp, type DovetailConfig, Orm } from 'dovetailjs'
 import { pinoLogger } from 'dovetailjs/components/logger/pino'
-import { MikroOrm, mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
+import { mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 import { createWikiConfig, type WikiSettings } from '../app.js'
 import { seedWiki } from '../seed.js'
 import { visibleText, WikiBrowser } from './wiki-browser.js'
@@ -89,7 +89,7 @@ export function runWikiCase({ name, settings, edit = (c) => c, ownSchema = false
     beforeAll(async () => {
       if (ownSchema) await createSchema(settings)
       app = await createApp(edit(testWikiConfig(settings)))
-      await app.resolve(MikroOrm).migrate()
+      await app.resolve(Orm).migrate()
       await seedWiki(app, { adminPassword: ADMIN_PASSWORD })
       admin = WikiBrowser.of(app)
       expect((await logIn(admin)).status).toBe(303)
