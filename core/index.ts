@@ -31,6 +31,7 @@ export {
   type DovetailConfig,
   type Limits,
   type Preset,
+  type WorkersSetting,
 } from './config/define-config.js'
 export * from './container/index.js'
 export { Context, type ResponseInitLite } from './context/context.js'

@@ -151,7 +151,8 @@ class AppProcess {
   }
 
   #launch(): Promise<AppState> {
-    const child = spawn(process.execPath, [...process.execArgv, this.#bin, 'start', '--config', this.file, '--port', '0', '--host', '127.0.0.1'], {
+    // --workers 0: one process whatever server.workers says; dev restarts it whole on a change and reads its URL over IPC.
+    const child = spawn(process.execPath, [...process.execArgv, this.#bin, 'start', '--config', this.file, '--port', '0', '--host', '127.0.0.1', '--workers', '0'], {
       cwd: this.root,
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],

@@ -3,15 +3,20 @@ import { bootApp } from './boot-app.js'
 import type { CliIo } from './io.js'
 import { configOptions, configUsage, openConfig } from './open-config.js'
 import { parseOptions } from './parse-options.js'
-import { problemLine } from './problem-line.js'
+import { listenProblem } from './listen-problem.js'
+import { chosenWorkers, startWorkers } from './start-workers.js'
 import { exitCodes, UsageError } from './usage-error.js'
 
-export const startUsage = `Usage: dovetail start [--config <module>] [--env <name>] [--port <n>] [--host <address>]
+export const startUsage = `Usage: dovetail start [--config <module>] [--env <name>] [--port <n>] [--host <address>] [--workers <n|auto>]
 
 Build the app from a config (createApp) and serve it with its server
 component (app.listen()). Port and host: --port and --host, else the PORT and
 HOST variables, else the config's server, else 3000 and 127.0.0.1. Ctrl-C or
 SIGTERM lets the requests in flight finish, stops the components and exits.
+
+With workers (--workers, else the config's server.workers), a primary
+process forks that many workers sharing the port, restarts one that dies,
+stops with 1 at a crash loop, and on Ctrl-C or SIGTERM drains them all.
 
 In production, run the compiled config with NODE_ENV=production:
 dovetail start --config dist/app.js (no TypeScript loader needed).
@@ -20,6 +25,8 @@ Options:
 ${configUsage}
   -p, --port <n>         the port to listen on (0: any free port)
       --host <address>   the address to listen on
+  -w, --workers <n>      worker processes: a number, or auto for one per CPU
+                         (default: the config's server.workers, else 0: none)
   -h, --help             show this help`
 
 /** What a `start` run by `dovetail dev` tells it over the IPC channel: where the app listens. */
@@ -38,6 +45,7 @@ export async function startCommand(args: readonly string[], io: CliIo): Promise<
     ...configOptions,
     port: { type: 'string', short: 'p' },
     host: { type: 'string' },
+    workers: { type: 'string', short: 'w' },
     help: { type: 'boolean', short: 'h' },
   })
   if (values.help) {
@@ -50,6 +58,8 @@ export async function startCommand(args: readonly string[], io: CliIo): Promise<
   const tell = (message: DevMessage) => process.send?.(message)
 
   const opened = await openConfig(values, io)
+  const workers = await chosenWorkers(values.workers, opened)
+  if (workers !== 0) return startWorkers(opened, workers, { ...(port !== undefined && { port }), ...(values.host !== undefined && { host: values.host }) }, io)
   const app = await bootApp(opened, io)
   if (!app) return exitCodes.failed
   let server: ListeningServer
@@ -81,31 +91,4 @@ function stopSignal(): Promise<void> {
   })
 }
 
-/**
- * A listen failure said with its fix: a port in use (the commonest, when an
- * earlier start still runs), a port that needs privileges, an address not on
- * this machine; anything else as its message.
- *
- * @example
- * listenProblem(Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE', port: 3000, address: '127.0.0.1' }))
- * // 'Port 3000 on 127.0.0.1 is already in use: …'
- */
-export function listenProblem(error: unknown): string {
-  const e = error as NodeJS.ErrnoException & { port?: number; address?: string }
-  const where = `${e.port !== undefined ? `port ${e.port}` : 'the address'}${e.address ? ` on ${e.address}` : ''}`
-  switch (e.code) {
-    case 'EADDRINUSE':
-      return (
-        `${capitalize(where)} is already in use: another process listens there (an app still running? \`lsof -i :${e.port ?? '<port>'}\` names it). ` +
-        `Stop it, or listen on another port: --port ${e.port === undefined ? '<n>' : e.port + 1}, or PORT=${e.port === undefined ? '<n>' : e.port + 1}.`
-      )
-    case 'EACCES':
-      return `${capitalize(where)} needs privileges this process does not have (ports below 1024 do). Listen on a port above 1024 (--port 3000) and put a proxy in front, or grant the capability (setcap cap_net_bind_service).`
-    case 'EADDRNOTAVAIL':
-      return `${e.address ?? 'The address'} is not an address of this machine. Listen on one it has: --host 127.0.0.1, or --host 0.0.0.0 for every interface.`
-    default:
-      return `Could not listen: ${problemLine(error)}`
-  }
-}
-
-const capitalize = (text: string) => text[0]!.toUpperCase() + text.slice(1)
+export { listenProblem }

@@ -73,11 +73,26 @@ export interface Limits {
   handlerTimeout?: number | false
 }
 
+/**
+ * How many worker processes `dovetail start` serves from (`server.workers`):
+ * a whole number, or `'auto'` for one per CPU. 0, the default, forks none:
+ * the app serves from the start process itself. 1 or more: a primary process
+ * forks that many workers sharing the port, and restarts one that dies.
+ * See docs/server.md#workers.
+ *
+ * @example
+ * defineConfig({ env: { production: { server: { workers: 'auto' } } } })
+ */
+export type WorkersSetting = number | 'auto'
+
 /** The parts of a config an environment may override. */
 export interface ConfigLayer {
   components?: ComponentsConfig
-  /** Defaults for `app.listen()`; the `PORT` and `HOST` environment variables win over these. */
-  server?: { port?: number; host?: string }
+  /**
+   * Defaults for `app.listen()`; the `PORT` and `HOST` environment variables win over these.
+   * `workers` is read by `dovetail start` (its `--workers` wins); see {@link WorkersSetting}.
+   */
+  server?: { port?: number; host?: string; workers?: WorkersSetting }
   /** Limits on every request (see {@link Limits}); a layer's keys win over earlier layers'. */
   limits?: Limits
   register?: (c: Registry) => void

@@ -7,7 +7,7 @@ import type { Routes } from '../app/routes.js'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { type Catalogue, discover, findPreset } from '../discovery/catalogue.js'
-import type { ComponentSpec, ComponentsConfig, ConfigLayer, DovetailConfig, MiddlewareEdit, Preset } from './define-config.js'
+import type { ComponentSpec, ComponentsConfig, ConfigLayer, DovetailConfig, MiddlewareEdit, Preset, WorkersSetting } from './define-config.js'
 import { resolveLimits, type ResolvedLimits } from './limits.js'
 
 /**
@@ -59,10 +59,10 @@ export interface ResolvedConfig {
   register: Array<(c: Registry) => void>
   routes: Array<(r: Routes) => void>
   middleware: Middleware[]
-  server: { port: number | undefined; host: string | undefined }
+  server: { port: number | undefined; host: string | undefined; workers: WorkersSetting | undefined }
   limits: ResolvedLimits
   /** Where `server.port` and `server.host` came from; `default` when nothing set them (`app.listen()` then uses 3000 and 127.0.0.1). */
-  serverSources: { port: SettingSource; host: SettingSource }
+  serverSources: { port: SettingSource; host: SettingSource; workers: SettingSource }
 }
 
 const configKeys = ['preset', 'root', 'components', 'server', 'limits', 'register', 'routes', 'middleware', 'env', 'environment', 'overrides']
@@ -116,7 +116,7 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
   }
 
   // The last layer that sets a server default, and its key path.
-  const last = <T>(key: 'port' | 'host', pick: (layer: ConfigLayer) => T | undefined): { value: T | undefined; source: SettingSource } =>
+  const last = <T>(key: 'port' | 'host' | 'workers', pick: (layer: ConfigLayer) => T | undefined): { value: T | undefined; source: SettingSource } =>
     layers.reduce<{ value: T | undefined; source: SettingSource }>(
       (found, { kind, path, layer }) => {
         const value = pick(layer)
@@ -127,6 +127,8 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
   const port = parsePort(variables.PORT)
   const layerPort = last('port', (l) => l.server?.port)
   const layerHost = last('host', (l) => l.server?.host || undefined)
+  const layerWorkers = last('workers', (l) => l.server?.workers)
+  checkWorkers(layerWorkers.value, layerWorkers.source)
   const all = layers.map(({ layer }) => layer)
   return {
     environment,
@@ -140,13 +142,22 @@ export async function resolveConfig(config: DovetailConfig, variables: NodeJS.Pr
     routes: all.flatMap((l) => (l.routes ? [l.routes] : [])),
     middleware: all.flatMap((l) => l.middleware ?? []).map(checkAppMiddleware),
     // PORT and HOST from the environment win over every layer.
-    server: { port: port ?? layerPort.value, host: variables.HOST || layerHost.value },
+    server: { port: port ?? layerPort.value, host: variables.HOST || layerHost.value, workers: layerWorkers.value },
     serverSources: {
       port: port !== undefined ? { layer: 'variable', path: 'PORT' } : layerPort.source,
       host: variables.HOST ? { layer: 'variable', path: 'HOST' } : layerHost.source,
+      workers: layerWorkers.source,
     },
     limits: resolveLimits(layers),
   }
+}
+
+// `dovetail start` reads server.workers; refused here so `dovetail check` and createApp say so too.
+function checkWorkers(value: unknown, source: SettingSource): void {
+  if (value === undefined || value === 'auto' || (typeof value === 'number' && Number.isInteger(value) && value >= 0)) return
+  throw ConfigInvalid(
+    `config.${source.path} is ${JSON.stringify(value)}; give a whole number of worker processes (0, the default, serves from the start process itself), or 'auto' for one per CPU.`,
+  )
 }
 
 // `config.middleware` takes plain functions; a component belongs in components.middleware.

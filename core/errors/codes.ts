@@ -76,6 +76,11 @@ export const ServerBodyLength = createError(
 export const GatewayAppContract = createError('DOVETAIL_ERR_GATEWAY_APP_CONTRACT', "A fetch handler broke the gateway contract, as validateApp (dovetailjs/testing) found: the message names the breach and the fix, the error's breach field says which.")
 export const GatewayServerContract = createError('DOVETAIL_ERR_GATEWAY_SERVER_CONTRACT', "A server adapter broke the gateway contract, as validateServer (dovetailjs/testing) found: the message names the breach and the fix, the error's breach field says which.")
 
+// worker processes (the server kit's runWorkers, which `dovetail start --workers` uses)
+export const WorkersOptions = createError('DOVETAIL_ERR_WORKERS_OPTIONS', "A worker count (server.workers, --workers, runWorkers' workers) or a supervision option of runWorkers is not valid; the message names it and what it takes.")
+export const WorkersStart = createError('DOVETAIL_ERR_WORKERS_START', 'The first worker process exited before it was serving (the app did not start, or could not listen; its own error is logged above), so the primary started no others and exited 1.')
+export const WorkersCrashLoop = createError('DOVETAIL_ERR_WORKERS_CRASH_LOOP', 'Worker processes exited unexpectedly crashLoopExits times within crashLoopWindow (default 5 in 60 s); the primary stopped the rest and exited 1 instead of restarting them for ever. Read the workers\' own errors above.')
+
 // templates (the template contract: ctx.render throws the first, every engine the other two)
 export const TemplateNoEngine = createError('DOVETAIL_ERR_TEMPLATE_NO_ENGINE', 'ctx.render() was called but no component fills the template slot (set components.template).')
 export const TemplateNotFound = createError('DOVETAIL_ERR_TEMPLATE_NOT_FOUND', 'A template (or a layout or partial it uses) is in none of the views directories.')
@@ -157,6 +162,9 @@ export const coreErrorCodes = Object.freeze([
   ServerBodyLength,
   GatewayAppContract,
   GatewayServerContract,
+  WorkersOptions,
+  WorkersStart,
+  WorkersCrashLoop,
   TemplateNoEngine,
   TemplateNotFound,
   TemplateRender,

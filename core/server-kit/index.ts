@@ -26,3 +26,15 @@ export { delegateToRequest } from './request-delegation.js'
 export { listenSockets, SocketConnection, type SocketListenerOptions } from './socket-listener.js'
 export { SocketServer } from './socket-server.js'
 export { closingCgiResponse, closingResponse, closingRetryAfter, defaultShutdownIdleGrace, logShutdownCut } from './shutdown.js'
+export { runWorkers, type RunWorkersOptions, type ServingWorker } from './run-workers.js'
+export {
+  defaultCrashLoopExits,
+  defaultCrashLoopWindow,
+  defaultMaxRestartDelay,
+  defaultRestartDelay,
+  defaultStopTimeout,
+  type WorkerCount,
+  workerCount,
+  workerPoolOptions,
+  type WorkerPoolOptions,
+} from './worker-options.js'

@@ -57,7 +57,7 @@ const page = fileURLToPath(new URL('../../docs/deployment.md', import.meta.url))
 const hasNginx = binaryAvailable('nginx')
 const hasLighttpd = binaryAvailable('lighttpd')
 
-const entries = ['proxy', 'fastcgi', 'scgi', 'cgi'] as const
+const entries = ['proxy', 'fastcgi', 'scgi', 'cgi', 'workers'] as const
 const name = 'site'
 const secret = 'a-session-secret-of-at-least-thirty-two-characters'
 const production = userEnv({ NODE_ENV: 'production', SESSION_SECRET: secret, PORT: '0' })
@@ -184,6 +184,9 @@ describe.skipIf(!hasNginx && !hasLighttpd)('the entries of docs/examples/deploym
       ['proxy', 'nginx-proxy.conf', '127.0.0.1:3000'],
       ['fastcgi', 'nginx-fastcgi.conf', '127.0.0.1:9000'],
       ['scgi', 'nginx-scgi.conf', '127.0.0.1:4000'],
+      // proxy.ts in worker processes (one per CPU): the session and the note live in the database, so
+      // whichever worker answers a request sees them.
+      ['workers', 'nginx-proxy.conf', '127.0.0.1:3000'],
     ])('dist/%s.js with %s serves the site and stops on SIGTERM', { timeout: nginxEntryBudget }, async (entry, conf, address) => {
       await timed(entry, async () => {
         const app = await startEntry(entry)

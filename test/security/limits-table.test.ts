@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { StandardSchemaV1 } from 'dovetailjs'
 import { isComponentFactory } from '../../core/component/define-component.js'
 import { limitsOptions } from '../../core/config/limits.js'
+import { workerPoolOptions } from '../../core/server-kit/worker-options.js'
 import { discover } from '../../core/discovery/catalogue.js'
 import { importEntry } from '../../core/discovery/import-entry.js'
 import { type OptionLeaf, optionLeaves } from '../support/option-leaves.js'
@@ -44,7 +45,7 @@ const notLimits: Readonly<Record<string, string>> = {
 }
 
 /** Schemas of limits outside any component, by the name the table's Component column uses. */
-const schemasOutsideComponents: Readonly<Record<string, StandardSchemaV1>> = { 'core limits': limitsOptions }
+const schemasOutsideComponents: Readonly<Record<string, StandardSchemaV1>> = { 'core limits': limitsOptions, 'core workers': workerPoolOptions }
 
 /** The least a component needs to parse, for components with a required option; everything else is its default. */
 const requiredInput: Readonly<Record<string, unknown>> = {

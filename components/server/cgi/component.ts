@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineComponent, type FetchHandler, type ListeningServer, Logger, Server } from '../../../core/index.js'
-import { ServerCgiEnvironment } from './errors.js'
+import cluster from 'node:cluster'
+import { ServerCgiEnvironment, ServerCgiWorkers } from './errors.js'
 import { cgiMappingShape } from '../../../core/server-kit/index.js'
 import { type ServeCgiOptions, startCgi } from './serve-cgi.js'
 
@@ -35,6 +36,11 @@ export class CgiServer implements Server {
   }
 
   async listen(handler: FetchHandler): Promise<ListeningServer> {
+    if (cluster.isWorker) {
+      throw ServerCgiWorkers(
+        'server/cgi cannot run in worker processes (server.workers, --workers or runWorkers): the web server starts one process per request, so there is no port to share. Leave workers out; to serve from several processes, use server/fastcgi or server/scgi.',
+      )
+    }
     if (this.#served) {
       throw ServerCgiEnvironment(
         'server/cgi: listen() was called twice; a CGI process answers exactly one request. Call app.listen() once per process.',

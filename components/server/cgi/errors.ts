@@ -7,11 +7,16 @@ export const ServerCgiEnvironment = createError(
   'server/cgi was asked to answer a request, but no CGI web server started this process (GATEWAY_INTERFACE and REQUEST_METHOD are unset), or it was asked twice.',
 )
 
+export const ServerCgiWorkers = createError(
+  'DOVETAIL_ERR_SERVER_CGI_WORKERS',
+  'server/cgi was asked to listen in a worker process (server.workers, --workers, runWorkers): CGI answers one request per process, started by the web server, so there is no port to share. Run it without workers.',
+)
+
 /**
  * Every error code server/cgi raises, with its meaning.
  *
  * @example
  * import { errorCodes } from 'dovetailjs/components/server/cgi'
- * errorCodes.map((c) => c.code) // ['DOVETAIL_ERR_SERVER_CGI_ENVIRONMENT']
+ * errorCodes.map((c) => c.code) // ['DOVETAIL_ERR_SERVER_CGI_ENVIRONMENT', 'DOVETAIL_ERR_SERVER_CGI_WORKERS']
  */
-export const errorCodes = Object.freeze([ServerCgiEnvironment])
+export const errorCodes = Object.freeze([ServerCgiEnvironment, ServerCgiWorkers])
