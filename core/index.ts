@@ -69,6 +69,16 @@ export { Server, type ListenOptions, type ListeningServer } from './slots/server
 export { escapeHtml, isSafeHtml, SafeHtml, safeHtml } from './slots/safe-html.js'
 export { htmlStream, TemplateEngine, type RenderOptions, type TemplateGlobals } from './slots/template.js'
 export {
+  Cache,
+  checkCacheOptions,
+  decodeCacheValue,
+  encodeCacheValue,
+  MAX_CACHE_TTL,
+  type CacheSetOptions,
+  type CacheValue,
+} from './slots/cache.js'
+export { SingleFlight } from './slots/cache-single-flight.js'
+export {
   decodeSession,
   encodeSession,
   SessionSecrets,

@@ -72,10 +72,12 @@ describe('dovetail info', () => {
     expect(result).toMatchObject({ code: 0, err: '' })
     const table = rows(result.out)
     expect([...table.keys()]).toEqual([
-      'container', 'router', 'server', 'logger', 'template', 'orm', 'session-store',
+      'container', 'router', 'server', 'logger', 'template', 'orm', 'session-store', 'cache',
       ...Array.from({ length: 10 }, (_, i) => `middleware ${i + 1}`),
     ])
-    for (const [slot, [, , , from]] of table) expect(from, slot).toMatch(/^(preset fullstack|app\.ts:\d+.*)$/)
+    // The preset leaves the cache slot empty: its row says so, with no source.
+    expect(table.get('cache')).toEqual(['-'])
+    for (const [slot, [, , , from]] of table) if (slot !== 'cache') expect(from, slot).toMatch(/^(preset fullstack|app\.ts:\d+.*)$/)
     expect(table.get('container')).toEqual(['awilix', 'dovetailjs 0.1.0', '^1.0', 'app.ts:7'])
     expect(table.get('router')).toEqual(['radix', 'dovetailjs 0.1.0', '^1.0', 'preset fullstack'])
     expect(table.get('template')).toEqual(['eta', 'dovetailjs 0.1.0', '^1.0', 'app.ts:8'])
@@ -126,7 +128,7 @@ describe('dovetail info', () => {
     expect(template.options).toMatchObject({ views: ['./views'] })
     expect(report.slots.find((s) => s.label === 'router')!.source).toEqual({ layer: 'preset', path: 'components.router', file: expect.stringMatching(/presets\/fullstack\/preset\.json$/) })
     expect(report.slots.find((s) => s.label === 'middleware 6')!.options).toMatchObject({ secrets: '***' })
-    expect(report.slots.every((s) => s.source !== null)).toBe(true)
+    expect(report.slots.filter((s) => s.source === null).map((s) => s.label)).toEqual(['cache'])
     expect(report.server).toEqual({ port: { value: 3000, source: { layer: 'default', path: 'server.port' } }, host: { value: '127.0.0.1', source: { layer: 'default', path: 'server.host' } } })
     expect(report.installed).toContainEqual({ slot: 'template', name: 'nunjucks', package: 'dovetailjs', version: '0.1.0', contract: '^1.0', contractSatisfied: true })
     expect(result.out).not.toContain('hunter2')

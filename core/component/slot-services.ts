@@ -1,6 +1,7 @@
 import type { Registry } from '../container/registry.js'
 import { type Token, tokenName } from '../container/token.js'
 import { ComponentSlotUnfilled } from '../errors/codes.js'
+import { Cache } from '../slots/cache.js'
 import { Logger } from '../slots/logger.js'
 import { Orm } from '../slots/orm.js'
 import { Router } from '../slots/router.js'
@@ -25,6 +26,7 @@ export const slotServices: { readonly [S in Exclude<SlotName, 'container' | 'mid
   template: TemplateEngine,
   orm: Orm,
   'session-store': SessionStore,
+  cache: Cache,
 }
 
 /**

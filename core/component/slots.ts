@@ -17,6 +17,8 @@ export const slotContracts = {
   orm: '1.1.0',
   // 1.1: SessionStore.name, optional; a store whose backend is down rejects (never answers undefined).
   'session-store': '1.1.0',
+  // 1.0 (new): get/set with ttl and tags, delete, clearTag, getOrCompute with single flight; rejects when down.
+  cache: '1.0.0',
   middleware: '1.0.0',
 } as const
 

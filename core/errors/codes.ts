@@ -89,6 +89,10 @@ export const TemplateRender = createError('DOVETAIL_ERR_TEMPLATE_RENDER', 'A tem
 // session stores (the session-store contract: encodeSession throws it for every store)
 export const SessionNotSerializable = createError('DOVETAIL_ERR_SESSION_NOT_SERIALIZABLE', 'A session value is not JSON-serializable (a BigInt, a cycle), so no store can keep it.')
 
+// caches (the cache contract: encodeCacheValue and checkCacheOptions throw them for every cache)
+export const CacheNotSerializable = createError('DOVETAIL_ERR_CACHE_NOT_SERIALIZABLE', 'A value given to a cache is not JSON (a BigInt, a cycle, a function, undefined), so no cache can keep it as it is.')
+export const CacheBadOptions = createError('DOVETAIL_ERR_CACHE_BAD_OPTIONS', 'A cache set or getOrCompute was given a ttl that is not a whole number of milliseconds from 1 to 30 days, or a tag that is not a non-empty string.')
+
 // http: the codes HttpError gives each status by default (see http-error.ts)
 export const HttpBadRequest = createError('DOVETAIL_ERR_HTTP_BAD_REQUEST', '400 Bad Request.', 400)
 export const HttpUnauthorized = createError('DOVETAIL_ERR_HTTP_UNAUTHORIZED', '401 Unauthorized.', 401)
@@ -169,6 +173,8 @@ export const coreErrorCodes = Object.freeze([
   TemplateNotFound,
   TemplateRender,
   SessionNotSerializable,
+  CacheNotSerializable,
+  CacheBadOptions,
   HttpBadRequest,
   HttpUnauthorized,
   HttpForbidden,

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import type { Logger } from '../../../core/index.js'
 
 /**
- * Follows the store's Redis connection: remembers the error that stopped
+ * Follows a component's Redis connection: remembers the error that stopped
  * startup, and logs a lost connection once at warn and its return once at
  * info, however many reconnection attempts fail in between (each is only a
  * debug line), so an outage is two lines in the log, not one per second.
@@ -15,8 +15,8 @@ export class ConnectionWatch {
   lastError: Error | undefined
   #lostAt: number | undefined
 
-  constructor(client: Redis, logger: Logger, service: string) {
-    const fields = { component: 'session-store/redis', service }
+  constructor(client: Redis, logger: Logger, service: string, labels: { component: string; whileDown: string }) {
+    const fields = { component: labels.component, service }
     client.on('error', (error: Error) => {
       this.lastError = error
       if (this.#lostAt !== undefined) logger.debug({ ...fields, reason: error.message }, 'reconnecting to Redis failed; trying again')
@@ -24,10 +24,7 @@ export class ConnectionWatch {
     client.on('close', () => {
       if (!this.started || this.stopping || this.#lostAt !== undefined) return
       this.#lostAt = Date.now()
-      logger.warn(
-        { ...fields, reason: this.lastError?.message ?? 'the connection was closed' },
-        'lost the connection to Redis; reconnecting. Requests that need a session are answered 503 until it is back',
-      )
+      logger.warn({ ...fields, reason: this.lastError?.message ?? 'the connection was closed' }, `lost the connection to Redis; reconnecting. ${labels.whileDown}`)
     })
     client.on('ready', () => {
       this.lastError = undefined

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
-import { decodeSession, DovetailError, encodeSession, ServiceUnavailableError, type SessionData, type SessionStore } from '../../../core/index.js'
+import { decodeSession, encodeSession, type SessionData, type SessionStore } from '../../../core/index.js'
+import { callRedis } from './redis-client.js'
 
 export interface RedisStoreOptions {
   /** Put before every session id, so sessions share a database with other data safely. @default 'dovetail:sess:' */
@@ -13,7 +14,7 @@ export interface RedisStoreOptions {
  *
  * When Redis does not answer, every method rejects with a
  * `ServiceUnavailableError` naming Redis (the session middleware answers 503);
- * a command that timed out also resets the connection (see `#call`). How fast
+ * a command that timed out also resets the connection (see `callRedis`). How fast
  * that happens is the client's business: the `redisStore` component sets
  * `commandTimeout` and turns the offline queue off.
  *
@@ -55,22 +56,8 @@ export class RedisSessionStore implements SessionStore {
     await this.#call(() => this.client.pexpire(this.prefix + id, Math.max(1, Math.ceil(ttl))))
   }
 
-  /** One command; any failure of it means Redis is unavailable to this request. */
-  async #call<T>(command: () => Promise<T>): Promise<T> {
-    try {
-      return await command()
-    } catch (error) {
-      if (error instanceof DovetailError) throw error
-      // A command that timed out leaves the connection in doubt: its reply may still come, or the
-      // link is dead without either side knowing (a vanished host, a frozen server). Redis answers
-      // in order, so ioredis would wait behind it. Dropping the connection fails what else is in
-      // flight at once and reconnects, so the next requests fail fast instead of each waiting out
-      // the timeout, and recover as soon as Redis answers a fresh connection.
-      // (The socket is destroyed rather than closed with disconnect(true): a graceful close would wait
-      // up to two seconds for a peer that is not answering; ioredis then reconnects as after any drop.)
-      if ((error as Error).message === 'Command timed out' && this.client.status === 'ready') this.client.stream.destroy()
-      // ioredis's messages never quote a command's arguments, so no session id reaches a log from here.
-      throw new ServiceUnavailableError(`${this.name}: Redis did not answer (${(error as Error).message})`, { cause: error })
-    }
+  /** One command; any failure of it means Redis is unavailable to this request (see `callRedis`). */
+  #call<T>(command: () => Promise<T>): Promise<T> {
+    return callRedis(this.client, this.name, command)
   }
 }

@@ -2,6 +2,7 @@
  * Conformance suites, one per slot, written with vitest. Import from
  * `dovetailjs/testing/conformance` in a component's tests; vitest must be installed.
  */
+export { runCacheConformance, type CacheConformanceOptions, type CacheOutage, type CacheOutageTarget } from './cache.js'
 export { runContainerConformance, type ContainerConformanceOptions } from './container.js'
 export { runLoggerConformance, type ConformanceLogLevel, type LoggerConformanceOptions, type LoggerSetup, type LogRecord } from './logger.js'
 export { runMiddlewareConformance, type MiddlewareConformanceOptions, type MiddlewareSetup } from './middleware.js'

@@ -5,6 +5,8 @@ import { UserLoader } from 'dovetailjs/components/middleware/auth'
 import { sessionMiddleware } from 'dovetailjs/components/middleware/session'
 import { serveStatic } from 'dovetailjs/components/middleware/static'
 import { Em, mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
+import { memoryCache } from 'dovetailjs/components/cache/memory'
+import { redisCache } from 'dovetailjs/components/cache/redis'
 import { memoryStore } from 'dovetailjs/components/session-store/memory'
 import { objectDispatch } from 'dovetailjs/components/router/object-dispatch'
 import { redisStore } from 'dovetailjs/components/session-store/redis'
@@ -17,6 +19,7 @@ import { PageController } from './controllers/page-controller.js'
 import { SearchController } from './controllers/search-controller.js'
 import { entities } from './models/index.js'
 import { Accounts, userLoader } from './services/accounts.js'
+import { PageCache } from './services/page-cache.js'
 import { PageService } from './services/page-service.js'
 import { Views } from './services/views.js'
 
@@ -40,8 +43,17 @@ export interface WikiSettings {
    * @default 'sql'
    */
   sessionStore?: 'sql' | 'redis' | 'memory'
-  /** For `sessionStore: 'redis'`. @default 'redis://127.0.0.1:6379' */
+  /** For `sessionStore: 'redis'` and `cache: 'redis'`. @default 'redis://127.0.0.1:6379' */
   redisUrl?: string
+  /**
+   * Where rendered pages are cached (for anonymous readers): `memory` (this
+   * process) or `redis` (shared by every process and machine, so an edit on
+   * one clears the page on all).
+   * @default 'memory'
+   */
+  cache?: 'memory' | 'redis'
+  /** For `cache: 'redis'`: the prefix of the cache's keys; wikis sharing one Redis database each need their own. @default 'wiki:cache:' */
+  cachePrefix?: string
   /** Where the pages live: a SQLite file path or a PostgreSQL/MySQL URL. @default DATABASE_URL, else ./data/app.db */
   databaseUrl?: string
   /**
@@ -58,7 +70,7 @@ export interface WikiSettings {
 
 /**
  * The settings from environment variables: `WIKI_TEMPLATE`, `WIKI_ROUTER`, `WIKI_SESSION_STORE`,
- * `REDIS_URL`, `WIKI_SESSION_SECRET`, `WIKI_DB_SCHEMA` (and, read by the ORM component itself,
+ * `WIKI_CACHE`, `WIKI_CACHE_PREFIX`, `REDIS_URL`, `WIKI_SESSION_SECRET`, `WIKI_DB_SCHEMA` (and, read by the ORM component itself,
  * `DATABASE_URL`).
  */
 export function wikiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WikiSettings {
@@ -72,6 +84,8 @@ export function wikiSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WikiS
     template: pick('WIKI_TEMPLATE', ['eta', 'nunjucks']),
     router: pick('WIKI_ROUTER', ['radix', 'object-dispatch']),
     sessionStore: pick('WIKI_SESSION_STORE', ['sql', 'redis', 'memory']),
+    cache: pick('WIKI_CACHE', ['memory', 'redis']),
+    cachePrefix: env.WIKI_CACHE_PREFIX || undefined,
     redisUrl: env.REDIS_URL || undefined,
     sessionSecret: env.WIKI_SESSION_SECRET || undefined,
     databaseSchema: env.WIKI_DB_SCHEMA || undefined,
@@ -161,6 +175,10 @@ export function createWikiConfig(settings: WikiSettings = wikiSettingsFromEnv())
         ...inSchema(settings.databaseSchema),
       }),
       'session-store': sessionStore(settings),
+      cache:
+        settings.cache === 'redis'
+          ? redisCache({ url: settings.redisUrl ?? 'redis://127.0.0.1:6379', prefix: settings.cachePrefix ?? 'wiki:cache:' })
+          : memoryCache(),
       ...(settings.router === 'object-dispatch' ? { router: objectDispatch({ root: wikiRoot }) } : {}),
       middleware: {
         replace: {
@@ -175,6 +193,7 @@ export function createWikiConfig(settings: WikiSettings = wikiSettingsFromEnv())
       c.scoped(PageService)
       c.scoped(Accounts)
       c.scoped(Views)
+      c.scoped(PageCache)
     },
     // The tree holds every route when the router dispatches on it; routes(r) would only shadow it.
     ...(settings.router === 'object-dispatch' ? {} : { routes: wikiRoutes }),

@@ -3,6 +3,7 @@ import { readForm } from 'dovetailjs/components/middleware/body'
 import type { Page, Revision } from '../models/index.js'
 import { Accounts } from '../services/accounts.js'
 import { linkedSlugs, renderMarkdown } from '../services/markdown.js'
+import { PageCache } from '../services/page-cache.js'
 import { PageService } from '../services/page-service.js'
 import { diffRevisions } from '../services/revision-diff.js'
 import { isSlug, slugFor } from '../services/slugs.js'
@@ -27,25 +28,28 @@ interface PageForm {
  * arriving through the constructor (`static inject`).
  */
 export class PageController {
-  static readonly inject = [PageService, Accounts, Views] as const
+  static readonly inject = [PageService, Accounts, Views, PageCache] as const
   readonly #pages: PageService
   readonly #accounts: Accounts
   readonly #views: Views
+  readonly #cache: PageCache
 
-  constructor(pages: PageService, accounts: Accounts, views: Views) {
+  constructor(pages: PageService, accounts: Accounts, views: Views, cache: PageCache) {
     this.#pages = pages
     this.#accounts = accounts
     this.#views = views
+    this.#cache = cache
   }
 
-  /** `/`: the FrontPage, shown in place. */
+  /** `/`: the FrontPage, shown in place (cached for anonymous readers, see PageCache). */
   front(ctx: Context): Promise<Response> {
-    return this.#showPage(ctx, FRONT_PAGE)
+    return this.#cache.view(ctx, FRONT_PAGE, () => this.#showPage(ctx, FRONT_PAGE))
   }
 
-  /** `/pages/:slug`: the page's newest revision, or a 404 that offers to create it. */
+  /** `/pages/:slug`: the page's newest revision, or a 404 that offers to create it (cached for anonymous readers). */
   show(ctx: Context): Promise<Response> {
-    return this.#showPage(ctx, ctx.params.slug!)
+    const slug = ctx.params.slug!
+    return this.#cache.view(ctx, slug, () => this.#showPage(ctx, slug))
   }
 
   /** `/pages`: every page, by title. */
@@ -76,6 +80,7 @@ export class PageController {
     }
     if (errors.length) return this.#newForm(ctx, form, errors, 422)
     this.#pages.create(form.slug, form.title, { body: form.body, comment: form.comment || 'New page', author })
+    await this.#cache.created()
     await this.#views.flash(ctx, 'info', `Created “${form.title}”.`)
     return ctx.redirect(ctx.url('page', { slug: form.slug }), 303)
   }
@@ -104,6 +109,7 @@ export class PageController {
     if (errors.length) return this.#editForm(ctx, page, form, errors, 422)
     const result = await this.#pages.save(page, base, { body: form.body, comment: form.comment, author })
     if ('conflict' in result) return this.#editForm(ctx, page, form, [], 409, result.conflict)
+    await this.#cache.saved(slug)
     await this.#views.flash(ctx, 'info', `Saved revision ${result.saved.number} of “${page.title}”.`)
     return ctx.redirect(ctx.url('page', { slug }), 303)
   }

@@ -385,5 +385,53 @@ export function runWikiCase({ name, settings, edit = (c) => c, ownSchema = false
       expect(badSlug.status).toBe(422)
       expect(await revisionCount(tea)).toBe(3)
     })
+
+    it('serves anonymous readers a stored page, and the new text as soon as it is edited', async () => {
+      const slug = await brewTea('Cached Tea')
+      const reader = WikiBrowser.of(app)
+      const first = await reader.get(`/pages/${slug}`)
+      expect(first.html).toContain('Add milk if you must.')
+      const second = await reader.get(`/pages/${slug}`)
+      expect(second.headers.get('cache-status')).toBe('dovetail; hit')
+      expect(second.html).toBe(first.html)
+      expect((await reader.get(`/pages/${slug}`)).headers.get('etag')).toBe(first.headers.get('etag'))
+
+      expect((await admin.fill(`/pages/${slug}/edit`, `/pages/${slug}`, { base: '3', body: '# Tea\n\nNow with lemon.\n', comment: '' })).status).toBe(303)
+      const edited = await reader.get(`/pages/${slug}`)
+      expect(edited.html).toContain('Now with lemon.')
+      expect(edited.html).not.toContain('milk')
+      expect(edited.headers.get('etag')).not.toBe(first.headers.get('etag'))
+    })
+
+    it('shows a link on a stored page as existing once the page it names is created', async () => {
+      const target = `Brand${Date.now()}`
+      const slug = await brewTea(`Linking Tea ${target}`)
+      expect((await admin.fill(`/pages/${slug}/edit`, `/pages/${slug}`, { base: '3', body: `See [[${target}]].`, comment: '' })).status).toBe(303)
+      const reader = WikiBrowser.of(app)
+      expect((await reader.get(`/pages/${slug}`)).html).toContain(`class="wikilink missing" href="/pages/${target}"`)
+      expect((await reader.get(`/pages/${slug}`)).headers.get('cache-status')).toBe('dovetail; hit')
+      expect((await admin.fill('/new', '/pages', { title: target, slug: target, body: 'Here now.', comment: '' })).status).toBe(303)
+      expect((await reader.get(`/pages/${slug}`)).html).toContain(`<a class="wikilink" href="/pages/${target}">`)
+    })
+
+    it("never shows a logged-in reader's page to another, nor a stored page to a logged-in reader", async () => {
+      // The admin reads first: the page has their name and the logout form's CSRF token.
+      const own = await admin.get('/pages/HelpContents')
+      expect(own.html).toContain('Logged in as <strong>admin</strong>')
+      const token = /name="_csrf" value="([^"]+)"/.exec(own.html)![1]!
+      const reader = WikiBrowser.of(app)
+      for (let i = 0; i < 2; i++) {
+        const anonymous = await reader.get('/pages/HelpContents')
+        expect(anonymous.html).not.toContain('Logged in as')
+        expect(anonymous.html).not.toContain(token)
+        expect(anonymous.html).not.toContain('name="_csrf"')
+        expect(anonymous.headers.get('set-cookie')).toBeNull()
+      }
+      // Now that an anonymous rendering is stored, the admin still gets their own page.
+      const again = await admin.get('/pages/HelpContents')
+      expect(again.headers.get('cache-status')).toBe('dovetail; fwd=bypass')
+      expect(again.html).toContain('Logged in as <strong>admin</strong>')
+      expect(again.html).toContain('name="_csrf"')
+    })
   })
 }
