@@ -60,16 +60,28 @@ export interface WikiHost {
   output(): string
 }
 
+export interface WikiHostOptions {
+  /** The PostgreSQL schema every host shares (see {@link prepareWikiDatabase}). */
+  schema: string
+  /** The Redis key prefix of the wiki's page cache, the same on every host. */
+  cachePrefix: string
+  /** Worker processes (`dovetail start --workers`). */
+  workers: number
+  /** ms to wait for it to serve. */
+  timeout: number
+}
+
 /**
- * Start the wiki on `host` (`dovetail start` with test/scaling/wiki-host.config.ts,
- * in production mode), reaching PostgreSQL and Redis through the host's gateway;
- * resolves once it serves. Every host gets the same session secret, as every
- * process of one site must.
+ * Start the wiki on `host` (`dovetail start --workers` with
+ * test/scaling/wiki-host.config.ts, in production mode), reaching PostgreSQL
+ * and Redis through the host's gateway, sessions and page cache in Redis;
+ * resolves once every worker serves. Every host gets the same session secret,
+ * as every process of one site must.
  */
-export function startWikiHost(host: TestHost, schema: string, { timeout }: { timeout: number }): Promise<WikiHost> {
+export function startWikiHost(host: TestHost, { schema, cachePrefix, workers, timeout }: WikiHostOptions): Promise<WikiHost> {
   const child: ChildProcess = host.spawn(
     tsx,
-    ['core/cli/bin.ts', 'start', '--config', 'test/scaling/wiki-host.config.ts', '--host', host.address, '--port', String(HOST_PORT)],
+    ['core/cli/bin.ts', 'start', '--config', 'test/scaling/wiki-host.config.ts', '--host', host.address, '--port', String(HOST_PORT), '--workers', String(workers)],
     {
       cwd: root,
       env: {
@@ -78,6 +90,8 @@ export function startWikiHost(host: TestHost, schema: string, { timeout }: { tim
         DATABASE_URL: `postgresql://postgres@${host.gateway}:${services.postgres.port}/test`,
         WIKI_DB_SCHEMA: schema,
         WIKI_SESSION_STORE: 'redis',
+        WIKI_CACHE: 'redis',
+        WIKI_CACHE_PREFIX: cachePrefix,
         REDIS_URL: `redis://${host.gateway}:${services.redis.port}`,
         WIKI_SESSION_SECRET: SESSION_SECRET,
         WIKI_ADMIN_PASSWORD: ADMIN_PASSWORD,

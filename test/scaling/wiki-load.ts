@@ -1,7 +1,9 @@
 /**
  * A mixed load on the wiki, as a few people would make it: each virtual user
- * logs in once, then reads pages, edits its own pages, creates pages, looks at
- * the recent changes and now and then someone new logs in. Every request is
+ * logs in once, then reads pages (logged in, and anonymously, which the page
+ * cache serves), edits its own pages, creates pages, looks at the recent
+ * changes, and now and then someone new logs in. After each acknowledged write
+ * an anonymous reader must see it, whichever host answers. Every request is
  * recorded (when it started and ended, its status, which upstream hosts nginx
  * tried) and every acknowledged write (a 303 after a save or a create) is kept,
  * to be looked for in the database afterwards.
@@ -138,6 +140,16 @@ export class WikiLoad {
       }
     }
 
+    // Anonymous readers get pages from the shared cache: after a write was acknowledged, whichever host
+    // answers must show it (the cache entry made before it, on any host, was cleared).
+    const anonymous = this.#browser(user)
+    const readAnonymously = async (slug: string, mustShow?: string) => {
+      const page = await this.#expect(user, anonymous.get(`/pages/${slug}`), 200, `GET /pages/${slug} (anonymous)`)
+      if (mustShow !== undefined && !page.html.includes(mustShow)) {
+        this.surprises.push({ user, what: `a stale page: "${mustShow}" was acknowledged, the page does not show it`, request: `GET /pages/${slug} (anonymous)` })
+      }
+    }
+
     const create = async () => {
       const slug = `U${user}P${own.length + 1}x${Math.floor(pick() * 1e6)}`
       await this.#expect(user, browser.get('/new'), 200, 'GET /new')
@@ -146,9 +158,12 @@ export class WikiLoad {
       this.acknowledged.push({ slug, body: text, at: this.now() })
       own.push(slug)
       this.#slugs.push(slug)
+      await readAnonymously(slug, text)
     }
     const edit = async () => {
       const slug = own[Math.floor(pick() * own.length)]!
+      // Cached now, by whichever host answers.
+      await readAnonymously(slug)
       // The form carries the revision it starts from: read afresh each time, as a browser would.
       const form = await this.#expect(user, browser.get(`/pages/${slug}/edit`), 200, `GET /pages/${slug}/edit`)
       const base = /name="base" value="(\d+)"/.exec(form.html)?.[1]
@@ -156,9 +171,11 @@ export class WikiLoad {
       const text = body()
       await this.#expect(user, browser.submit(`/pages/${slug}`, { base, body: text, comment: '' }), 303, `POST /pages/${slug}`)
       this.acknowledged.push({ slug, body: text, at: this.now() })
+      await readAnonymously(slug, text)
     }
     const read = async () => {
       const slug = this.#slugs[Math.floor(pick() * this.#slugs.length)]!
+      if (pick() < 0.5) return readAnonymously(slug)
       const page = await this.#expect(user, browser.get(`/pages/${slug}`), 200, `GET /pages/${slug}`)
       this.#checkLoggedIn(user, page, `GET /pages/${slug}`)
     }
