@@ -30,10 +30,10 @@ describe.skipIf(!canRun)('test hosts in network namespaces (test/support/netns.t
   it('removes what a run that died left: its namespaces, the processes still in them and its veth ends', async () => {
     // A run that died: its process id is no longer in use.
     const dead = spawnSync('true').pid!
-    const name = `dvt-${dead}-h1`
+    const name = `dvt-${dead}-0-h1`
     ip('netns', 'add', name)
-    ip('link', 'add', `dvt${dead}h1`, 'type', 'veth', 'peer', 'name', `dvt${dead}n1`)
-    ip('link', 'set', `dvt${dead}n1`, 'netns', name)
+    ip('link', 'add', `dvt${dead}s0h1`, 'type', 'veth', 'peer', 'name', `dvt${dead}s0n1`)
+    ip('link', 'set', `dvt${dead}s0n1`, 'netns', name)
     const orphan = spawn(binaryPath('ip')!, ['netns', 'exec', name, 'sleep', '60'], { stdio: 'ignore' })
     await new Promise((resolve) => orphan.once('spawn', resolve))
     expect(namespaces()).toContain(name)
@@ -41,7 +41,7 @@ describe.skipIf(!canRun)('test hosts in network namespaces (test/support/netns.t
     const network = await createTestNetwork({ hosts: 1 })
     try {
       expect(namespaces()).not.toContain(name)
-      expect(links()).not.toContain(`dvt${dead}h1`)
+      expect(links()).not.toContain(`dvt${dead}s0h1`)
       await new Promise((resolve) => (orphan.exitCode === null && orphan.signalCode === null ? orphan.once('exit', resolve) : resolve(undefined)))
       expect(orphan.signalCode).toBe('SIGKILL')
     } finally {
@@ -68,13 +68,26 @@ describe.skipIf(!canRun)('test hosts in network namespaces (test/support/netns.t
       await network.remove()
       service.close()
     }
-    for (const host of network.hosts) {
-      expect(namespaces()).not.toContain(host.name)
-      expect(links()).not.toContain(host.name.replaceAll('-', ''))
-    }
+    expect(namespaces()).not.toContain(`dvt-${process.pid}-`)
+    expect(links()).not.toContain(`dvt${process.pid}s`)
     // Nor does the forwarder listen any more. (Only looked up: with its veth gone, the gateway address is
     // no longer this machine's, and traffic to it would leave the machine.)
     expect(listening(one!.gateway, port)).toBe(false)
+  })
+
+  it('two networks of one process at once get their own names and subnets, and removing one leaves the other', async () => {
+    const first = await createTestNetwork({ hosts: 1 })
+    const second = await createTestNetwork({ hosts: 1 })
+    try {
+      expect(second.hosts[0]!.name).not.toBe(first.hosts[0]!.name)
+      expect(second.hosts[0]!.address).not.toBe(first.hosts[0]!.address)
+      await first.remove()
+      expect(namespaces()).not.toContain(first.hosts[0]!.name)
+      expect(namespaces()).toContain(second.hosts[0]!.name)
+    } finally {
+      await first.remove()
+      await second.remove()
+    }
   })
 
   it('kill() ends every process of a host at once, children included', async () => {

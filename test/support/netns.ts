@@ -4,8 +4,8 @@
  * machine" (its own addresses, its own loopback, its own ports) and kill the
  * whole machine at once.
  *
- *     host namespace                          namespace dvt-<pid>-h1
- *     dvt<pid>h1  10.213.X.1/24  <── veth ──>  dvt<pid>n1  10.213.X.2/24, lo up
+ *     host namespace                            namespace dvt-<pid>-0-h1
+ *     dvt<pid>s0h1  10.213.X.1/24  <── veth ──>  dvt<pid>s0n1  10.213.X.2/24, lo up
  *     (nginx, the test, the forwarders)        (the app's processes)
  *
  * Traffic stays on this machine: a namespace has no default route and IP
@@ -20,7 +20,7 @@
  * processes in a namespace use 10.213.X.1 as the database's host, and the
  * server sees a local connection (trust authentication still applies).
  *
- * Names carry this process's id (`dvt-<pid>-h<n>`), so parallel runs never
+ * Names carry this process's id (`dvt-<pid>-<seq>-h<n>`), so parallel runs never
  * share one; subnets are picked under a lock among those no live run holds.
  * What a crashed earlier run left (its process is gone) is removed before
  * anything is made, and {@link TestNetwork.remove} removes this run's own,
@@ -123,8 +123,26 @@ function killNamespace(name: string): number[] {
   return killed
 }
 
-/** The host-side end of a namespace's veth: `dvt-<pid>-h<n>` has `dvt<pid>h<n>`. */
-const outsideEnd = (name: string): string => name.replaceAll('-', '')
+/**
+ * Names of host `n` of this process's network number `seq` (one base-36
+ * character): the namespace `dvt-<pid>-<seq>-h<n>`, its veth ends
+ * `dvt<pid>s<seq>h<n>` (host side) and `dvt<pid>s<seq>n<n>` (inside), within
+ * the 15 characters an interface name may have.
+ */
+const names = (pid: number, seq: string, n: number) => ({
+  namespace: `${PREFIX}-${pid}-${seq}-h${n}`,
+  outside: `${PREFIX}${pid}s${seq}h${n}`,
+  inside: `${PREFIX}${pid}s${seq}n${n}`,
+})
+/** The host-side veth end of a namespace named as {@link names} does. */
+const outsideEnd = (namespace: string): string => {
+  const [, pid, seq, n] = /^[a-z]+-(\d+)-(\w)-h(\d+)$/.exec(namespace)!
+  return names(Number(pid), seq!, Number(n)).outside
+}
+/** Namespaces of this process's networks not yet removed: not stale, although their process is alive and ours. */
+const live = new Set<string>()
+/** Numbers this process's networks, so two at once get different names. */
+let networks = 0
 
 function deleteNamespace(name: string): void {
   try {
@@ -148,15 +166,16 @@ function deleteNamespace(name: string): void {
  * with whatever still runs in them, and host-side veth ends.
  */
 function removeStale(): void {
-  const stale = (pid: number) => pid === process.pid || !alive(pid)
+  // Ours, unless a network of this process holds it: a dead run's that had our id.
+  const stale = (pid: number, namespace: string) => (pid === process.pid ? !live.has(namespace) : !alive(pid))
   for (const line of ip('netns', 'list').split('\n')) {
     const name = line.split(' ')[0]!
-    const owner = new RegExp(`^${PREFIX}-(\\d+)-h\\d+$`).exec(name)
-    if (owner && stale(Number(owner[1]))) deleteNamespace(name)
+    const owner = new RegExp(`^${PREFIX}-(\\d+)-\\w-h\\d+$`).exec(name)
+    if (owner && stale(Number(owner[1]), name)) deleteNamespace(name)
   }
   for (const line of ip('-o', 'link', 'show').split('\n')) {
-    const owner = new RegExp(`^\\d+: (${PREFIX}(\\d+)h\\d+)[@:]`).exec(line)
-    if (owner && stale(Number(owner[2]))) {
+    const owner = new RegExp(`^\\d+: (${PREFIX}(\\d+)s(\\w)h(\\d+))[@:]`).exec(line)
+    if (owner && stale(Number(owner[2]), names(Number(owner[2]), owner[3]!, Number(owner[4])).namespace)) {
       try {
         ip('link', 'delete', owner[1]!)
       } catch {
@@ -247,11 +266,15 @@ function forwarder(host: string, port: number): Promise<Server> {
 export async function createTestNetwork({ hosts: count = 2, forward = [] }: TestNetworkOptions = {}): Promise<TestNetwork> {
   const made: string[] = []
   const servers: Server[] = []
+  const seq = (networks++ % 36).toString(36)
   let removed = false
   const removeNow = () => {
     if (removed) return
     removed = true
-    for (const name of made) deleteNamespace(name)
+    for (const name of made) {
+      deleteNamespace(name)
+      live.delete(name)
+    }
     for (const server of servers) server.close()
   }
   // The namespaces outlive this process unless deleted: also on an exit that skips remove().
@@ -265,13 +288,12 @@ export async function createTestNetwork({ hosts: count = 2, forward = [] }: Test
       removeStale()
       return freeSubnets(count).map((x, index) => {
         const n = index + 1
-        const name = `${PREFIX}-${process.pid}-h${n}`
-        const outside = outsideEnd(name)
-        const inside = `${PREFIX}${process.pid}n${n}`
+        const { namespace: name, outside, inside } = names(process.pid, seq, n)
         const address = `${NET}.${x}.2`
         const gateway = `${NET}.${x}.1`
         ip('netns', 'add', name)
         made.push(name)
+        live.add(name)
         ip('link', 'add', outside, 'type', 'veth', 'peer', 'name', inside)
         ip('link', 'set', inside, 'netns', name)
         ip('addr', 'add', `${gateway}/24`, 'dev', outside)
