@@ -105,7 +105,7 @@ async function serveAsWorker(serve: () => Promise<ServingWorker>, logger: Logger
     serving = await serve()
   } catch (error) {
     logger.error({ pid: process.pid, err: error }, `worker ${workerNumber()} did not start: ${error instanceof Error ? error.message : String(error)}`)
-    return 1
+    return letGo(1)
   }
   const message: WorkerServingMessage = { dovetail: 'worker-serving', ...(serving.url !== undefined && { url: serving.url }) }
   process.send?.(message)
@@ -117,7 +117,11 @@ async function serveAsWorker(serve: () => Promise<ServingWorker>, logger: Logger
     logger.error({ pid: process.pid, err: error }, `worker ${workerNumber()} failed to close`)
     code = 1
   }
-  // The IPC channel to the primary keeps a worker alive; let it go, so the worker ends once the app has.
+  return letGo(code)
+}
+
+/** The IPC channel to the primary keeps a worker alive: let it go, so the worker ends once the app has. */
+function letGo(code: number): number {
   cluster.worker?.disconnect()
   return code
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,7 +17,8 @@ export interface CompiledBench {
 
 /**
  * Compile Dovetail and the benchmark scripts with tsc into a temp folder laid
- * out as the published package, and run from there.
+ * out as the published package, and run from there. `project` is the
+ * tsconfig under test/bench/ that says what to compile.
  *
  * Why not tsx: tsx compiles with esbuild's keepNames, which wraps every arrow
  * function created at run time in a `__name()` call (an Object.defineProperty).
@@ -25,16 +26,16 @@ export interface CompiledBench {
  * which users run. Why not dist/ in the repo: `npm pack` and other checkouts'
  * builds write there; a private folder keeps runs independent.
  */
-export async function compileBench(): Promise<CompiledBench> {
+export async function compileBench(project = 'tsconfig.json'): Promise<CompiledBench> {
   const dir = mkdtempSync(join(tmpdir(), 'dovetail-bench-'))
   const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc')
   try {
-    await promisify(execFile)(process.execPath, [tsc, '-p', join(repoRoot, 'test', 'bench', 'tsconfig.json'), '--outDir', join(dir, 'dist')], {
+    await promisify(execFile)(process.execPath, [tsc, '-p', join(repoRoot, 'test', 'bench', project), '--outDir', join(dir, 'dist')], {
       cwd: repoRoot,
     })
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string }
-    const report = `tsc -p test/bench/tsconfig.json:\n${e.stdout ?? ''}${e.stderr ?? ''}`
+    const report = `tsc -p test/bench/${project}:\n${e.stdout ?? ''}${e.stderr ?? ''}`
     // tsc still writes JavaScript for code with type errors; a benchmark can run on that.
     if (!existsSync(join(dir, 'dist', 'core', 'index.js'))) {
       rmSync(dir, { recursive: true, force: true })
@@ -45,6 +46,8 @@ export async function compileBench(): Promise<CompiledBench> {
   // The package's own name resolves through its exports (`dovetailjs` -> dist/core/index.js),
   // as it does for an installed copy; dependencies come from the repo's node_modules.
   copyFileSync(join(repoRoot, 'package.json'), join(dir, 'package.json'))
+  // The presets' data, as the package ships it (presets/*/preset.json), for configs that name one.
+  cpSync(join(repoRoot, 'presets'), join(dir, 'presets'), { recursive: true, filter: (path) => !path.endsWith('.ts') })
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir')
   return {
     dir,

@@ -10,6 +10,8 @@ export interface WrkOptions {
   connections?: number
   /** @default 1 */
   threads?: number
+  /** Seconds a response may take before wrk counts a timeout (a socket error). @default 2 (wrk's own) */
+  timeout?: number
 }
 
 export interface WrkResult {
@@ -28,7 +30,7 @@ export interface WrkResult {
  * const result = await runWrk('http://127.0.0.1:3000/plaintext', { duration: 5 })
  */
 export async function runWrk(url: string, options: WrkOptions): Promise<WrkResult> {
-  const args = [`-t${options.threads ?? 1}`, `-c${options.connections ?? 64}`, `-d${options.duration}s`, url]
+  const args = [`-t${options.threads ?? 1}`, `-c${options.connections ?? 64}`, `-d${options.duration}s`, ...(options.timeout ? [`--timeout`, `${options.timeout}s`] : []), url]
   let stdout: string
   try {
     ;({ stdout } = await run('wrk', args, { timeout: (options.duration + 30) * 1000 }))

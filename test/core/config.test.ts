@@ -16,6 +16,14 @@ describe('bad config is caught at startup', () => {
     expect(error.message).toContain('container, router, server')
   })
 
+  it('a server.workers that is no number of workers, naming the layer it is in', async () => {
+    for (const workers of [-1, 1.5, 'all']) {
+      const error = await startupError({ environment: 'production', env: { production: { server: { workers: workers as never } } } })
+      expectCode(error, 'DOVETAIL_ERR_CONFIG_INVALID')
+      expect(error.message).toContain(`config.env.production.server.workers is ${JSON.stringify(workers)}; give a whole number of worker processes (0, the default, serves from the start process itself), or 'auto' for one per CPU.`)
+    }
+  })
+
   it('an unknown component name, listing the installed components of that slot', async () => {
     const error = await startupError({ components: { container: 'inversfy' } })
     expectCode(error, 'DOVETAIL_ERR_CONFIG_UNKNOWN_COMPONENT')
