@@ -55,6 +55,7 @@ export { clientAddress, clientAddressKey, setClientAddress } from './gateway/cli
 export type { FetchHandler, HasFetch } from './gateway/fetch-handler.js'
 export { negotiateEncoding } from './gateway/accept-encoding.js'
 export { editHeaders } from './gateway/edit-headers.js'
+export { ifNoneMatch } from './gateway/if-none-match.js'
 export { isResponse } from './gateway/is-response.js'
 export { lightResponse, lightResponseParts } from './gateway/light-response.js'
 export { normalizePath, pathOf, queryOf, type PathRules } from './gateway/path.js'

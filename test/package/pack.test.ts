@@ -36,7 +36,14 @@ import minimal from 'dovetailjs/presets/minimal/preset.json' with { type: 'json'
 const router = new RadixRouter()
 router.add({ methods: ['GET'], path: '/p/:id', handler: () => new Response('x') })
 const match = router.match('GET', '/p/7')
-console.log(JSON.stringify({ kind: match.kind, id: match.params?.id, preset: minimal.name, container: awilix.definition.name }))
+// The cache slot by its built-in name (its lru-cache dependency installed with the package), and route caching.
+import { createApp, defineConfig } from 'dovetailjs'
+import { cacheResponse } from 'dovetailjs/components/middleware/cache-response'
+const cached = await createApp(defineConfig({ components: { cache: 'memory' }, routes(r) { r.get('/c', (ctx) => ctx.text('c'), { use: [cacheResponse({ ttl: 60_000 })] }) } }))
+await cached.fetch(new Request('http://x/c'))
+const cache = (await cached.fetch(new Request('http://x/c'))).headers.get('cache-status')
+await cached.close()
+console.log(JSON.stringify({ kind: match.kind, id: match.params?.id, preset: minimal.name, container: awilix.definition.name, cache }))
 `
 
 // Types as a TypeScript user sees them, through the "types" conditions of the exports map.
@@ -126,9 +133,9 @@ describe('the npm package', () => {
     child.kill('SIGTERM')
   })
 
-  it('resolves subpath exports: components and presets', async () => {
+  it('resolves subpath exports: components (the cache slot by name, route caching) and presets', async () => {
     const { stdout } = await run(process.execPath, ['subpath.mjs'], { cwd: consumer })
-    expect(JSON.parse(stdout)).toEqual({ kind: 'route', id: '7', preset: 'minimal', container: 'container/awilix' })
+    expect(JSON.parse(stdout)).toEqual({ kind: 'route', id: '7', preset: 'minimal', container: 'container/awilix', cache: 'dovetail; hit' })
   })
 
   it('gives TypeScript users typed imports through the exports map', async () => {

@@ -5,6 +5,7 @@ import type { StandardSchemaV1 } from 'dovetailjs'
 import { isComponentFactory } from '../../core/component/define-component.js'
 import { limitsOptions } from '../../core/config/limits.js'
 import { workerPoolOptions } from '../../core/server-kit/worker-options.js'
+import { cacheResponseOptions } from '../../components/middleware/cache-response/options.js'
 import { discover } from '../../core/discovery/catalogue.js'
 import { importEntry } from '../../core/discovery/import-entry.js'
 import { type OptionLeaf, optionLeaves } from '../support/option-leaves.js'
@@ -42,16 +43,24 @@ const notLimits: Readonly<Record<string, string>> = {
   'server/fastcgi socketMode': 'file permissions of the unix socket',
   'server/scgi socketMode': 'file permissions of the unix socket',
   'orm/mikro-orm pool.min': 'connections kept open when idle: a floor, not a bound',
+  'cacheResponse() ttl': "how long a route's responses are kept: required, chosen for each route (the cache contract bounds it at 30 days)",
+  'cacheResponse() maxAge': 'the Cache-Control max-age sent with cached responses: a header value',
 }
 
 /** Schemas of limits outside any component, by the name the table's Component column uses. */
-const schemasOutsideComponents: Readonly<Record<string, StandardSchemaV1>> = { 'core limits': limitsOptions, 'core workers': workerPoolOptions }
+const schemasOutsideComponents: Readonly<Record<string, StandardSchemaV1>> = {
+  'core limits': limitsOptions,
+  'core workers': workerPoolOptions,
+  // Route middleware made by a function rather than a component: its options are limits all the same.
+  'cacheResponse()': cacheResponseOptions as StandardSchemaV1,
+}
 
 /** The least a component needs to parse, for components with a required option; everything else is its default. */
 const requiredInput: Readonly<Record<string, unknown>> = {
   'middleware/session': { secrets: ['x'.repeat(32)] },
   'middleware/static': { root: '.' },
   'router/object-dispatch': { root: {} },
+  'cacheResponse()': { ttl: 60_000 },
 }
 
 const units = ['ms', 's', 'bytes', 'count', 'characters', 'connections'] as const

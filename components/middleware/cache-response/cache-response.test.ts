@@ -76,7 +76,7 @@ describe('cacheResponse', () => {
     await app.close()
   })
 
-  it('keys on the query and on each header in vary, and names those headers in Vary', async () => {
+  it('keys on the host, the query and each header in vary, and names those headers in Vary', async () => {
     const app = await countingApp((r) => {
       r.get('/hello', (ctx) => ctx.text(`${ctx.request.headers.get('accept-language') ?? 'none'} ${ctx.query.n ?? ''}`), {
         use: [cacheResponse({ ttl: 60_000, vary: ['Accept-Language'] })],
@@ -89,6 +89,21 @@ describe('cacheResponse', () => {
     expect([await fr.text(), await de.text(), await other.text()]).toEqual(['fr 1', 'de 1', 'fr 2'])
     expect((await client.get('/hello?n=1', { headers: { 'accept-language': 'fr' } })).headers.get('cache-status')).toBe('dovetail; hit')
     expect(fr.headers.get('vary')).toBe('Accept-Language, Cookie')
+    // Another host name is another page.
+    const otherHost = await createTestClient(app, 'http://other.example').get('/hello?n=1', { headers: { 'accept-language': 'fr' } })
+    expect(otherHost.headers.get('cache-status')).toBe('dovetail; fwd=miss; stored')
+    await app.close()
+  })
+
+  it('does not store what a route answered to HEAD', async () => {
+    const app = await countingApp((r) => {
+      const use = [cacheResponse({ ttl: 60_000 })]
+      r.route('HEAD', '/page', () => new Response(null, { headers: { 'x-head': 'own' } }), { use })
+      r.get('/page', (ctx) => ctx.text('full body'), { use })
+    })
+    const client = createTestClient(app)
+    expect((await client.head('/page')).headers.get('x-head')).toBe('own')
+    expect(await (await client.get('/page')).text()).toBe('full body')
     await app.close()
   })
 
@@ -131,7 +146,7 @@ describe('cacheResponse', () => {
     await app.close()
   })
 
-  it('caches GET and HEAD alike, and leaves other methods alone', async () => {
+  it('answers HEAD from what a GET stored, and leaves other methods alone', async () => {
     let renders = 0
     const app = await countingApp((r) => {
       const use = [cacheResponse({ ttl: 60_000 })]
@@ -139,10 +154,11 @@ describe('cacheResponse', () => {
       r.post('/page', (ctx) => ctx.text(`post ${++renders}`), { use })
     })
     const client = createTestClient(app)
+    expect(await (await client.get('/page')).text()).toBe('render 1')
     const head = await client.head('/page')
     expect(head.status).toBe(200)
+    expect(head.headers.get('cache-status')).toBe('dovetail; hit')
     expect(await head.text()).toBe('')
-    expect(await (await client.get('/page')).text()).toBe('render 1')
     expect(await (await client.post('/page')).text()).toBe('post 2')
     expect(await (await client.post('/page')).text()).toBe('post 3')
     await app.close()

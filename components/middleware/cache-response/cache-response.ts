@@ -7,11 +7,12 @@ import {
   DovetailError,
   editHeaders,
   HttpError,
+  ifNoneMatch,
   type Middleware,
   ServiceUnavailableError,
 } from '../../../core/index.js'
 import { readCookies } from '../session/index.js'
-import { noneMatch, strongEtag } from './etag.js'
+import { strongEtag } from './etag.js'
 import { cacheResponseOptions, type CacheResponseOptions, type CacheResponseSettings } from './options.js'
 
 /** A response as the cache keeps it: plain JSON, the body in base64 (it may be any bytes). */
@@ -34,8 +35,10 @@ class HandlerFailed {
 const unstored = new Set(['set-cookie', 'date', 'age', 'cache-status', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'])
 
 /**
- * Caches a route's `200` responses to `GET` and `HEAD` in the app's cache
- * (the `cache` slot), for `ttl` ms, with `tags` to clear them by:
+ * Caches a route's `200` responses to `GET` in the app's cache (the `cache`
+ * slot), for `ttl` ms, with `tags` to clear them by, and answers `HEAD` from
+ * them too (a `HEAD` miss runs the route without storing: a route may answer
+ * `HEAD` itself, with no body):
  *
  * - **Who asks.** A request carrying one of `bypassCookies` (by default the
  *   session cookie, `sid`) or an `Authorization` header bypasses the cache
@@ -82,6 +85,8 @@ export function cacheResponse(options: CacheResponseOptions): Middleware {
     const key = keyOf(ctx, settings)
     const hit = await guard(settings, () => cache.get<StoredResponse>(key))
     if (hit) return answer(request, hit, vary, 'hit')
+    // Only a GET stores: a route may answer HEAD itself, with no body, which must not become the GET's entry.
+    if (request.method === 'HEAD') return finish(await next(), vary, 'fwd=miss')
 
     let computedHere = false
     let own: Response | undefined
@@ -141,11 +146,13 @@ function bypasses(request: Request, settings: CacheResponseSettings): boolean {
   return cookie !== null && settings.bypassCookies.some((name) => readCookies(cookie, name).length > 0)
 }
 
-/** The path and query, and each varied header's value, hashed so that keys stay short whatever the URL. */
+/**
+ * The origin (an app serving several host names may render them differently), path and query, and
+ * each varied header's value, hashed so that keys stay short whatever the URL.
+ */
 function keyOf(ctx: Context, settings: CacheResponseSettings): string {
-  const url = ctx.request.url
-  const query = url.includes('?') ? url.slice(url.indexOf('?')) : ''
-  const parts = [ctx.path, query, ...settings.vary.map((name) => `${name.toLowerCase()}:${ctx.request.headers.get(name) ?? ''}`)]
+  const url = new URL(ctx.request.url)
+  const parts = [url.origin, ctx.path, url.search, ...settings.vary.map((name) => `${name.toLowerCase()}:${ctx.request.headers.get(name) ?? ''}`)]
   return `response:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url')}`
 }
 
@@ -176,7 +183,7 @@ function answer(request: Request, stored: StoredResponse, vary: readonly string[
   if (status === 'hit') headers.set('age', String(Math.max(0, Math.floor((Date.now() - stored.at) / 1000))))
   for (const name of vary) appendVary(headers, name)
   headers.set('cache-status', `dovetail; ${status}`)
-  if (noneMatch(request.headers.get('if-none-match'), headers.get('etag')!)) {
+  if (ifNoneMatch(request.headers.get('if-none-match'), headers.get('etag')!)) {
     for (const name of ['content-type', 'content-length', 'content-encoding', 'content-language']) headers.delete(name)
     return new Response(null, { status: 304, headers })
   }

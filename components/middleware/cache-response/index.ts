@@ -1,3 +1,3 @@
 export { cacheResponse } from './cache-response.js'
 export { cacheResponseOptions, type CacheResponseOptions, type CacheResponseSettings } from './options.js'
-export { noneMatch, strongEtag } from './etag.js'
+export { strongEtag } from './etag.js'

@@ -1,4 +1,5 @@
 import type { Stats } from 'node:fs'
+import { ifNoneMatch } from '../../../core/index.js'
 
 /**
  * A strong validator from size and modification time (as nginx does), with the
@@ -10,8 +11,6 @@ export function etagFor(stats: Stats, coding?: string): string {
   const tag = `${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}`
   return `"${coding ? `${tag}-${coding}` : tag}"`
 }
-
-const opaque = (tag: string): string => tag.trim().replace(/^W\//, '')
 
 /**
  * Whether the request's preconditions hold (RFC 9110 §13.2.2, steps 1-2): `If-Match`
@@ -36,11 +35,7 @@ export function preconditionsHold(request: Request, etag: string, mtimeMs: numbe
  */
 export function isFresh(request: Request, etag: string, mtimeMs: number): boolean {
   const noneMatch = request.headers.get('if-none-match')
-  if (noneMatch !== null) {
-    if (noneMatch.trim() === '*') return true
-    const mine = opaque(etag)
-    return noneMatch.split(',').some((tag) => opaque(tag) === mine)
-  }
+  if (noneMatch !== null) return ifNoneMatch(noneMatch, etag)
   const since = Date.parse(request.headers.get('if-modified-since') ?? '')
   if (Number.isNaN(since)) return false
   return Math.floor(mtimeMs / 1000) * 1000 <= since
