@@ -9,6 +9,7 @@ import { type App, createApp, Orm } from 'dovetailjs'
 import { MikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 import { ADMIN_PASSWORD, SESSION_SECRET, testWikiConfig } from '../../docs/examples/wiki/test/wiki.case.js'
 import { seedWiki } from '../../docs/examples/wiki/seed.js'
+import { WikiBrowser } from '../../docs/examples/wiki/test/wiki-browser.js'
 import type { TestHost } from '../support/netns.js'
 import { services } from '../support/services.js'
 
@@ -56,8 +57,26 @@ export interface WikiHost {
   readonly host: TestHost
   /** `http://<address>:3000`: the host itself, not through nginx. */
   readonly url: string
+  /**
+   * A browser talking to this host itself, not through nginx, for the site at
+   * `site` (nginx's address): it sends the `X-Forwarded-Host` and
+   * `X-Forwarded-Proto` nginx would, so the host sees the site's public
+   * address (its forms' origin, its cache keys) as it does behind nginx.
+   */
+  browser(site: string): WikiBrowser
   /** What its processes wrote (the last 64 KiB), to show when a test fails. */
   output(): string
+}
+
+function directBrowser(hostUrl: string, site: string): WikiBrowser {
+  return new WikiBrowser(async (request) => {
+    const { pathname, search } = new URL(request.url)
+    const headers = new Headers(request.headers)
+    headers.set('x-forwarded-host', new URL(site).host)
+    headers.set('x-forwarded-proto', 'http')
+    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer()
+    return fetch(new URL(`${pathname}${search}`, hostUrl), { method: request.method, headers, body, redirect: 'manual' })
+  }, site)
 }
 
 export interface WikiHostOptions {
@@ -121,7 +140,7 @@ export function startWikiHost(host: TestHost, { schema, cachePrefix, workers, ti
       clearTimeout(timer)
       child.off('exit', exited)
       child.stdout!.off('data', serving)
-      resolve({ host, url, output: () => output })
+      resolve({ host, url, browser: (site) => directBrowser(url, site), output: () => output })
     }
     child.stdout!.on('data', serving)
   })
