@@ -68,9 +68,10 @@ const LOCK = '/run/dovetail-netns.lock'
 const NET = '10.213'
 
 /**
- * Whether namespaces can be made here: root and `ip` (iproute2). On a
- * developer's machine the suite then skips with a loud warning; in CI it is a
- * failure, so a green CI run means the hosts really ran.
+ * Whether namespaces can be made here: root, `ip` (iproute2), and a namespace
+ * made and deleted as a trial. Where not, on a developer's machine the suite
+ * skips with a loud warning; in CI it is a failure, so a green CI run means
+ * the hosts really ran.
  *
  * @example
  * const canNetns = netnsAvailable()
@@ -81,10 +82,13 @@ export function netnsAvailable(): boolean {
   let problem: string | undefined
   if (process.getuid?.() !== 0) problem = 'network namespaces need root'
   else {
+    // Made and deleted at once: root in a container without the privilege can list namespaces, not make one.
+    const probe = names(process.pid, 'p', 0).namespace
     try {
-      execFileSync(binaryPath('ip')!, ['netns', 'list'], { stdio: 'pipe' })
+      execFileSync(binaryPath('ip')!, ['netns', 'add', probe], { stdio: 'pipe' })
+      execFileSync(binaryPath('ip')!, ['netns', 'delete', probe], { stdio: 'pipe' })
     } catch (error) {
-      problem = `\`ip netns list\` failed: ${(error as Error).message.split('\n')[0]}`
+      problem = `\`ip netns add\` failed: ${((error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message).split('\n')[0]}`
     }
   }
   if (problem === undefined) return true
