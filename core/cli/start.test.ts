@@ -39,6 +39,16 @@ describe('dovetail start', () => {
     expect(await cli.exited).toBe(0)
   }, 90_000)
 
+  it('serves from its own process with --workers 0 whatever server.workers says (as dovetail dev runs it)', async () => {
+    writeFileSync(join(project, 'workers.ts'), "import { defineConfig } from 'dovetailjs'\nexport default defineConfig({ server: { workers: 2 }, routes(r) { r.get('/', (ctx) => ctx.text('hello')) } })\n")
+    const cli = spawnCli(['start', '--config', 'workers.ts', '--port', '0', '--workers', '0'], { cwd: project })
+    const [, url] = await cli.waitFor(/^workers\.ts: serving on (http:\/\/127\.0\.0\.1:\d+) \(environment development; Ctrl-C to stop\)$/m)
+    expect(await (await fetch(`${url}/`)).text()).toBe('hello')
+    expect(cli.output()).not.toContain('worker 1 started')
+    cli.child.kill('SIGTERM')
+    expect(await cli.exited).toBe(0)
+  }, 90_000)
+
   it('says the port is in use and how to choose another, without a stack, and exits with 1', async () => {
     const taken: Server = createServer()
     taken.listen(0, '127.0.0.1')

@@ -42,6 +42,7 @@ export class WorkerPool {
   #exits: number[] = []
   #stopping = false
   #everServed = false
+  #othersForked = false
   #failed = false
   #settle!: (code: number) => void
   /** Resolves with the exit code: 0 after a clean drain, 1 after a failed start, a crash loop or a forced stop. */
@@ -53,11 +54,6 @@ export class WorkerPool {
     this.#onServing = onServing
     this.#slots = Array.from({ length: count }, (_, i) => ({ number: i + 1, worker: undefined, serving: false, restart: undefined }))
     this.#fork(this.#slots[0]!)
-  }
-
-  /** The pids of the workers running now, by slot (undefined while a slot waits for its restart). */
-  get pids(): Array<number | undefined> {
-    return this.#slots.map((s) => s.worker?.process.pid)
   }
 
   /**
@@ -103,7 +99,10 @@ export class WorkerPool {
       slot.serving = true
       this.#logger.info({ worker: slot.number, pid, url: message.url }, `worker ${slot.number} serving${message.url ? ` on ${message.url}` : ''}`)
       if (this.#everServed || this.#stopping) return
-      if (slot.number === 1) for (const other of this.#slots.slice(1)) this.#fork(other)
+      if (!this.#othersForked) {
+        this.#othersForked = true
+        for (const other of this.#slots.slice(1)) this.#fork(other)
+      }
       if (this.#slots.every((s) => s.serving)) {
         this.#everServed = true
         this.#onServing(message.url)
@@ -119,13 +118,15 @@ export class WorkerPool {
     const how = signal ? `signal ${signal}` : `code ${code}`
     const fields = { worker: slot.number, pid: worker.process.pid, exitCode: code, signal }
     if (this.#stopping) {
-      if (code !== 0) this.#failed = true
+      // A worker our SIGTERM reached before it could take the signal (still loading) had nothing to finish.
+      const endedByOurSignal = signal === 'SIGTERM' && !slot.serving
+      if (code !== 0 && !endedByOurSignal) this.#failed = true
       this.#logger.info(fields, `worker ${slot.number} exited (${how})`)
       return this.#settleIfEmpty()
     }
     const wasServing = slot.serving
     this.#logger.warn(fields, `worker ${slot.number} exited (${how})${wasServing ? '' : ' before it was serving'}`)
-    if (!this.#everServed && slot.number === 1 && !wasServing) {
+    if (!this.#othersForked && !wasServing) {
       // The first worker could not start: the others would fail the same way. Say it once and stop.
       const error = WorkersStart(`worker 1 exited (${how}) before it was serving: the app did not start or could not listen (its error is above). Started no other workers.`)
       this.#logger.error({ ...fields, code: error.code }, error.message)
@@ -144,7 +145,7 @@ export class WorkerPool {
       return this.stop('crash loop')
     }
     const delay = Math.min(this.#options.maxRestartDelay, this.#options.restartDelay * 2 ** (this.#exits.length - 1))
-    this.#logger.info({ worker: slot.number, delay, recentExits: this.#exits.length }, `worker ${slot.number} restarting in ${delay} ms (exit ${this.#exits.length} of ${this.#options.crashLoopExits} allowed within ${this.#options.crashLoopWindow} ms)`)
+    this.#logger.info({ worker: slot.number, delay, recentExits: this.#exits.length }, `worker ${slot.number} restarting in ${delay} ms (${this.#exits.length} of the ${this.#options.crashLoopExits} exits within ${this.#options.crashLoopWindow} ms that make a crash loop)`)
     slot.restart = setTimeout(() => {
       slot.restart = undefined
       if (!this.#stopping) this.#fork(slot)

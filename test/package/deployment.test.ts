@@ -180,15 +180,9 @@ describe.skipIf(!hasNginx && !hasLighttpd)('the entries of docs/examples/deploym
   }
 
   describe.skipIf(!hasNginx)('behind nginx', () => {
-    it.each([
-      ['proxy', 'nginx-proxy.conf', '127.0.0.1:3000'],
-      ['fastcgi', 'nginx-fastcgi.conf', '127.0.0.1:9000'],
-      ['scgi', 'nginx-scgi.conf', '127.0.0.1:4000'],
-      // proxy.ts in worker processes (one per CPU): the session and the note live in the database, so
-      // whichever worker answers a request sees them.
-      ['workers', 'nginx-proxy.conf', '127.0.0.1:3000'],
-    ])('dist/%s.js with %s serves the site and stops on SIGTERM', { timeout: nginxEntryBudget }, async (entry, conf, address) => {
-      await timed(entry, async () => {
+    /** Start the compiled entry, put nginx in front with `conf`, use the site through it, stop the entry. */
+    const servesBehindNginx = (entry: string, conf: string, address: string) =>
+      timed(entry, async () => {
         const app = await startEntry(entry)
         const nginx = await startNginx((listen) => deploymentSnippet(conf, { 'listen 80;': `listen 127.0.0.1:${listen};`, [address]: `127.0.0.1:${app.port}` }))
         servers.push(nginx)
@@ -198,7 +192,19 @@ describe.skipIf(!hasNginx && !hasLighttpd)('the entries of docs/examples/deploym
         expect(forged.status).toBe(403)
         expect(await app.stop()).toBe(0)
       })
-    })
+
+    it.each([
+      ['proxy', 'nginx-proxy.conf', '127.0.0.1:3000'],
+      ['fastcgi', 'nginx-fastcgi.conf', '127.0.0.1:9000'],
+      ['scgi', 'nginx-scgi.conf', '127.0.0.1:4000'],
+    ])('dist/%s.js with %s serves the site and stops on SIGTERM', { timeout: nginxEntryBudget }, servesBehindNginx)
+
+    // proxy.ts in worker processes (one per CPU, two here): the session and the note live in the
+    // database, so whichever worker answers a request sees them. The workers start one after the
+    // other, each a fullstack app: three times an entry's budget.
+    it('dist/workers.js with nginx-proxy.conf serves the site from worker processes and stops on SIGTERM', { timeout: 3 * nginxEntryBudget }, () =>
+      servesBehindNginx('workers', 'nginx-proxy.conf', '127.0.0.1:3000'),
+    )
   })
 
   describe.skipIf(!hasLighttpd)('under lighttpd', () => {
