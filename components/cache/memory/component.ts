@@ -1,5 +1,6 @@
+import cluster from 'node:cluster'
 import { z } from 'zod'
-import { Cache, defineComponent } from '../../../core/index.js'
+import { Cache, defineComponent, Logger } from '../../../core/index.js'
 import { MemoryCache } from './memory-cache.js'
 
 export const memoryCacheOptions = z.strictObject({
@@ -16,7 +17,8 @@ export type MemoryCacheComponentOptions = z.input<typeof memoryCacheOptions>
  * The `cache` slot in process memory: bounded, least recently used evicted
  * first. For one process: with `workers` or several machines each process
  * keeps its own entries and `clearTag` reaches only the process it ran in,
- * so use the Redis cache there.
+ * so use the Redis cache there. Started in a cluster worker (`workers`), it
+ * logs a warning saying so.
  *
  * @example
  * import { memoryCache } from 'dovetailjs/components/cache/memory'
@@ -30,5 +32,13 @@ export const memoryCache = defineComponent({
   options: memoryCacheOptions,
   register(c, options) {
     c.singleton(Cache, () => new MemoryCache(options))
+  },
+  start(app) {
+    if (cluster.isWorker) {
+      app.resolve(Logger).warn(
+        { component: 'cache/memory', worker: cluster.worker?.id },
+        "The memory cache is this worker's own: a clearTag here leaves the other workers serving what they stored until its ttl. Use the 'redis' cache (components.cache) with workers.",
+      )
+    }
   },
 })

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { serviceAvailable, services } from '../../../../test/support/services.js'
 import { ADMIN_PASSWORD, SESSION_SECRET } from './wiki.case.js'
@@ -12,9 +13,15 @@ const hasRedis = await serviceAvailable('redis')
 describe.skipIf(!hasRedis)('two wiki processes sharing the Redis session store and cache', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dovetail-wiki-redis-'))
   const processes: WikiProcess[] = []
+  // Redis is shared with other suites and runs: cache keys of this run's own, removed afterwards.
+  const cachePrefix = `test:${Date.now()}-${process.pid}:wiki-cache:`
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop()))
+    const redis = new Redis(services.redis.url)
+    const keys = await redis.keys(`${cachePrefix}*`)
+    if (keys.length) await redis.del(...keys)
+    await redis.quit()
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -24,8 +31,7 @@ describe.skipIf(!hasRedis)('two wiki processes sharing the Redis session store a
     const env = {
       WIKI_SESSION_STORE: 'redis',
       WIKI_CACHE: 'redis',
-      // Redis is shared with other suites and runs: cache keys of this run's own.
-      WIKI_CACHE_PREFIX: `test:${Date.now()}-${process.pid}:wiki-cache:`,
+      WIKI_CACHE_PREFIX: cachePrefix,
       REDIS_URL: services.redis.url,
       // Both processes sign cookies with the same secret, as every process of one site must.
       WIKI_SESSION_SECRET: SESSION_SECRET,
