@@ -1,6 +1,6 @@
 export { App } from './app/app.js'
 export { createApp, Environment } from './app/create-app.js'
-export type { RouteHandler, RouteOptions, Routes } from './app/routes.js'
+export type { AddRoute, ControllerAction, RouteContext, RouteHandler, RouteOptions, Routes, TypedHandler } from './app/routes.js'
 export { captureCallSite } from './app/call-site.js'
 export {
   defineComponent,
@@ -17,7 +17,7 @@ export { slotContracts, slotNames, type SlotName } from './component/slots.js'
 export { implementsContract, parseContractRange, type ContractRange } from './component/contract-range.js'
 export { discover, findComponent, findPreset, type Catalogue, type InstalledComponent, type InstalledPreset } from './discovery/catalogue.js'
 export type { ComponentDeclaration, DovetailField, PresetDeclaration } from './discovery/declaration.js'
-export type { StandardSchemaV1 } from './component/standard-schema.js'
+export type { InferInput, InferOutput, StandardIssue, StandardResult, StandardSchemaV1 } from './component/standard-schema.js'
 export {
   defineConfig,
   definePreset,
@@ -34,8 +34,13 @@ export {
   type WorkersSetting,
 } from './config/define-config.js'
 export * from './container/index.js'
-export { Context, type ResponseInitLite } from './context/context.js'
+export { Context, type ContextState, type ResponseInitLite } from './context/context.js'
+export { BodyReader, type RequestBody } from './validation/body-reader.js'
+export type { PathParams, RouteInput } from './validation/types.js'
+export { problemResponse, ValidationError, type InputPart, type ValidationIssue } from './validation/validation-error.js'
+export { withValidation, type InvalidInput, type OnInvalid, type ValidationOptions } from './validation/with-validation.js'
 export { RequestSignal } from './context/request-signal.js'
+export { defineMiddleware, type StateAddedBy, type StateMiddleware } from './context/state-middleware.js'
 export { coreErrorCodes, type ErrorCode } from './errors/codes.js'
 export { createError, type DovetailErrorFactory, type ErrorCodeInfo, type HttpErrorFactory } from './errors/create-error.js'
 export { DovetailError } from './errors/dovetail-error.js'
@@ -64,7 +69,7 @@ export { compose } from './pipeline/compose.js'
 export type { Handler, Middleware } from './pipeline/middleware.js'
 export { consoleLogger, Logger } from './slots/logger.js'
 export { Db, Orm, type OrmDialect, type OwnedTable, type UnitOfWork } from './slots/orm.js'
-export { Router, type MountOptions, type RouteDefinition, type RouteInfo, type RouteMatch, type UrlParams } from './slots/router.js'
+export { Router, type MountOptions, type RouteDefinition, type RouteDocs, type RouteInfo, type RouteMatch, type RouteSchemas, type UrlParams } from './slots/router.js'
 export { encodeUrlParam, type UrlParamSite } from './slots/encode-url-param.js'
 export { Server, type ListenOptions, type ListeningServer } from './slots/server.js'
 export { escapeHtml, isSafeHtml, SafeHtml, safeHtml } from './slots/safe-html.js'

@@ -1,16 +1,40 @@
 import type { Registry } from '../container/registry.js'
 import type { InjectableClass } from '../container/token.js'
-import { ConfigInvalid, RouterInvalidRoute } from '../errors/codes.js'
+import { ConfigInvalid, RouterInvalidRoute, ValidationSetup } from '../errors/codes.js'
 import { checkMiddlewareFunction } from '../pipeline/check-middleware.js'
 import type { FetchHandler, HasFetch } from '../gateway/fetch-handler.js'
-import type { Context } from '../context/context.js'
+import type { Context, ContextState } from '../context/context.js'
+import type { StateAddedBy } from '../context/state-middleware.js'
 import { compose } from '../pipeline/compose.js'
 import type { Handler, Middleware } from '../pipeline/middleware.js'
-import type { Router } from '../slots/router.js'
+import type { RouteDocs, RouteSchemas, Router } from '../slots/router.js'
+import { BodyReader } from '../validation/body-reader.js'
+import type { PathParams, RouteInput } from '../validation/types.js'
+import { type OnInvalid, withValidation } from '../validation/with-validation.js'
 import { captureCallSite } from './call-site.js'
 
-/** Methods of `C` that can answer a request. */
-type ActionOf<C> = { [K in keyof C & string]: C[K] extends (ctx: Context) => Response | Promise<Response> ? K : never }[keyof C & string]
+/** Methods of `C` that can answer a request (whatever context type their parameter declares). */
+type ActionOf<C> = { [K in keyof C & string]: C[K] extends (ctx: Context<any, any, any>) => Response | Promise<Response> ? K : never }[keyof C & string]
+
+/**
+ * The context a route's handler receives: `params` typed from the path
+ * (`'/notes/:id'` gives `ctx.params.id: string`), `input` from the route's
+ * schemas. Name it to type a handler written apart from its route, or a
+ * controller method.
+ *
+ * @example
+ * const show = (ctx: RouteContext<'/notes/:id', { params: typeof NoteParams }>) => ctx.json({ id: ctx.input.params.id })
+ */
+export type RouteContext<Path extends string = string, Schemas extends RouteSchemas | undefined = undefined, Use = []> = Context<
+  PathParams<Path>,
+  RouteInput<Schemas>,
+  ContextState & StateAddedBy<Use>
+>
+
+/** A function handler for a route at `Path` with `Schemas` and the middleware `Use`: its `ctx` is a {@link RouteContext}. */
+export type TypedHandler<Path extends string = string, Schemas extends RouteSchemas | undefined = undefined, Use = []> = (
+  ctx: RouteContext<Path, Schemas, Use>,
+) => Response | Promise<Response>
 
 /**
  * A handler: a function of the context, or a controller action `[Class, 'method']`.
@@ -19,16 +43,40 @@ type ActionOf<C> = { [K in keyof C & string]: C[K] extends (ctx: Context) => Res
  */
 export type RouteHandler<C = any> = Handler | readonly [InjectableClass<C>, ActionOf<C>]
 
-export interface RouteOptions {
-  /** Name the route so `ctx.url(name, params)` and `app.url` can build its path. */
+export interface RouteOptions<Schemas extends RouteSchemas | undefined = RouteSchemas | undefined, Use extends readonly Middleware[] = readonly Middleware[]> {
+  /** Name the route so `ctx.url(name, params)` and `app.url` can build its path; also its OpenAPI operationId. */
   name?: string
+  /**
+   * Standard Schema validators (zod, valibot, arktype, ...) for the request's
+   * `params`, `query`, `headers` and `body`, checked after the route's `use`
+   * and before the handler, which reads the results typed as `ctx.input`;
+   * invalid input is a 422 with RFC 9457 problem details and the handler does
+   * not run. `response` schemas by status document the answer and are
+   * checked in development. See docs/validation.md.
+   */
+  schemas?: Schemas
+  /**
+   * How a browser's invalid input is answered instead of the 422 problem
+   * details: a template name, rendered with `{ values, errors, issues }` at
+   * status 422, or a function `(ctx, invalid) => Response`. Needs `schemas`.
+   */
+  onInvalid?: OnInvalid
+  /** One line for tools (OpenAPI's summary). */
+  summary?: string
+  /** Longer text for tools (OpenAPI's description). */
+  description?: string
+  /** Tags for tools (OpenAPI's tags). */
+  tags?: readonly string[]
+  /** Marks the route deprecated for tools. */
+  deprecated?: boolean
   /**
    * Middleware and guards for this route only, outermost first. They run after
    * the app's middleware and the middleware of the groups around the route,
    * just before the handler. Functions `(ctx, next) => Promise<Response>`;
-   * components go in `config.components`, not here.
+   * components go in `config.components`, not here. What a middleware made
+   * by `defineMiddleware` declares on `ctx.state` is typed in the handler.
    */
-  use?: readonly Middleware[]
+  use?: Use
 }
 
 /** Options of `group(prefix, options, define)`. */
@@ -54,15 +102,27 @@ export interface GroupOptions {
  * }
  */
 export interface Routes {
-  get<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
-  post<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
-  put<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
-  patch<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
-  delete<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
-  options<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
+  get: AddRoute
+  post: AddRoute
+  put: AddRoute
+  patch: AddRoute
+  delete: AddRoute
+  options: AddRoute
   /** Every method. */
-  all<C>(path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
-  route<C>(methods: string | readonly string[], path: string, handler: RouteHandler<C>, options?: RouteOptions): Routes
+  all: AddRoute
+  /** A route for the methods given. */
+  route<Path extends string, const Schemas extends RouteSchemas | undefined = undefined, const Use extends readonly Middleware[] = [], C = any>(
+    methods: string | readonly string[],
+    path: Path,
+    handler: TypedHandler<Path, Schemas, Use> | ControllerAction<C>,
+    options?: RouteOptions<Schemas, Use>,
+  ): Routes
+  route<Path extends string, const Schemas extends RouteSchemas | undefined = undefined, const Use extends readonly Middleware[] = [], C = any>(
+    methods: string | readonly string[],
+    path: Path,
+    options: RouteOptions<Schemas, Use>,
+    handler: TypedHandler<Path, Schemas, Use> | ControllerAction<C>,
+  ): Routes
   /** Routes under a common path prefix. */
   group(prefix: string, define: (r: Routes) => void): Routes
   /**
@@ -78,6 +138,30 @@ export interface Routes {
    * the path with the prefix removed.
    */
   mount(prefix: string, target: FetchHandler | HasFetch): Routes
+}
+
+/** A controller action `[Class, 'method']`. */
+export type ControllerAction<C = any> = readonly [InjectableClass<C>, ActionOf<C>]
+
+/**
+ * `r.get(path, handler, options?)` or `r.get(path, options, handler)`: the
+ * handler's `ctx` is typed from the path and the options' `schemas`.
+ *
+ * @example
+ * r.get('/notes/:id', (ctx) => ctx.json({ id: ctx.params.id }))
+ * r.post('/notes', { schemas: { body: NoteInput }, summary: 'Create a note' }, (ctx) => ctx.json(ctx.input.body, { status: 201 }))
+ */
+export interface AddRoute {
+  <Path extends string, const Schemas extends RouteSchemas | undefined = undefined, const Use extends readonly Middleware[] = [], C = any>(
+    path: Path,
+    handler: TypedHandler<Path, Schemas, Use> | ControllerAction<C>,
+    options?: RouteOptions<Schemas, Use>,
+  ): Routes
+  <Path extends string, const Schemas extends RouteSchemas | undefined = undefined, const Use extends readonly Middleware[] = [], C = any>(
+    path: Path,
+    options: RouteOptions<Schemas, Use>,
+    handler: TypedHandler<Path, Schemas, Use> | ControllerAction<C>,
+  ): Routes
 }
 
 export const allMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
@@ -98,6 +182,26 @@ function checkUse(use: unknown, where: string): readonly Middleware[] {
   if (use === undefined) return []
   if (!Array.isArray(use)) throw ConfigInvalid(`${where}: use must be a list of middleware functions (ctx, next) => Promise<Response>, got ${typeof use}.`)
   return use.map((mw, i) => checkMiddlewareFunction(mw, `${where}: use[${i}]`, 'Components go in config.components (a middleware component in components.middleware), not in use.'))
+}
+
+/** A plain object (not a handler function, not a `[Class, 'method']` tuple) is a route's options. */
+const isOptions = (value: unknown): value is RouteOptions => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** The documentation fields of route options as one {@link RouteDocs}, checked; undefined when none is given. */
+export function checkDocs(options: { summary?: unknown; description?: unknown; tags?: unknown; deprecated?: unknown }, label: string): RouteDocs | undefined {
+  const { summary, description, tags, deprecated } = options
+  if (summary === undefined && description === undefined && tags === undefined && deprecated === undefined) return undefined
+  for (const [key, value] of Object.entries({ summary, description })) {
+    if (value !== undefined && typeof value !== 'string') throw RouterInvalidRoute(`Route ${label}: ${key} must be a string, got ${typeof value}.`)
+  }
+  if (tags !== undefined && !(Array.isArray(tags) && tags.every((t) => typeof t === 'string'))) throw RouterInvalidRoute(`Route ${label}: tags must be a list of strings.`)
+  if (deprecated !== undefined && typeof deprecated !== 'boolean') throw RouterInvalidRoute(`Route ${label}: deprecated must be true or false, got ${typeof deprecated}.`)
+  return {
+    ...(summary === undefined ? {} : { summary: summary as string }),
+    ...(description === undefined ? {} : { description: description as string }),
+    ...(tags === undefined ? {} : { tags: Object.freeze([...(tags as string[])]) }),
+    ...(deprecated === undefined ? {} : { deprecated: deprecated as boolean }),
+  }
 }
 
 /**
@@ -125,19 +229,38 @@ export function createRoutes(router: Router, registry: Registry, prefix = '', sc
   }
   // `caller` is the public method called, so the call site recorded is the line in the app that called it.
   type Caller = (...args: never[]) => unknown
-  const add = (methods: string | readonly string[], path: string, handler: RouteHandler<any>, options: RouteOptions = {}, caller: Caller) => {
+  type Given = RouteHandler<any> | RouteOptions | undefined
+  const add = (methods: string | readonly string[], path: string, second: Given, third: Given, caller: Caller) => {
     const full = join(prefix, path)
     const list = (typeof methods === 'string' ? [methods] : methods).map((m) => m.toUpperCase())
+    const label = `${list.join(',')} ${full}`
+    // `(path, options, handler)` when the second argument is an options object, else `(path, handler, options?)`.
+    const optionsFirst = isOptions(second)
+    const handler = (optionsFirst ? third : second) as RouteHandler<any>
+    const options = ((optionsFirst ? second : third) ?? {}) as RouteOptions
     const site = captureCallSite(caller)
-    const use = [...scoped, ...checkUse(options.use, `Route ${list.join(',')} ${full}`)]
+    const use = [...scoped, ...checkUse(options.use, `Route ${label}`)]
+    const docs = checkDocs(options, label)
     const inner = toHandler(handler, full)
+    const { schemas, onInvalid } = options
+    if (schemas === undefined && onInvalid !== undefined) throw RouterInvalidRoute(`Route ${label}: onInvalid answers invalid input, so it needs schemas.`)
+    if (schemas?.body !== undefined && list.every((m) => m === 'GET' || m === 'HEAD')) {
+      throw ValidationSetup(`Route ${label}: a body schema on a route that answers only GET or HEAD, whose requests have no body. Validate the query instead (schemas.query).`)
+    }
+    if (schemas?.body !== undefined && !registry.has(BodyReader)) {
+      throw ValidationSetup(`Route ${label} has a body schema, but no component reads request bodies: add 'body' to components.middleware (dovetailjs/components/middleware/body).`)
+    }
+    // Validation is the innermost step, after the route's middleware: a guard refuses before the body is read.
+    const validated = schemas === undefined ? inner : withValidation(inner, { schemas, onInvalid, route: label })
     router.add({
       methods: list,
       path: full,
       // Keeps the handler's name, so `dovetail routes` shows it rather than the composition.
-      handler: use.length ? Object.defineProperty(compose(use, inner), 'name', { value: inner.name }) : inner,
+      handler: use.length ? Object.defineProperty(compose(use, validated), 'name', { value: inner.name }) : validated,
       name: options.name,
       ...(use.length ? { middleware: use.map(middlewareName) } : {}),
+      ...(schemas === undefined ? {} : { schemas }),
+      ...(docs === undefined ? {} : { docs }),
       get source() {
         return site()
       },
@@ -145,14 +268,14 @@ export function createRoutes(router: Router, registry: Registry, prefix = '', sc
     return routes
   }
   const routes: Routes = {
-    get: (p, h, o) => add('GET', p, h, o, routes.get),
-    post: (p, h, o) => add('POST', p, h, o, routes.post),
-    put: (p, h, o) => add('PUT', p, h, o, routes.put),
-    patch: (p, h, o) => add('PATCH', p, h, o, routes.patch),
-    delete: (p, h, o) => add('DELETE', p, h, o, routes.delete),
-    options: (p, h, o) => add('OPTIONS', p, h, o, routes.options),
-    all: (p, h, o) => add(allMethods, p, h, o, routes.all),
-    route: (m, p, h, o) => add(m, p, h, o, routes.route),
+    get: (p: string, h: Given, o?: Given) => add('GET', p, h, o, routes.get),
+    post: (p: string, h: Given, o?: Given) => add('POST', p, h, o, routes.post),
+    put: (p: string, h: Given, o?: Given) => add('PUT', p, h, o, routes.put),
+    patch: (p: string, h: Given, o?: Given) => add('PATCH', p, h, o, routes.patch),
+    delete: (p: string, h: Given, o?: Given) => add('DELETE', p, h, o, routes.delete),
+    options: (p: string, h: Given, o?: Given) => add('OPTIONS', p, h, o, routes.options),
+    all: (p: string, h: Given, o?: Given) => add(allMethods, p, h, o, routes.all),
+    route: (m: string | readonly string[], p: string, h: Given, o?: Given) => add(m, p, h, o, routes.route),
     group: (groupPrefix: string, optionsOrDefine: GroupOptions | ((r: Routes) => void), maybeDefine?: (r: Routes) => void) => {
       const full = join(prefix, groupPrefix)
       const define = typeof optionsOrDefine === 'function' ? optionsOrDefine : maybeDefine

@@ -281,8 +281,8 @@ export default defineConfig({ components: { router: future } })
     )
     const result = await cli(['info', '--config', 'future.ts'])
     expect(result.code).toBe(1)
-    expect(result.out).toMatch(/\nrouter ✗\s+future-router\s+\(in config\)\s+\^2\.0 \(this core provides 1\.1\.0: createApp will refuse it\)\s+future\.ts:3\n/)
-    expect(result.out).toContain("\n✗ router: Component 'future-router' implements the router contract ^2.0, but this core (dovetailjs) provides router contract 1.1.0.")
+    expect(result.out).toMatch(/\nrouter ✗\s+future-router\s+\(in config\)\s+\^2\.0 \(this core provides 1\.2\.0: createApp will refuse it\)\s+future\.ts:3\n/)
+    expect(result.out).toContain("\n✗ router: Component 'future-router' implements the router contract ^2.0, but this core (dovetailjs) provides router contract 1.2.0.")
   })
 
   it('says what is wrong with the config module', async () => {

@@ -5,7 +5,7 @@ import { routeList } from './command-routes.js'
 import type { CliIo } from './io.js'
 import { configOptions, configUsage } from './open-config.js'
 import { parseOptions } from './parse-options.js'
-import { chainLabel, handlerLabel, scopedMiddleware, methodsLabel, pathLabel, sourceJson, sourceLabel } from './route-labels.js'
+import { chainLabel, handlerLabel, scopedMiddleware, methodsLabel, pathLabel, sourceJson, sourceLabel, validatedParts } from './route-labels.js'
 import { exitCodes, UsageError } from './usage-error.js'
 
 export const explainUsage = `Usage: dovetail explain <method> <url> [--config <module>] [--env <name>] [--json]
@@ -71,7 +71,10 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
         rows.push(['params', params.length ? params.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('  ') : '-'])
         rows.push(['handler', route ? handlerLabel(route) : match.handler.name || '(anonymous)'])
         rows.push(['defined at', sourceLabel(route?.source, root)])
-        rows.push(['runs', `${before}${scopedMiddleware(route).map((name) => `${name} → `).join('')}handler`])
+        // The route's schemas run after its middleware, just before the handler (docs/validation.md).
+        const parts = validatedParts(route)
+        const validation = parts.length ? `validation (${parts.join(', ')}) → ` : ''
+        rows.push(['runs', `${before}${scopedMiddleware(route).map((name) => `${name} → `).join('')}${validation}handler`])
         break
       }
       case 'mount': {
@@ -116,7 +119,16 @@ function explanation(match: RouteMatch, method: string, path: string, route: Rou
       return {
         ...base,
         outcome: 'route',
-        route: route ? { methods: route.kind === 'route' ? route.methods : ['*'], path: route.path, name: route.kind === 'route' ? (route.name ?? null) : null, handler: handlerLabel(route), source: sourceJson(route.source, root) } : null,
+        route: route
+          ? {
+              methods: route.kind === 'route' ? route.methods : ['*'],
+              path: route.path,
+              name: route.kind === 'route' ? (route.name ?? null) : null,
+              handler: handlerLabel(route),
+              source: sourceJson(route.source, root),
+              ...(validatedParts(route).length ? { validates: validatedParts(route) } : {}),
+            }
+          : null,
         params: match.params,
       }
     case 'mount':

@@ -43,3 +43,10 @@ export const chainLabel = (chain: readonly ChainStep[]): string => (chain.length
 
 /** The middleware scoped to a route (its groups' and its own `use`), outermost first; none for a mount. */
 export const scopedMiddleware = (info: RouteInfo | undefined): readonly string[] => (info?.kind === 'route' ? (info.middleware ?? []) : [])
+
+/** The parts of the request a route's schemas check, in the order they run (`['params', 'body']`); empty without schemas. */
+export function validatedParts(info: RouteInfo | undefined): string[] {
+  const schemas = info?.kind === 'route' ? info.schemas : undefined
+  if (!schemas) return []
+  return (['params', 'query', 'headers', 'body'] as const).filter((part) => schemas[part] !== undefined)
+}

@@ -82,12 +82,25 @@ export default defineConfig({
 })
 `
 
+// A route with schemas behind a route middleware (the body middleware reads what the body schema checks).
+const validatedTs = `import { defineConfig } from 'dovetailjs'
+import body from 'dovetailjs/components/middleware/body'
+import { z } from 'zod'
+export default defineConfig({
+  components: { middleware: [body()] },
+  routes(r) {
+    r.post('/notes/:id', { use: [async function audit(_ctx, next) { return next() }], schemas: { params: z.object({ id: z.string() }), body: z.object({ text: z.string() }) } }, function save(ctx) { return ctx.text('saved') })
+  },
+})
+`
+
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'dovetail-routes-'))
   writeFileSync(join(tmp, 'app.ts'), appTs)
   writeFileSync(join(tmp, 'tree.ts'), treeTs)
   writeFileSync(join(tmp, 'scoped-radix.ts'), scopedTs('radix'))
   writeFileSync(join(tmp, 'scoped-object-dispatch.ts'), scopedTs('object-dispatch'))
+  writeFileSync(join(tmp, 'validated.ts'), validatedTs)
 })
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -273,5 +286,15 @@ describe.each(['radix', 'object-dispatch'])('dovetail routes and explain with mi
     expect(result.out).toContain(`handler     removeUser\ndefined at  ${config}:12\nruns        timing → requireAdmin → audit → (anonymous) → handler`)
     expect(JSON.parse((await cli(['explain', 'GET', '/admin/users', '--config', config, '--json'])).out)).toMatchObject({ middleware: ['timing', 'requireAdmin'], route: { handler: 'listUsers' } })
     expect((await cli(['explain', 'GET', '/', '--config', config])).out).toContain('runs        timing → handler')
+  })
+})
+
+describe('dovetail explain with route schemas', () => {
+  it('puts the validation of the parts a route checks after its middleware, before the handler', async () => {
+    const result = await cli(['explain', 'POST', '/notes/7', '--config', 'validated.ts'])
+    expect(result).toMatchObject({ code: 0, err: '' })
+    expect(result.out).toContain('runs        middleware/body → audit → validation (params, body) → handler')
+    const json = JSON.parse((await cli(['explain', 'POST', '/notes/7', '--config', 'validated.ts', '--json'])).out) as { route: { validates: string[] } }
+    expect(json.route.validates).toEqual(['params', 'body'])
   })
 })

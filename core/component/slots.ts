@@ -9,7 +9,8 @@ export const slotContracts = {
   container: '1.0.0',
   // 1.1: optional additions: Router.pathRules (the core's path normalisation follows the router's case and slash
   // rules); Router.routes() and RouteMatch.route (for dovetail routes and explain); RouteDefinition.source.
-  router: '1.1.0',
+  // 1.2: RouteDefinition.schemas and .docs, optional, kept by routes() (for validation tools and app.openapi()).
+  router: '1.2.0',
   server: '1.0.0',
   logger: '1.0.0',
   template: '1.0.0',

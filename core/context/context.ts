@@ -30,6 +30,25 @@ const HTML = 'text/html; charset=utf-8'
 const JSON_TYPE = 'application/json; charset=utf-8'
 
 /**
+ * What middleware and handlers keep on `ctx.state`. Declare the fields your
+ * middleware sets by augmenting this interface, once, and every handler
+ * reads them typed; anything else stays `unknown`.
+ *
+ * @example
+ * declare module 'dovetailjs' {
+ *   interface ContextState {
+ *     user?: { id: number; name: string }
+ *   }
+ * }
+ * r.get('/me', (ctx) => ctx.json({ name: ctx.state.user?.name }))
+ */
+export interface ContextState {
+  [key: string]: unknown
+}
+
+const noInput = Object.freeze({})
+
+/**
  * One request's context: the request, its route parameters, per-request state,
  * the container, URL generation and response helpers.
  *
@@ -39,10 +58,19 @@ const JSON_TYPE = 'application/json; charset=utf-8'
  * @example
  * r.get('/pages/:slug', (ctx) => ctx.json({ slug: ctx.params.slug, page: ctx.query.page }))
  */
-export class Context {
-  /** Route parameters, decoded. */
-  params: Record<string, string> = {}
-  #state: Record<string, unknown> | undefined
+export class Context<Params extends object = Record<string, string>, Input = {}, State extends ContextState = ContextState> {
+  /** Route parameters, decoded. Typed from the route's path in a handler given to `r.get('/notes/:id', …)`: `ctx.params.id`. */
+  params: Params = {} as Params
+  /**
+   * The validated input of a route with `schemas` (docs/validation.md): the
+   * value each schema gave for `params`, `query`, `headers` and `body`,
+   * typed from the schemas; `{}` for a route without any.
+   *
+   * @example
+   * r.post('/notes', { schemas: { body: z.object({ title: z.string() }) } }, (ctx) => ctx.json({ title: ctx.input.body.title }))
+   */
+  input: Input = noInput as Input
+  #state: State | undefined
   readonly #kernel: ContextKernel
   #path: string | undefined
   #query: Record<string, string> | undefined
@@ -65,8 +93,8 @@ export class Context {
   }
 
   /** Per-request storage for middleware and handlers (made on first use). */
-  get state(): Record<string, unknown> {
-    this.#state ??= {}
+  get state(): State {
+    this.#state ??= {} as State
     return this.#state
   }
 

@@ -92,6 +92,21 @@ export const SessionNotSerializable = createError('DOVETAIL_ERR_SESSION_NOT_SERI
 // caches (the cache contract: encodeCacheValue and checkCacheOptions throw them for every cache)
 export const CacheNotSerializable = createError('DOVETAIL_ERR_CACHE_NOT_SERIALIZABLE', 'A value given to a cache is not JSON (a BigInt, a cycle, a function, undefined), so no cache can keep it as it is.')
 export const CacheBadOptions = createError('DOVETAIL_ERR_CACHE_BAD_OPTIONS', 'A cache set or getOrCompute was given a ttl that is not a whole number of milliseconds from 1 to 30 days, or a tag that is not a non-empty string.')
+// route validation (core/validation): schemas a route declares (docs/validation.md)
+export const ValidationFailed = createError(
+  'DOVETAIL_ERR_VALIDATION_FAILED',
+  "422: a request's params, query, headers or body failed its route's schema; the handler did not run. JSON clients get RFC 9457 problem details (application/problem+json) listing each field's path and message; a route with onInvalid re-renders its form.",
+  422,
+)
+export const ValidationResponse = createError(
+  'DOVETAIL_ERR_VALIDATION_RESPONSE',
+  "500, in development only: a handler's JSON response does not match the route's response schema for its status; the log line names the route and each mismatch.",
+  500,
+)
+export const ValidationSetup = createError(
+  'DOVETAIL_ERR_VALIDATION_SETUP',
+  "A route's schemas are malformed (a value that is not a Standard Schema, an unknown part, a response status that is not 100 to 599) or a body schema has no body reader (add the body middleware).",
+)
 
 // http: the codes HttpError gives each status by default (see http-error.ts)
 export const HttpBadRequest = createError('DOVETAIL_ERR_HTTP_BAD_REQUEST', '400 Bad Request.', 400)
@@ -175,6 +190,9 @@ export const coreErrorCodes = Object.freeze([
   SessionNotSerializable,
   CacheNotSerializable,
   CacheBadOptions,
+  ValidationFailed,
+  ValidationResponse,
+  ValidationSetup,
   HttpBadRequest,
   HttpUnauthorized,
   HttpForbidden,

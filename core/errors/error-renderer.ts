@@ -3,6 +3,7 @@ import { lightResponse } from '../gateway/light-response.js'
 import { DovetailError } from './dovetail-error.js'
 import { HttpError, statusText } from './http-error.js'
 import { prefersHtml } from './negotiate.js'
+import { problemResponse } from '../validation/validation-error.js'
 
 /** Everything an error renderer may show. */
 export interface ErrorDetails {
@@ -63,6 +64,8 @@ export const defaultErrorRenderer: ErrorRenderer = (d) => {
     const body = `<!doctype html><html><head><meta charset="utf-8"><title>${d.status} ${escapeHtml(statusText(d.status))}</title></head><body><h1>${d.status} ${escapeHtml(statusText(d.status))}</h1><p>${escapeHtml(d.message)}</p>${detail}</body></html>`
     return lightResponse(body, d.status, headers)
   }
+  const problem = problemResponse(d)
+  if (problem) return problem
   headers.set('content-type', 'application/json; charset=utf-8')
   const error: Record<string, unknown> = { status: d.status, code: d.code, message: d.message }
   if (debug) {

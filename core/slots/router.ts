@@ -1,6 +1,7 @@
 import { token } from '../container/token.js'
 import type { FetchHandler } from '../gateway/fetch-handler.js'
 import type { PathRules } from '../gateway/path.js'
+import type { StandardSchemaV1 } from '../component/standard-schema.js'
 import type { Handler } from '../pipeline/middleware.js'
 
 /** Parameter values for URL generation; numbers are turned into strings. */
@@ -30,6 +31,49 @@ export interface RouteDefinition {
    * middleware. A router keeps it as it keeps `source`.
    */
   middleware?: readonly string[] | undefined
+  /**
+   * Standard Schema validators for this route's input and documented output
+   * (contract 1.2). The handler already validates with them (it is composed
+   * with the validation step); this is for tools: `app.openapi()` documents
+   * the route from them. A router keeps it as it keeps `source`.
+   */
+  schemas?: RouteSchemas | undefined
+  /** Documentation for tools (OpenAPI): summary, description, tags, deprecated (contract 1.2). */
+  docs?: RouteDocs | undefined
+}
+
+/**
+ * The schemas of a route: each is any Standard Schema (zod 4, valibot,
+ * arktype, ...). `params`, `query` and `headers` validate objects of strings;
+ * `body` the parsed body (JSON, or a form's fields); `response` documents (and
+ * in development checks) the body answered with each status.
+ *
+ * @example
+ * const schemas: RouteSchemas = { params: z.object({ id: z.coerce.number() }), response: { 200: Note } }
+ */
+export interface RouteSchemas {
+  params?: StandardSchemaV1 | undefined
+  query?: StandardSchemaV1 | undefined
+  headers?: StandardSchemaV1 | undefined
+  body?: StandardSchemaV1 | undefined
+  /** By status code: the body a response with that status has. */
+  response?: { readonly [status: number]: StandardSchemaV1 } | undefined
+}
+
+/**
+ * What tools show about a route besides its schemas (OpenAPI's operation
+ * fields). The route's `name` is its operationId.
+ *
+ * @example
+ * const docs: RouteDocs = { summary: 'Create a note', tags: ['notes'] }
+ */
+export interface RouteDocs {
+  /** One line. */
+  summary?: string | undefined
+  /** Longer text (CommonMark in OpenAPI). */
+  description?: string | undefined
+  tags?: readonly string[] | undefined
+  deprecated?: boolean | undefined
 }
 
 /** Options of `Router.mount`. */
@@ -65,7 +109,7 @@ export type RouteMatch =
   | { kind: 'method-not-allowed'; allowed: readonly string[] }
 
 /**
- * The router slot's contract (version 1.1). Implementations must pass
+ * The router slot's contract (version 1.2). Implementations must pass
  * `runRouterConformance` from `dovetailjs/testing/conformance`.
  *
  * - `match` answers every method a route has, HEAD where GET is routed, and
@@ -76,6 +120,8 @@ export type RouteMatch =
  *   `pathRules`), the same string `ctx.path` shows to middleware.
  * - `routes()` (optional, added in 1.1) lists what was added, for tools:
  *   `dovetail routes` and `dovetail explain` need it; requests never call it.
+ * - 1.2: a route's `schemas` and `docs` (optional) are kept and handed back
+ *   by `routes()` like `source`, for `app.openapi()`.
  */
 export interface Router {
   /**

@@ -80,7 +80,7 @@ describe('bad config is caught at startup', () => {
     const error = await startupError({ components: { router: future } })
     expectCode(error, 'DOVETAIL_ERR_COMPONENT_CONTRACT_MISMATCH')
     expect(error.message).toContain("'acme/router-next' implements the router contract ^2.0")
-    expect(error.message).toContain('provides router contract 1.1.0')
+    expect(error.message).toContain('provides router contract 1.2.0')
   })
 
   it('a contract range that is not a semver range', async () => {

@@ -4,7 +4,7 @@ import { defineComponent, implementsContract, parseContractRange, type ContractR
 describe('contract ranges', () => {
   it('accept the ranges a component should write, and the core version decides', () => {
     const ranges: ContractRange[] = ['^1.0', '^1', '~1.0', '1.0.0', '>=1.0 <2']
-    // The container contract is 1.0.0 (the router's is 1.1.0, which '1.0.0' exactly would not take).
+    // The container contract is 1.0.0 (the router's is 1.2.0, which '1.0.0' exactly would not take).
     for (const range of ranges) expect(implementsContract('container', parseContractRange(range, 'test'))).toBe(true)
     expect(implementsContract('router', '1.0.0')).toBe(false)
     expect(implementsContract('router', '^1.0')).toBe(true)

@@ -106,7 +106,7 @@ describe('components of other packages', () => {
     const root = fakeApp(['acme-router'], [future])
     const error = await failure(createApp({ root, components: { router: 'acme' } }))
     expect(error).toMatchObject({ code: 'DOVETAIL_ERR_COMPONENT_CONTRACT_MISMATCH' })
-    expect(error.message).toContain("Component 'acme-router' implements the router contract ^2.0, but this core (dovetailjs) provides router contract 1.1.0")
+    expect(error.message).toContain("Component 'acme-router' implements the router contract ^2.0, but this core (dovetailjs) provides router contract 1.2.0")
   })
 
   it('whose declaration disagrees with their code are refused, naming both', async () => {

@@ -50,6 +50,7 @@ const notLimits: Readonly<Record<string, string>> = {
 /** Schemas of limits outside any component, by the name the table's Component column uses. */
 const schemasOutsideComponents: Readonly<Record<string, StandardSchemaV1>> = {
   'core limits': limitsOptions,
+  // runWorkers' supervision (dovetailjs/server-kit, and dovetail start --workers).
   'core workers': workerPoolOptions,
   // Route middleware made by a function rather than a component: its options are limits all the same.
   'cacheResponse()': cacheResponseOptions as StandardSchemaV1,

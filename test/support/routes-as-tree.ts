@@ -67,7 +67,14 @@ export class RoutesAsTree implements Router {
     const asListed = new Map<RouteInfo, RouteInfo>()
     const list = this.#order.map((added) => {
       if (typeof added === 'number') return mounts[added]!
-      const entry = entries.find((e) => e.kind === 'route' && e.handler === added.handler && e.path === added.path && e.methods.join() === added.methods.map((m) => m.toUpperCase()).join())
+      // By handler, or for a route with schemas (whose handler expose() wraps with validation) by path and methods.
+      const entry = entries.find(
+        (e) =>
+          e.kind === 'route' &&
+          (e.handler === added.handler || (added.schemas !== undefined && e.schemas === added.schemas)) &&
+          e.path === added.path &&
+          e.methods.join() === added.methods.map((m) => m.toUpperCase()).join(),
+      )
       if (!entry) throw new Error(`RoutesAsTree: the tree router lists no route for ${added.methods.join(',')} ${added.path}.`)
       // Its own properties as the tree router gives them, but the definition's source (a getter, left unread).
       const listed = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(entry), source: Object.getOwnPropertyDescriptor(added, 'source') ?? { value: undefined, enumerable: true } }) as RouteInfo
@@ -87,7 +94,12 @@ export class RoutesAsTree implements Router {
         if (part === '*' && i === parts.length - 1) return
         node = part.startsWith(':') ? paramChild(node, part.slice(1)) : staticChild(node, part)
       })
-      const exposed = expose(route.handler, { methods: route.methods, ...(route.name === undefined ? {} : { name: route.name }) })
+      const exposed = expose(route.handler, {
+        methods: route.methods,
+        ...(route.name === undefined ? {} : { name: route.name }),
+        ...(route.schemas === undefined ? {} : { schemas: route.schemas }),
+        ...route.docs,
+      })
       if (parts.at(-1) === '*') node._default = [...((node._default as []) ?? []), exposed]
       else actions.set(node, [...(actions.get(node) ?? []), exposed])
     }

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises'
-import { defineComponent } from '../../../core/index.js'
+import { BodyReader, defineComponent } from '../../../core/index.js'
 import { createBodyParser } from './body-parser.js'
 import { bodyOptions } from './options.js'
+import { readSchemaBody } from './schema-body.js'
 
 /**
  * Request bodies: JSON, urlencoded and multipart forms (files streamed to temp
@@ -20,6 +21,10 @@ export const body = defineComponent({
   slot: 'middleware',
   contract: '^1.0',
   options: bodyOptions,
+  // The body a route's body schema validates (docs/validation.md), read with this component's limits.
+  register(c) {
+    c.value(BodyReader, readSchemaBody)
+  },
   middleware: (_app, options) => createBodyParser(options),
   async start(_app, options) {
     // Fail at boot, not on the first upload.

@@ -5,6 +5,7 @@ import {
   errorOrigin,
   lightResponse,
   prefersHtml,
+  problemResponse,
   type ErrorDetails,
   type ErrorRenderer,
   type Logger,
@@ -41,6 +42,9 @@ export function createErrorPageRenderer(options: Resolved, environment: string):
     const headers = new Headers(d.headers)
     const html = options.format === 'html' || (options.format === 'negotiate' && prefersHtml(d.request.headers.get('accept')))
     if (!html) {
+      // Invalid input is answered as RFC 9457 problem details by every renderer.
+      const problem = problemResponse(d, requestId ? { requestId } : {})
+      if (problem) return problem
       headers.set('content-type', 'application/json; charset=utf-8')
       if (showDebug) headers.set('cache-control', 'no-store')
       return lightResponse(JSON.stringify({ error: jsonError(d, requestId, showDebug) }), d.status, headers)

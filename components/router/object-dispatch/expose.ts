@@ -1,4 +1,4 @@
-import { captureCallSite, DovetailError, type Handler, type InjectableClass, type RouteHandler } from '../../../core/index.js'
+import { captureCallSite, type Context, type ControllerAction, DovetailError, type Handler, type InjectableClass, type OnInvalid, type RouteDocs, type RouteHandler, type RouteInput, type RouteSchemas, withValidation } from '../../../core/index.js'
 
 /**
  * Handlers by method, lower- or upper-case keys: `{ get: show, post: [PageController, 'save'] }`.
@@ -6,7 +6,7 @@ import { captureCallSite, DovetailError, type Handler, type InjectableClass, typ
  */
 export type MethodHandlers = { readonly [method: string]: RouteHandler<any> }
 
-export interface ExposeOptions {
+export interface ExposeOptions<Schemas extends RouteSchemas | undefined = RouteSchemas | undefined> {
   /**
    * The methods the handler answers, for a single handler. GET also answers HEAD
    * unless a HEAD handler exists. Not allowed with a per-method object, whose keys say it.
@@ -23,6 +23,25 @@ export interface ExposeOptions {
    * @default []
    */
   params?: readonly string[]
+  /**
+   * Standard Schema validators for the action's input and documented output,
+   * as a route's `schemas` (docs/validation.md): checked for every method the
+   * `expose()` answers, before its handler, which reads `ctx.input`. Give a
+   * form's GET and POST as two `expose()`s in a list at one key
+   * (`[expose(form), expose(save, { methods: ['POST'], schemas })]`) to check
+   * only the POST.
+   */
+  schemas?: Schemas
+  /** How a browser's invalid input is answered instead of the 422, as a route's `onInvalid`. Needs `schemas`. */
+  onInvalid?: OnInvalid
+  /** One line for tools (OpenAPI's summary). */
+  summary?: string
+  /** Longer text for tools (OpenAPI's description). */
+  description?: string
+  /** Tags for tools (OpenAPI's tags). */
+  tags?: readonly string[]
+  /** Marks the action deprecated for tools. */
+  deprecated?: boolean
 }
 
 /**
@@ -43,6 +62,10 @@ export interface Exposed {
    * read; undefined where the runtime keeps no stack.
    */
   readonly source: string | undefined
+  /** The `schemas` given, which the router's `routes()` hands back. */
+  readonly schemas: RouteSchemas | undefined
+  /** The documentation given (summary, description, tags, deprecated), or undefined when none was. */
+  readonly docs: RouteDocs | undefined
 }
 
 // A WeakSet rather than a brand property: nothing built elsewhere (a JSON body, a
@@ -59,7 +82,8 @@ export const paramName = /^(?!__proto__$)[A-Za-z0-9_]+$/
 const invalid = (message: string) => new DovetailError('DOVETAIL_ERR_ROUTER_INVALID_ROUTE', message)
 
 /**
- * Make a handler routable in a controller tree. The handler is a function of
+ * Make a handler routable in a controller tree. With `schemas`, the handler's
+ * `ctx.input` is typed from them, as in `r.get()`. The handler is a function of
  * the context, a controller action `[Class, 'method']` (the class is resolved
  * from the container for each request, scoped unless registered otherwise),
  * or an object of those by method.
@@ -73,7 +97,10 @@ const invalid = (message: string) => new DovetailError('DOVETAIL_ERR_ROUTER_INVA
  *   tags: expose(showTag, { params: ['tag'], name: 'tag' }),             // GET /tags/<tag>
  * }
  */
-export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: ExposeOptions = {}): Exposed {
+export function expose<const Schemas extends RouteSchemas | undefined = undefined, C = any>(
+  handler: ((ctx: Context<Record<string, string>, RouteInput<Schemas>>) => Response | Promise<Response>) | ControllerAction<C> | MethodHandlers,
+  options: ExposeOptions<Schemas> = {},
+): Exposed {
   const site = captureCallSite(expose)
   const label = options.name === undefined ? 'expose()' : `expose(…, { name: '${options.name}' })`
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) throw invalid(`${label}: name must be a non-empty string.`)
@@ -83,6 +110,11 @@ export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: Ex
   }
   if (new Set(params).size !== params.length) throw invalid(`${label}: params [${params.join(', ')}] names a parameter twice.`)
 
+  if (options.schemas === undefined && options.onInvalid !== undefined) throw invalid(`${label}: onInvalid answers invalid input, so it needs schemas.`)
+  // The action's path is known only where the tree puts it, so messages name the expose() call and its line.
+  const at = options.schemas === undefined ? '' : ` at ${site() ?? 'an unknown line'}`
+  const validated = (handler: Handler, method: string): Handler =>
+    options.schemas === undefined ? handler : withValidation(handler, { schemas: options.schemas, onInvalid: options.onInvalid, route: `${method} ${label}${at}` })
   const handlers = new Map<string, Handler>()
   const classes: InjectableClass[] = []
   // One handler per distinct function or [Class, 'method'], however many methods it answers: routes() lists
@@ -93,7 +125,7 @@ export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: Ex
     const upper = method.toUpperCase()
     if (handlers.has(upper)) throw invalid(`${label}: ${upper} is given twice.`)
     let entry = made.find(([given]) => sameHandler(given, value))
-    if (!entry) made.push((entry = [value, toHandler(value, `${label} for ${upper}`, classes)]))
+    if (!entry) made.push((entry = [value, validated(toHandler(value, `${label} for ${upper}`, classes), upper)]))
     handlers.set(upper, entry[1])
   }
   if (isPerMethod(handler)) {
@@ -110,6 +142,8 @@ export function expose<C>(handler: RouteHandler<C> | MethodHandlers, options: Ex
     name: options.name,
     params: Object.freeze(params),
     classes: Object.freeze(classes),
+    schemas: options.schemas,
+    docs: docsOf(options),
     get source() {
       return site()
     },
@@ -142,3 +176,15 @@ function toHandler(value: RouteHandler<any>, label: string, classes: InjectableC
 /** The same function, or the same class and method (in two tuples), is one handler. */
 const sameHandler = (a: RouteHandler<any>, b: RouteHandler<any>): boolean =>
   a === b || (Array.isArray(a) && Array.isArray(b) && a.length === 2 && b.length === 2 && a[0] === b[0] && a[1] === b[1])
+
+/** The documentation fields given, as one object; undefined when none is. */
+export function docsOf(options: { summary?: string; description?: string; tags?: readonly string[]; deprecated?: boolean }): RouteDocs | undefined {
+  const { summary, description, tags, deprecated } = options
+  if (summary === undefined && description === undefined && tags === undefined && deprecated === undefined) return undefined
+  return {
+    ...(summary === undefined ? {} : { summary }),
+    ...(description === undefined ? {} : { description }),
+    ...(tags === undefined ? {} : { tags }),
+    ...(deprecated === undefined ? {} : { deprecated }),
+  }
+}

@@ -79,6 +79,8 @@ function routeInfo(exposed: Exposed, handler: Handler, methods: readonly string[
     path,
     handler,
     name: exposed.name,
+    ...(exposed.schemas === undefined ? {} : { schemas: exposed.schemas }),
+    ...(exposed.docs === undefined ? {} : { docs: exposed.docs }),
     // A getter, as r.get() records it: the stack is read only when a tool asks.
     get source() {
       return exposed.source

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { DovetailError } from '../../errors/dovetail-error.js'
 import type { FetchHandler } from '../../gateway/fetch-handler.js'
 import type { Handler } from '../../pipeline/middleware.js'
-import type { RouteMatch, Router } from '../../slots/router.js'
+import type { StandardSchemaV1 } from '../../component/standard-schema.js'
+import type { RouteDefinition, RouteMatch, Router } from '../../slots/router.js'
 
 export interface RouterConformanceOptions {
   /** Shown in the test names, e.g. `'router/radix'`. */
@@ -311,6 +312,19 @@ export function runRouterConformance({ name, createRouter }: RouterConformanceOp
         const [a, b] = router.routes!()
         expect(route(router.match('GET', '/b/1')).route).toBe(b)
         expect(route(router.match('HEAD', '/a/1')).route).toBe(a)
+      })
+
+      it('hands back a route\'s schemas and docs as they were given (contract 1.2)', () => {
+        const router = createRouter()
+        const body: StandardSchemaV1 = { '~standard': { version: 1, vendor: 'conformance', validate: (value) => ({ value }) } }
+        const schemas = { body, response: { 201: body } }
+        const docs = { summary: 'Create a note', description: 'Longer text.', tags: ['notes'], deprecated: true }
+        router.add({ methods: ['POST'], path: '/notes', handler: handler('create'), name: 'createNote', schemas, docs })
+        const [listed] = router.routes!()
+        expect(listed).toMatchObject({ kind: 'route', path: '/notes', name: 'createNote' })
+        expect((listed as RouteDefinition).schemas).toBe(schemas)
+        expect((listed as RouteDefinition).docs).toEqual(docs)
+        expect(route(router.match('POST', '/notes')).route).toBe(listed)
       })
 
       it('reads a source given as a getter only when asked', () => {

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import { type Context, defineConfig } from 'dovetailjs'
 import { UserLoader } from 'dovetailjs/components/middleware/auth'
-import { readForm } from 'dovetailjs/components/middleware/body'
 import { sessionMiddleware } from 'dovetailjs/components/middleware/session'
 import { Em } from 'dovetailjs/components/orm/mikro-orm'
 import { z } from 'zod'
 import { database, databaseUrl, testDatabaseUrl } from './database.js'
 import { Note } from './entities.js'
 
-// A form field is a string, never an operator, but as long as the client likes: checked before it
-// reaches the database, so a long one is the form again with a message, not a database error.
-const NoteText = z.string().trim().min(1, 'Write something first.').max(500, 'A note holds at most 500 characters.')
+// A form field is a string, never an operator, but as long as the client likes: the route's schema
+// checks it before the handler runs, so a long one is the form again with a message, not a database
+// error. Not a strict object: the form also sends its CSRF token (_csrf), which this leaves out.
+const NoteForm = z.object({ text: z.string().trim().min(1, 'Write something first.').max(500, 'A note holds at most 500 characters.') })
 
 /**
  * The keys signing the session cookie, newest first. Set SESSION_SECRET (32 or
@@ -24,10 +24,10 @@ function sessionSecrets(): string[] {
   return [randomBytes(32).toString('base64url')]
 }
 
-/** The home page: the notes, newest first, and the form that adds one. */
-async function home(ctx: Context, error?: string): Promise<Response> {
+/** The home page: the notes, newest first, and the form that adds one (again, with the text sent and a message, when it was refused). */
+async function home(ctx: Context, refused?: { error: string; text: string }): Promise<Response> {
   const notes = await ctx.resolve(Em).find(Note, {}, { orderBy: { id: 'desc' } })
-  return ctx.render('index', { title: '{{name}}', notes, error }, { status: error ? 422 : 200 })
+  return ctx.render('index', { title: '{{name}}', notes, error: refused?.error, text: refused?.text ?? '' }, { status: refused ? 422 : 200 })
 }
 
 /**
@@ -54,13 +54,16 @@ export default defineConfig({
   },
   routes(r) {
     r.get('/', (ctx) => home(ctx), { name: 'home' })
-    r.post('/notes', async (ctx) => {
-      const text = NoteText.safeParse((await readForm(ctx)).get('text') ?? '')
-      if (!text.success) return home(ctx, text.error.issues[0]!.message)
+    r.post('/notes', {
+      name: 'notes',
+      schemas: { body: NoteForm },
+      // A refused form is the page again, at 422, with what was typed and the message (see the validation docs).
+      onInvalid: (ctx, invalid) => home(ctx, { error: invalid.errors.text ?? 'Write a note as text.', text: String(invalid.values.text ?? '') }),
+    }, (ctx) => {
       // Saved when the handler answers below 400: the preset's transaction middleware commits then.
-      ctx.resolve(Em).create(Note, { text: text.data })
+      ctx.resolve(Em).create(Note, { text: ctx.input.body.text })
       return ctx.redirect(ctx.url('home'), 303)
-    }, { name: 'notes' })
+    })
   },
   env: {
     // Tests get a database of their own and a quieter log.
