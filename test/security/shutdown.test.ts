@@ -276,9 +276,9 @@ describe('server/scgi while closing', () => {
   })
 })
 
-/** nginx's `keepalive_timeout` in an upstream block of a documented config, in ms (nginx's default is 60 s). */
+/** nginx's `keepalive_timeout` in an upstream block of a documented config (`docs/examples/deployment/` unless a folder is given), in ms (nginx's default is 60 s). */
 function upstreamKeepaliveTimeout(file: string): number {
-  const conf = readFileSync(new URL(`../../docs/examples/deployment/${file}`, import.meta.url), 'utf8')
+  const conf = readFileSync(new URL(`../../docs/examples/${file.includes('/') ? file : `deployment/${file}`}`, import.meta.url), 'utf8')
   const upstream = /upstream\s+\w+\s*\{([^}]*)\}/.exec(conf)?.[1] ?? ''
   const setting = /^\s*keepalive_timeout\s+(\d+)(ms|s)?\s*;/m.exec(upstream)
   if (!setting) return 60_000
@@ -289,6 +289,10 @@ describe('keep-alive timeouts: nginx closes an idle upstream connection before t
   // If the app closed first, nginx could send a request on a connection the app is closing.
   it('nginx-proxy.conf keeps idle connections for less than the node server\'s default keepAliveTimeout', () => {
     expect(upstreamKeepaliveTimeout('nginx-proxy.conf')).toBeLessThan(nodeServerOptions.parse({}).keepAliveTimeout)
+  })
+
+  it('scaling/nginx-hosts.conf keeps idle connections for less than the node server\'s default keepAliveTimeout', () => {
+    expect(upstreamKeepaliveTimeout('scaling/nginx-hosts.conf')).toBeLessThan(nodeServerOptions.parse({}).keepAliveTimeout)
   })
 
   it('nginx-fastcgi.conf keeps idle connections for less than the fastcgi server\'s default idleTimeout', () => {

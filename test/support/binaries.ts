@@ -7,6 +7,7 @@ export const binaries = {
   nginx: { package: 'nginx-light', file: 'nginx' },
   lighttpd: { package: 'lighttpd', file: 'lighttpd' },
   'redis-server': { package: 'redis-server', file: 'redis-server' },
+  ip: { package: 'iproute2', file: 'ip' },
 } as const
 
 export type BinaryName = keyof typeof binaries

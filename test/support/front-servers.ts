@@ -138,18 +138,21 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /**
- * A config file from docs/examples/deployment/, with the addresses replaced
- * for the test. Fails when a string to replace is not in the file, so the
- * documented config and the tested one cannot drift apart.
+ * A file from docs/examples/ (`deployment/nginx-proxy.conf`, say), with the
+ * addresses replaced for the test. Fails when a string to replace is not in
+ * the file, so the documented config and the tested one cannot drift apart.
  */
-export function deploymentSnippet(file: string, replacements: Record<string, string>): string {
-  let text = readFileSync(new URL(`../../docs/examples/deployment/${file}`, import.meta.url), 'utf8')
+export function exampleSnippet(file: string, replacements: Record<string, string>): string {
+  let text = readFileSync(new URL(`../../docs/examples/${file}`, import.meta.url), 'utf8')
   for (const [from, to] of Object.entries(replacements)) {
-    if (!text.includes(from)) throw new Error(`docs/examples/deployment/${file} no longer contains ${JSON.stringify(from)}; update the test`)
+    if (!text.includes(from)) throw new Error(`docs/examples/${file} no longer contains ${JSON.stringify(from)}; update the test`)
     text = text.replaceAll(from, to)
   }
   return text
 }
+
+/** A config file from docs/examples/deployment/, with the addresses replaced for the test (see {@link exampleSnippet}). */
+export const deploymentSnippet = (file: string, replacements: Record<string, string>): string => exampleSnippet(`deployment/${file}`, replacements)
 
 /** Established TCP connections whose local port is `port` (from /proc/net/tcp): how many connections a server holds. */
 export function establishedConnections(port: number): number {
