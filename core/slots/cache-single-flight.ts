@@ -20,9 +20,22 @@ export class SingleFlight<T> {
     const running = this.#running.get(key)
     if (running) return running
     // Called through an async function so that a work that throws synchronously still rejects the promise.
-    const flight = (async () => work())().finally(() => this.#running.delete(key))
+    // Deleted only if still the key's run: after `forget`, a newer run may hold the key.
+    const flight: Promise<T> = (async () => work())().finally(() => {
+      if (this.#running.get(key) === flight) this.#running.delete(key)
+    })
     this.#running.set(key, flight)
     return flight
+  }
+
+  /**
+   * Lets the run under way for `key` finish for those already waiting, but
+   * makes the next caller start a run of its own: for a cache whose tag was
+   * cleared meanwhile, so nobody who asks after the clear is given what was
+   * computed from the data before it.
+   */
+  forget(key: string): void {
+    this.#running.delete(key)
   }
 
   /** Keys being computed now. */

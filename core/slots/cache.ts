@@ -49,7 +49,9 @@ export const MAX_CACHE_TTL = 30 * 24 * 60 * 60 * 1000
  *   concurrent callers wait for the same one. A `compute` that throws stores
  *   nothing, and every caller waiting for it gets its error. A `clearTag` of
  *   one of the entry's tags while `compute` runs keeps the (possibly stale)
- *   result from being stored.
+ *   result from being stored, and a caller that arrives after that clear
+ *   does not wait for it: it computes anew (an editor reading their own edit
+ *   must see it).
  *
  * Failures: a cache whose backend is down, unreachable or too slow
  * **rejects**, in bounded time, with a `ServiceUnavailableError` or whatever

@@ -15,6 +15,7 @@ interface Entry {
 
 /** A `getOrCompute` under way: its tags, and whether a clear since it began makes its result stale. */
 interface Computing {
+  key: string
   tags: readonly string[]
   stale: boolean
 }
@@ -39,7 +40,7 @@ export class MemoryCache implements Cache {
   readonly #entries: LRUCache<string, Entry>
   readonly #byTag = new Map<string, Set<string>>()
   readonly #flights = new SingleFlight<string>()
-  readonly #computing = new Map<string, Computing>()
+  readonly #computing = new Set<Computing>()
 
   constructor(options: MemoryCacheOptions = {}) {
     this.#entries = new LRUCache<string, Entry>({
@@ -67,13 +68,17 @@ export class MemoryCache implements Cache {
 
   async delete(key: string): Promise<void> {
     this.#entries.delete(key)
-    const computing = this.#computing.get(key)
-    if (computing) computing.stale = true
+    for (const computing of this.#computing) if (computing.key === key) computing.stale = true
   }
 
   async clearTag(tag: string): Promise<void> {
     for (const key of [...(this.#byTag.get(tag) ?? [])]) this.#entries.delete(key)
-    for (const computing of this.#computing.values()) if (computing.tags.includes(tag)) computing.stale = true
+    for (const computing of this.#computing) {
+      if (!computing.tags.includes(tag)) continue
+      computing.stale = true
+      // Whoever asks after this clear computes anew rather than waiting for the stale result.
+      this.#flights.forget(computing.key)
+    }
   }
 
   async getOrCompute<T = CacheValue>(key: string, compute: () => T | Promise<T>, options: CacheSetOptions): Promise<T> {
@@ -81,14 +86,14 @@ export class MemoryCache implements Cache {
     const hit = this.#entries.get(key)
     if (hit) return decodeCacheValue<T>(hit.json)!
     const json = await this.#flights.run(key, async () => {
-      const computing: Computing = { tags: options.tags ?? [], stale: false }
-      this.#computing.set(key, computing)
+      const computing: Computing = { key, tags: options.tags ?? [], stale: false }
+      this.#computing.add(computing)
       try {
         const json = encodeCacheValue(key, await compute())
         if (!computing.stale) this.#store(key, json, options)
         return json
       } finally {
-        this.#computing.delete(key)
+        this.#computing.delete(computing)
       }
     })
     // Each caller its own copy, as from a hit.

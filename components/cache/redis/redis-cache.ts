@@ -94,11 +94,15 @@ export class RedisCache implements Cache {
     checkCacheOptions(key, options)
     const hit = await this.get<T>(key)
     if (hit !== undefined) return hit
-    const json = await this.#flights.run(key, async () => {
-      // Before computing: a clear from now on makes what is computed stale (see the class comment).
-      const versions = await this.#versions(options.tags ?? [])
+    // Before computing: a clear from now on makes what is computed stale (see the class comment). Read before
+    // joining, and part of the flight's key: a caller who comes after a clear (made by any process) sees new
+    // versions, so it starts its own computation instead of waiting for one begun on the data before the clear.
+    const versions = await this.#versions(options.tags ?? [])
+    const json = await this.#flights.run(`${key}\u0000${JSON.stringify(versions)}`, async () => {
       const json = encodeCacheValue(key, await compute())
-      await this.#store(key, json, options, versions)
+      // Cleared meanwhile: storing it would only overwrite what a caller after the clear stored (it would read as a miss).
+      const now = await this.#versions(options.tags ?? [])
+      if (Object.keys(versions).every((tag) => now[tag] === versions[tag])) await this.#store(key, json, options, versions)
       return json
     })
     // Each caller its own copy, as from a hit.

@@ -337,6 +337,19 @@ export function runCacheConformance(options: CacheConformanceOptions): void {
         expect(await cache.get(key)).toBeUndefined()
         expect(await cache.getOrCompute(key, () => 'rendered from the new data', { ttl: minute, tags: [tag] })).toBe('rendered from the new data')
       })
+
+      it('makes a caller who comes after a clearTag compute anew, not wait for a computation begun before it', async () => {
+        const [key, tag] = [fresh(), fresh('tag')]
+        const held = gate<string>()
+        const before = cache.getOrCompute(key, () => held.promise, { ttl: minute, tags: [tag] })
+        await sleep(50)
+        await cache.clearTag(tag)
+        const after = cache.getOrCompute(key, () => 'rendered after the edit', { ttl: minute, tags: [tag] })
+        expect(await after).toBe('rendered after the edit')
+        held.open('rendered before the edit')
+        expect(await before).toBe('rendered before the edit')
+        expect(await cache.get(key)).toBe('rendered after the edit')
+      })
     })
 
     if (options.createPeer) {
