@@ -46,6 +46,8 @@ export async function compileBench(): Promise<CompiledBench> {
   // as it does for an installed copy; dependencies come from the repo's node_modules.
   copyFileSync(join(repoRoot, 'package.json'), join(dir, 'package.json'))
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir')
+  // Presets are data the package ships beside dist/ (presets/<name>/preset.json), read at createApp.
+  symlinkSync(join(repoRoot, 'presets'), join(dir, 'presets'), 'dir')
   return {
     dir,
     script: (path) => {

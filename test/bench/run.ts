@@ -14,13 +14,13 @@
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
-import { benchRoutes } from './bench-routes.js'
 import { type CompiledBench, compileBench } from './compile.js'
 import { cpuTimes, machineTicks, ticksPerSecond } from './proc-cpu.js'
 import { checkTargets, formatRows, formatTargets, type Sample, summarize } from './report.js'
 import { formatScopeCost, runScopeCost, type ScopeCost } from './scope-cost.js'
-import { benchServers, startServer, type RunningServer } from './server-process.js'
-import { runWrk } from './wrk.js'
+import { benchGroups, type BenchGroup, type GroupRoute } from './groups.js'
+import { startServer, type RunningServer } from './server-process.js'
+import { runWrk, type WrkOptions } from './wrk.js'
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     'no-scopes': { type: 'boolean', default: false },
     servers: { type: 'string' },
     routes: { type: 'string' },
+    groups: { type: 'string' },
     'cpu-prof': { type: 'string' },
   },
 })
@@ -49,14 +50,17 @@ const duration = positive('duration', values.duration, values.quick ? 2 : 5)
 const rounds = positive('rounds', values.rounds, 4)
 const warmup = positive('warmup', values.warmup, 1)
 const connections = positive('connections', values.connections, 64)
-const servers = values.servers
-  ? benchServers.filter((s) => values.servers!.split(',').some((want) => s.name.includes(want.trim())))
-  : benchServers
-const routes = values.routes
-  ? benchRoutes.filter((r) => values.routes!.split(',').some((want) => r.name.includes(want.trim())))
-  : benchRoutes
-if (routes.length === 0) throw new Error(`--routes '${values.routes}' matches none of: ${benchRoutes.map((r) => r.name).join(', ')}.`)
-if (servers.length === 0) throw new Error(`--servers '${values.servers}' matches none of: ${benchServers.map((s) => s.name).join(', ')}.`)
+/** The items whose name contains one of the comma-separated wants; all without a filter. */
+const pick = <T extends { name: string }>(items: readonly T[], wants: string | undefined): T[] =>
+  wants ? items.filter((item) => wants.split(',').some((want) => item.name.includes(want.trim()))) : [...items]
+const groups = pick(benchGroups, values.groups)
+if (groups.length === 0) throw new Error(`--groups '${values.groups}' matches none of: ${benchGroups.map((g) => g.name).join(', ')}.`)
+const allServers = groups.flatMap((g) => g.servers)
+const allRoutes = groups.flatMap((g) => g.routes)
+if (pick(allRoutes, values.routes).length === 0) throw new Error(`--routes '${values.routes}' matches none of: ${allRoutes.map((r) => r.name).join(', ')}.`)
+if (pick(allServers, values.servers).length === 0) {
+  throw new Error(`--servers '${values.servers}' matches none of: ${allServers.map((s) => s.name).join(', ')}.`)
+}
 
 const machine = {
   node: process.version,
@@ -66,33 +70,39 @@ const machine = {
   date: new Date().toISOString(),
 }
 
-/** Every route must answer 200 with the expected body before it is measured. */
-async function verify(server: RunningServer, name: string, routes: typeof benchRoutes): Promise<void> {
+/** Every route must answer 200 with the expected bytes before it is measured. */
+async function verify(server: RunningServer, name: string, routes: readonly GroupRoute[]): Promise<void> {
   for (const route of routes) {
     const res = await fetch(server.url + route.path)
     const body = await res.text()
-    if (res.status !== 200 || body !== route.body) {
-      throw new Error(`${name} ${route.path}: expected 200 '${route.body}', got ${res.status} '${body}'.`)
-    }
+    const wrong = route.check({ status: res.status, type: res.headers.get('content-type'), body })
+    if (wrong) throw new Error(`${name} ${route.path}: ${wrong}.`)
   }
 }
 
-async function measureHttp(compiled: CompiledBench): Promise<Sample[]> {
+async function measureGroup(group: BenchGroup, compiled: CompiledBench): Promise<Sample[]> {
+  const servers = pick(group.servers, values.servers)
+  const routes = pick(group.routes, values.routes)
   const samples: Sample[] = []
+  if (servers.length === 0 || routes.length === 0) return samples
+  const env = group.env?.(compiled.dir) ?? {}
   for (let round = 0; round < rounds; round++) {
     // Rotate the order each round: a machine that drifts then favours no one server.
     const order = servers.map((_, i) => servers[(i + round) % servers.length]!)
     for (const spec of order) {
-      const mine = routes.filter((r) => spec.dovetail || !r.dovetailOnly)
+      const mine = routes.filter((r) => !r.only || r.only(spec))
       if (mine.length === 0) continue
       let served = 0
-      const server = await startServer(spec, compiled, values['cpu-prof'] ? { cpuProfileDir: values['cpu-prof'] } : {})
+      await group.before?.(compiled.dir)
+      const server = await startServer(spec, compiled, { env, ...(values['cpu-prof'] ? { cpuProfileDir: values['cpu-prof'] } : {}) })
       try {
         await verify(server, spec.name, mine)
-        for (const route of mine) served += (await runWrk(server.url + route.path, { duration: warmup, connections })).requests
+        const loads = new Map<GroupRoute, WrkOptions>()
+        for (const route of mine) loads.set(route, { duration, connections, ...(await route.load?.(server.url)) })
+        for (const route of mine) served += (await runWrk(server.url + route.path, { ...loads.get(route)!, duration: warmup })).requests
         for (const route of mine) {
           const [before, machineBefore] = [cpuTimes(server.pid), machineTicks()]
-          const result = await runWrk(server.url + route.path, { duration, connections })
+          const result = await runWrk(server.url + route.path, loads.get(route)!)
           const [after, machineAfter] = [cpuTimes(server.pid), machineTicks()]
           const user = after.user - before.user
           const cpu = user + after.system - before.system
@@ -115,7 +125,7 @@ async function measureHttp(compiled: CompiledBench): Promise<Sample[]> {
             othersBusy: others,
           })
           process.stderr.write(
-            `round ${round + 1}/${rounds}  ${spec.name.padEnd(22)} ${route.name.padEnd(26)} ` +
+            `${group.name} round ${round + 1}/${rounds}  ${spec.name.padEnd(22)} ${route.name.padEnd(26)} ` +
               `${Math.round(result.requestsPerSecond).toString().padStart(7)} req/s  ${((cpu * 1e6) / result.requests).toFixed(1)} µs CPU/req ` +
               `(user ${((user * 1e6) / result.requests).toFixed(1)})  others busy ${Math.round(others * 100)}%\n`,
           )
@@ -130,7 +140,7 @@ async function measureHttp(compiled: CompiledBench): Promise<Sample[]> {
 }
 
 let samples: Sample[] = []
-let rows: ReturnType<typeof summarize> = []
+const tables: { group: string; baseline: string; rows: ReturnType<typeof summarize> }[] = []
 let scopeCost: ScopeCost[] | undefined
 process.stderr.write('compiling Dovetail and the benchmark servers with tsc...\n')
 const compiled = await compileBench()
@@ -143,23 +153,36 @@ if (!values.scopes) {
     `wrk -t1 -c${connections} -d${duration}s, ${rounds} rounds, ${warmup}s warm-up per route; ` +
       `node ${machine.node}, ${machine.cores} cores (${machine.cpu})\n`,
   )
-  samples = await measureHttp(compiled)
-  rows = summarize(
-    samples,
-    routes.map((r) => r.name),
-    servers.map((s) => s.name),
-  )
-  console.log(`\n${formatRows(rows)}`)
-  console.log('* /scoped is held against raw node /plaintext: raw node has no request scope to compare with.')
-  const reached = checkTargets(rows)
-  if (reached.length) console.log(`\nTargets (req/s ratio is the median of per-round ratios):\n${formatTargets(reached)}`)
+  for (const group of groups) {
+    const why = await group.unavailable?.()
+    if (why) {
+      process.stderr.write(`SKIPPED group ${group.name}: ${why}\n`)
+      continue
+    }
+    const mine = await measureGroup(group, compiled)
+    if (mine.length === 0) continue
+    samples.push(...mine.map((s) => ({ ...s, group: group.name })))
+    const rows = summarize(
+      mine,
+      group.routes.map((r) => r.name),
+      group.servers.map((s) => s.name),
+      group.baseline,
+    )
+    tables.push({ group: group.name, baseline: group.baseline, rows })
+    console.log(`\n${group.name} (ratios to ${group.baseline}, same round)\n\n${formatRows(rows, group.baseline)}`)
+    if (group.name === 'core') {
+      console.log('* /scoped is held against raw node /plaintext: raw node has no request scope to compare with.')
+      const reached = checkTargets(rows)
+      if (reached.length) console.log(`\nTargets (req/s ratio is the median of per-round ratios):\n${formatTargets(reached)}`)
+    }
+  }
 }
-if (values.scopes || !values['no-scopes']) {
+if (values.scopes || (!values['no-scopes'] && !values.groups)) {
   process.stderr.write('\nscope microbenchmark (each case in its own process)...\n')
   scopeCost = await runScopeCost(compiled)
   console.log(`\n${formatScopeCost(scopeCost)}`)
 }
 if (values.json) {
-  writeFileSync(values.json, `${JSON.stringify({ machine, duration, rounds, connections, warmup, rows, samples, scopeCost }, null, 2)}\n`)
+  writeFileSync(values.json, `${JSON.stringify({ machine, duration, rounds, connections, warmup, tables, samples, scopeCost }, null, 2)}\n`)
   process.stderr.write(`\nwrote ${values.json}\n`)
 }

@@ -36,19 +36,19 @@ process.once('exit', () => {
 
 /**
  * Start one server in its own process (plain node on the compiled scripts,
- * NODE_ENV production) and wait for the port it prints. With `cpuProfileDir`,
+ * NODE_ENV production, plus `env`) and wait for the port it prints. With `cpuProfileDir`,
  * node samples every 100 µs and writes a `.cpuprofile` there when the server stops.
  */
 export async function startServer(
   server: BenchServer,
   compiled: CompiledBench,
-  options: { cpuProfileDir?: string } = {},
+  options: { cpuProfileDir?: string; env?: Record<string, string> } = {},
 ): Promise<RunningServer> {
   const script = compiled.script(`servers/${server.script}`)
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', options.cpuProfileDir] : []
   const child = spawn(process.execPath, [...profile, script, ...(server.args ?? [])], {
     cwd: compiled.dir,
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, ...options.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   running.add(child)

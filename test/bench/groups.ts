@@ -1,0 +1,107 @@
+/**
+ * The benchmark's groups: each compares a set of servers on a set of routes
+ * against one baseline server of its own, round by round. `npm run bench --
+ * --groups db,preset` picks groups by substring.
+ */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { benchRoutes } from './bench-routes.js'
+import { type AnswerCheck, checkDb, checkExact, checkQueries, checkUpdates } from './db/checks.js'
+import { fortunesHtml } from './db/fortunes-html.js'
+import { seedPostgres, seedSqlite } from './db/seed.js'
+import { HTML_TYPE, QUERIES } from './db/world.js'
+import { benchServers, type BenchServer } from './server-process.js'
+import type { WrkOptions } from './wrk.js'
+
+export interface GroupRoute {
+  /** The label in the table. */
+  name: string
+  path: string
+  check: AnswerCheck
+  /** Only these servers answer it (e.g. request scopes are Dovetail's). */
+  only?: (server: BenchServer) => boolean
+  /** What wrk sends, if not a plain GET (a POST with a session cookie and a token, say); may ask the server first. */
+  load?: (baseUrl: string) => Promise<Pick<WrkOptions, 'script'>>
+}
+
+export interface BenchGroup {
+  name: string
+  /** The server every ratio in the group is taken against. */
+  baseline: string
+  servers: readonly BenchServer[]
+  routes: readonly GroupRoute[]
+  /** Environment for the group's servers. */
+  env?: (workDir: string) => Record<string, string>
+  /** Runs before each server starts (restores the database, so every server sees the same rows). */
+  before?: (workDir: string) => Promise<void>
+  /** A reason to skip the group on this machine (a service down), or undefined. */
+  unavailable?: () => Promise<string | undefined>
+}
+
+// The Kysely component arrives from its own branch; until it is merged the group runs without Dovetail.
+const hasKysely = existsSync(fileURLToPath(new URL('../../components/orm/kysely/index.ts', import.meta.url)))
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test'
+const views = fileURLToPath(new URL('./views', import.meta.url))
+const TEXT = 'text/plain; charset=utf-8'
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+const core: BenchGroup = {
+  name: 'core',
+  baseline: 'raw node:http',
+  servers: benchServers,
+  routes: benchRoutes.map((r) => ({
+    name: r.name,
+    path: r.path,
+    check: checkExact(r.name === '/json' ? JSON_TYPE : TEXT, r.body),
+    ...(r.dovetailOnly ? { only: (s: BenchServer) => s.dovetail } : {}),
+  })),
+}
+
+const dbRoutes: readonly GroupRoute[] = [
+  { name: '/db', path: '/db', check: checkDb },
+  { name: `/queries?q=${QUERIES}`, path: `/queries?q=${QUERIES}`, check: checkQueries(QUERIES) },
+  { name: '/fortunes', path: '/fortunes', check: checkExact(HTML_TYPE, fortunesHtml()) },
+  { name: `/updates?q=${QUERIES}`, path: `/updates?q=${QUERIES}`, check: checkUpdates(QUERIES) },
+]
+
+async function postgresDown(): Promise<string | undefined> {
+  try {
+    await seedPostgres(PG_URL)
+    return undefined
+  } catch (error) {
+    return `PostgreSQL at ${PG_URL} is not reachable (${(error as Error).message})`
+  }
+}
+
+function dbGroup(dialect: 'sqlite' | 'postgresql', orm: 'mikro' | 'kysely'): BenchGroup {
+  const sqliteFile = (dir: string) => `${dir}/bench.db`
+  const servers: BenchServer[] =
+    orm === 'mikro'
+      ? [
+          { name: 'node:http + MikroORM', script: 'node-mikro.ts', dovetail: false },
+          { name: 'dovetail + MikroORM', script: 'dovetail-db.ts', args: ['mikro-orm'], dovetail: true },
+          { name: 'fastify + MikroORM', script: 'fastify-mikro.ts', dovetail: false },
+        ]
+      : [
+          { name: 'node:http + driver', script: 'node-driver.ts', dovetail: false },
+          ...(hasKysely ? [{ name: 'dovetail + Kysely', script: 'dovetail-db.ts', args: ['kysely'], dovetail: true }] : []),
+          { name: 'fastify + Kysely', script: 'fastify-kysely.ts', dovetail: false },
+        ]
+  return {
+    name: `db-${dialect}-${orm}`,
+    baseline: servers[0]!.name,
+    servers,
+    routes: dbRoutes,
+    env: (dir) => ({ BENCH_DB: dialect, BENCH_DB_URL: dialect === 'sqlite' ? sqliteFile(dir) : PG_URL, BENCH_VIEWS: views }),
+    before: async (dir) => (dialect === 'sqlite' ? seedSqlite(sqliteFile(dir)) : seedPostgres(PG_URL)),
+    ...(dialect === 'postgresql' ? { unavailable: postgresDown } : {}),
+  }
+}
+
+export const benchGroups: readonly BenchGroup[] = [
+  core,
+  dbGroup('sqlite', 'mikro'),
+  dbGroup('postgresql', 'mikro'),
+  dbGroup('sqlite', 'kysely'),
+  dbGroup('postgresql', 'kysely'),
+]
