@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { type CompiledBench, compileBench } from './compile.js'
-import { cpuTimes, machineTicks, ticksPerSecond } from './proc-cpu.js'
+import { cpuTimes, machineTicks, settle, ticksPerSecond } from './proc-cpu.js'
 import { checkTargets, formatRows, formatTargets, type Sample, summarize } from './report.js'
 import { formatScopeCost, runScopeCost, type ScopeCost } from './scope-cost.js'
 import { benchGroups, type BenchGroup, type GroupRoute } from './groups.js'
@@ -101,6 +101,7 @@ async function measureGroup(group: BenchGroup, compiled: CompiledBench): Promise
         for (const route of mine) loads.set(route, { duration, connections, ...(await route.load?.(server.url)) })
         for (const route of mine) served += (await runWrk(server.url + route.path, { ...loads.get(route)!, duration: warmup })).requests
         for (const route of mine) {
+          await settle(server.pid)
           const [before, machineBefore] = [cpuTimes(server.pid), machineTicks()]
           const result = await runWrk(server.url + route.path, loads.get(route)!)
           const [after, machineAfter] = [cpuTimes(server.pid), machineTicks()]

@@ -30,7 +30,7 @@ export interface WrkResult {
  * const result = await runWrk('http://127.0.0.1:3000/plaintext', { duration: 5 })
  */
 export async function runWrk(url: string, options: WrkOptions): Promise<WrkResult> {
-  const args = [`-t${options.threads ?? 1}`, `-c${options.connections ?? 64}`, `-d${options.duration}s`, ...(options.script ? ['-s', options.script] : []), url]
+  const args = [`-t${options.threads ?? 1}`, `-c${options.connections ?? 64}`, `-d${options.duration}s`, '--timeout', '10s', ...(options.script ? ['-s', options.script] : []), url]
   let stdout: string
   try {
     ;({ stdout } = await run('wrk', args, { timeout: (options.duration + 30) * 1000 }))
