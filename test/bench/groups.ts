@@ -6,12 +6,12 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { benchRoutes } from './bench-routes.js'
-import { type AnswerCheck, checkDb, checkExact, checkQueries, checkUpdates } from './db/checks.js'
+import { type AnswerCheck, checkDb, checkExact, checkQueries, checkUpdates, withHeaders } from './db/checks.js'
 import { fortunesHtml } from './db/fortunes-html.js'
 import { seedPostgres, seedSqlite } from './db/seed.js'
 import { HTML_TYPE, QUERIES } from './db/world.js'
+import { API_JSON, ITEM, ITEM_CREATED, ORIGIN } from './preset/api.js'
 import { benchServers, type BenchServer } from './server-process.js'
-import type { WrkOptions } from './wrk.js'
 
 export interface GroupRoute {
   /** The label in the table. */
@@ -20,8 +20,18 @@ export interface GroupRoute {
   check: AnswerCheck
   /** Only these servers answer it (e.g. request scopes are Dovetail's). */
   only?: (server: BenchServer) => boolean
-  /** What wrk sends, if not a plain GET (a POST with a session cookie and a token, say); may ask the server first. */
-  load?: (baseUrl: string) => Promise<Pick<WrkOptions, 'script'>>
+  /**
+   * What to send, if not a plain GET: a method, headers, a body. A function may
+   * ask the server first (for a session cookie and its CSRF token). The check
+   * and wrk (through a generated Lua script) send the same request.
+   */
+  request?: RequestSpec | ((baseUrl: string) => Promise<RequestSpec>)
+}
+
+export interface RequestSpec {
+  method?: string
+  headers?: Record<string, string>
+  body?: string
 }
 
 export interface BenchGroup {
@@ -98,10 +108,50 @@ function dbGroup(dialect: 'sqlite' | 'postgresql', orm: 'mikro' | 'kysely'): Ben
   }
 }
 
+/** The security, CORS and type headers both `api` servers must send, byte for byte; the request id only has to be a UUID. */
+const apiHeaders = {
+  'access-control-allow-origin': ORIGIN,
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  vary: 'Origin',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+}
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+const presetApi: BenchGroup = {
+  name: 'preset-api',
+  baseline: 'fastify + plugins',
+  servers: [
+    { name: 'fastify + plugins', script: 'fastify-api.ts', dovetail: false },
+    { name: 'dovetail api preset', script: 'dovetail-api.ts', dovetail: true },
+  ],
+  routes: [
+    {
+      name: 'GET /json (api)',
+      path: '/json',
+      request: { headers: { origin: ORIGIN } },
+      check: withHeaders(checkExact(JSON_TYPE, API_JSON), apiHeaders, { 'x-request-id': uuid }),
+    },
+    {
+      name: 'POST /items (api)',
+      path: '/items',
+      request: { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: ITEM },
+      check: withHeaders((a) => (a.status === 201 ? checkExact(JSON_TYPE, ITEM_CREATED)({ ...a, status: 200 }) : `status ${a.status}`), apiHeaders, {
+        'x-request-id': uuid,
+      }),
+    },
+  ],
+  env: (dir) => ({ BENCH_DB_URL: `${dir}/api.db` }),
+}
+
 export const benchGroups: readonly BenchGroup[] = [
   core,
   dbGroup('sqlite', 'mikro'),
   dbGroup('postgresql', 'mikro'),
   dbGroup('sqlite', 'kysely'),
   dbGroup('postgresql', 'kysely'),
+  presetApi,
 ]

@@ -18,9 +18,9 @@ import { type CompiledBench, compileBench } from './compile.js'
 import { cpuTimes, machineTicks, settle, ticksPerSecond } from './proc-cpu.js'
 import { checkTargets, formatRows, formatTargets, type Sample, summarize } from './report.js'
 import { formatScopeCost, runScopeCost, type ScopeCost } from './scope-cost.js'
-import { benchGroups, type BenchGroup, type GroupRoute } from './groups.js'
+import { benchGroups, type BenchGroup, type GroupRoute, type RequestSpec } from './groups.js'
 import { startServer, type RunningServer } from './server-process.js'
-import { runWrk, type WrkOptions } from './wrk.js'
+import { runWrk, type WrkOptions, wrkScript } from './wrk.js'
 
 const { values } = parseArgs({
   options: {
@@ -70,12 +70,13 @@ const machine = {
   date: new Date().toISOString(),
 }
 
-/** Every route must answer 200 with the expected bytes before it is measured. */
-async function verify(server: RunningServer, name: string, routes: readonly GroupRoute[]): Promise<void> {
+/** Every route must answer with the expected bytes before it is measured. */
+async function verify(server: RunningServer, name: string, routes: readonly GroupRoute[], requests: Map<GroupRoute, RequestSpec>): Promise<void> {
   for (const route of routes) {
-    const res = await fetch(server.url + route.path)
+    const spec = requests.get(route) ?? {}
+    const res = await fetch(server.url + route.path, { method: spec.method ?? 'GET', headers: spec.headers ?? {}, body: spec.body ?? null })
     const body = await res.text()
-    const wrong = route.check({ status: res.status, type: res.headers.get('content-type'), body })
+    const wrong = route.check({ status: res.status, type: res.headers.get('content-type'), body, headers: res.headers })
     if (wrong) throw new Error(`${name} ${route.path}: ${wrong}.`)
   }
 }
@@ -96,9 +97,16 @@ async function measureGroup(group: BenchGroup, compiled: CompiledBench): Promise
       await group.before?.(compiled.dir)
       const server = await startServer(spec, compiled, { env, ...(values['cpu-prof'] ? { cpuProfileDir: values['cpu-prof'] } : {}) })
       try {
-        await verify(server, spec.name, mine)
+        const requests = new Map<GroupRoute, RequestSpec>()
+        for (const route of mine) {
+          if (route.request) requests.set(route, typeof route.request === 'function' ? await route.request(server.url) : route.request)
+        }
+        await verify(server, spec.name, mine, requests)
         const loads = new Map<GroupRoute, WrkOptions>()
-        for (const route of mine) loads.set(route, { duration, connections, ...(await route.load?.(server.url)) })
+        for (const route of mine) {
+          const request = requests.get(route)
+          loads.set(route, { duration, connections, ...(request ? { script: wrkScript(compiled.dir, request) } : {}) })
+        }
         for (const route of mine) served += (await runWrk(server.url + route.path, { ...loads.get(route)!, duration: warmup })).requests
         for (const route of mine) {
           await settle(server.pid)

@@ -58,8 +58,14 @@ export async function startServer(
   })
   const ready = (async () => {
     for await (const line of lines) {
-      const parsed = JSON.parse(line) as ReadyLine
-      if (typeof parsed.port === 'number' && parsed.port > 0) return parsed.port
+      // Servers with a logger print log lines too; the ready line is the one with a port.
+      let parsed: Partial<ReadyLine> | undefined
+      try {
+        parsed = JSON.parse(line) as Partial<ReadyLine>
+      } catch {
+        continue
+      }
+      if (typeof parsed?.port === 'number' && parsed.port > 0) return parsed.port
     }
     throw new Error(`Benchmark server ${server.name} closed its output without printing its port.`)
   })()
@@ -75,6 +81,10 @@ export async function startServer(
     throw error
   }
   exited.catch(() => {})
+  // Keep reading what the server logs (a request log writes a line per request): a full pipe would stall it.
+  lines.close()
+  child.stdout!.on('data', () => {})
+  child.stdout!.resume()
   return {
     pid: child.pid!,
     url: `http://127.0.0.1:${port}`,

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -53,4 +55,19 @@ export function parseWrk(stdout: string): WrkResult {
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout)
   const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0
   return { requests, seconds, requestsPerSecond: requests / seconds, non2xx, socketErrors }
+}
+
+let scripts = 0
+/**
+ * A wrk Lua script in `dir` that sends one fixed request (method, headers,
+ * body) on every connection; returns its path.
+ */
+export function wrkScript(dir: string, request: { method?: string; headers?: Record<string, string>; body?: string }): string {
+  const lua = (value: string) => JSON.stringify(value) // a JSON string literal is a valid Lua string literal for these values
+  const lines = [`wrk.method = ${lua(request.method ?? 'GET')}`]
+  if (request.body !== undefined) lines.push(`wrk.body = ${lua(request.body)}`)
+  for (const [name, value] of Object.entries(request.headers ?? {})) lines.push(`wrk.headers[${lua(name)}] = ${lua(value)}`)
+  const file = join(dir, `wrk-${process.pid}-${++scripts}.lua`)
+  writeFileSync(file, `${lines.join('\n')}\n`)
+  return file
 }

@@ -9,6 +9,7 @@ export interface Answer {
   status: number
   type: string | null
   body: string
+  headers: Headers
 }
 
 /** Undefined when right; else what is wrong. */
@@ -52,3 +53,21 @@ export const checkExact = (type: string, body: string): AnswerCheck =>
   typed(type, (a) => (a.body === body ? undefined : `body differs from the expected ${body.length} bytes: '${a.body.slice(0, 200)}'`))
 
 export const checkHtml = (body: string): AnswerCheck => checkExact(HTML_TYPE, body)
+
+/**
+ * Headers that must come back with these values (a security header set,
+ * CORS); `pattern` ones only have to match (a request id is random). One
+ * normalisation: a space after `;` in a policy (helmet writes
+ * `default-src 'none';frame-ancestors 'none'`, Dovetail `; `), which changes
+ * nothing a browser reads.
+ */
+export const withHeaders = (check: AnswerCheck, exact: Record<string, string>, pattern: Record<string, RegExp> = {}): AnswerCheck => (a) => {
+  for (const [name, value] of Object.entries(exact)) {
+    const norm = (v: string | null) => v?.replace(/;\s*/g, '; ')
+    if (norm(a.headers.get(name)) !== norm(value)) return `header ${name}: '${a.headers.get(name)}', not '${value}'`
+  }
+  for (const [name, re] of Object.entries(pattern)) {
+    if (!re.test(a.headers.get(name) ?? '')) return `header ${name}: '${a.headers.get(name)}' does not match ${re}`
+  }
+  return check(a)
+}
