@@ -11,6 +11,8 @@ import { fortunesHtml } from './db/fortunes-html.js'
 import { seedPostgres, seedSqlite } from './db/seed.js'
 import { HTML_TYPE, QUERIES } from './db/world.js'
 import { API_JSON, ITEM, ITEM_CREATED, ORIGIN } from './preset/api.js'
+import { csrfInput, FORM_NAME, LINES } from './preset/fullstack.js'
+import { benchEta } from './servers/db-eta.js'
 import { benchServers, type BenchServer } from './server-process.js'
 
 export interface GroupRoute {
@@ -147,6 +149,75 @@ const presetApi: BenchGroup = {
   env: (dir) => ({ BENCH_DB_URL: `${dir}/api.db` }),
 }
 
+const fullstackViews = fileURLToPath(new URL('./views-fullstack', import.meta.url))
+const fullstackHeaders = {
+  'content-encoding': 'gzip',
+  'content-security-policy':
+    "default-src 'self'; base-uri 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; img-src 'self' data:; object-src 'none'; script-src 'self'; style-src 'self'",
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+}
+/** The page with its CSRF token (random per session) written as TOKEN, so two servers' pages compare. */
+const withoutToken = (html: string) => html.replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value="TOKEN"')
+const page = (name: string, data: Record<string, unknown>): string => benchEta(fullstackViews).render(name, data)
+const checkPage = (expected: string): AnswerCheck =>
+  withHeaders(
+    (a) =>
+      a.status !== 200
+        ? `status ${a.status}`
+        : a.type !== HTML_TYPE
+          ? `content-type '${a.type}'`
+          : withoutToken(a.body) === expected
+            ? undefined
+            : `page differs (token aside) from the expected ${expected.length} bytes: '${withoutToken(a.body).slice(0, 300)}'`,
+    fullstackHeaders,
+    { 'x-request-id': uuid, vary: /accept-encoding/i },
+  )
+
+/** A first visit: the session cookie it sets and the CSRF token of its form. */
+async function firstVisit(baseUrl: string): Promise<{ cookie: string; token: string }> {
+  const res = await fetch(`${baseUrl}/form`)
+  const html = await res.text()
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('sid='))
+  const token = /name="_csrf" value="([^"]*)"/.exec(html)?.[1]
+  if (!cookie || !token) throw new Error(`GET /form at ${baseUrl} set no session cookie or printed no CSRF token (status ${res.status}).`)
+  return { cookie, token }
+}
+
+const presetFullstack: BenchGroup = {
+  name: 'preset-fullstack',
+  baseline: 'fastify + plugins',
+  servers: [
+    { name: 'fastify + plugins', script: 'fastify-fullstack.ts', dovetail: false },
+    { name: 'dovetail fullstack preset', script: 'dovetail-fullstack.ts', dovetail: true },
+  ],
+  routes: [
+    {
+      name: 'GET /form (session, csrf)',
+      path: '/form',
+      request: async (baseUrl) => ({ headers: { cookie: (await firstVisit(baseUrl)).cookie, 'accept-encoding': 'gzip' } }),
+      check: checkPage(page('form', { name: 'stranger', csrf: csrfInput('TOKEN'), lines: LINES })),
+    },
+    {
+      name: 'POST /form (form, csrf)',
+      path: '/form',
+      request: async (baseUrl) => {
+        const { cookie, token } = await firstVisit(baseUrl)
+        return {
+          method: 'POST',
+          headers: { cookie, 'accept-encoding': 'gzip', 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: token, name: FORM_NAME }).toString(),
+        }
+      },
+      check: checkPage(page('thanks', { name: FORM_NAME, lines: LINES })),
+    },
+  ],
+  env: (dir) => ({ BENCH_DB_URL: `${dir}/fullstack.db`, BENCH_VIEWS: fullstackViews }),
+}
+
 export const benchGroups: readonly BenchGroup[] = [
   core,
   dbGroup('sqlite', 'mikro'),
@@ -154,4 +225,5 @@ export const benchGroups: readonly BenchGroup[] = [
   dbGroup('sqlite', 'kysely'),
   dbGroup('postgresql', 'kysely'),
   presetApi,
+  presetFullstack,
 ]
