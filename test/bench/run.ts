@@ -18,6 +18,7 @@ import { type CompiledBench, compileBench } from './compile.js'
 import { cpuTimes, machineTicks, settle, ticksPerSecond } from './proc-cpu.js'
 import { checkTargets, formatRows, formatTargets, type Sample, summarize } from './report.js'
 import { formatScopeCost, runScopeCost, type ScopeCost } from './scope-cost.js'
+import { formatStartup, runStartup, type StartupResult } from './startup.js'
 import { benchGroups, type BenchGroup, type GroupRoute, type RequestSpec } from './groups.js'
 import { startServer, type RunningServer } from './server-process.js'
 import { runWrk, type WrkOptions, wrkScript } from './wrk.js'
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     servers: { type: 'string' },
     routes: { type: 'string' },
     groups: { type: 'string' },
+    startup: { type: 'boolean', default: false },
+    'startup-runs': { type: 'string' },
     'cpu-prof': { type: 'string' },
   },
 })
@@ -157,7 +160,7 @@ const compiled = await compileBench()
 process.once('SIGINT', () => process.exit(130))
 process.once('exit', () => compiled.remove())
 
-if (!values.scopes) {
+if (!values.scopes && (!values.startup || values.groups)) {
   process.stderr.write(
     `wrk -t1 -c${connections} -d${duration}s, ${rounds} rounds, ${warmup}s warm-up per route; ` +
       `node ${machine.node}, ${machine.cores} cores (${machine.cpu})\n`,
@@ -186,12 +189,17 @@ if (!values.scopes) {
     }
   }
 }
-if (values.scopes || (!values['no-scopes'] && !values.groups)) {
+if (values.scopes || (!values['no-scopes'] && !values.groups && !values.startup)) {
   process.stderr.write('\nscope microbenchmark (each case in its own process)...\n')
   scopeCost = await runScopeCost(compiled)
   console.log(`\n${formatScopeCost(scopeCost)}`)
 }
+let startup: StartupResult[] | undefined
+if (values.startup) {
+  startup = await runStartup(positive('startup-runs', values['startup-runs'], 10), (line) => process.stderr.write(`${line}\n`))
+  console.log(`\nstartup (spawn to first 200 on GET /, ${startup[0]?.times.length} runs each, rotating order)\n\n${formatStartup(startup)}`)
+}
 if (values.json) {
-  writeFileSync(values.json, `${JSON.stringify({ machine, duration, rounds, connections, warmup, tables, samples, scopeCost }, null, 2)}\n`)
+  writeFileSync(values.json, `${JSON.stringify({ machine, duration, rounds, connections, warmup, tables, samples, scopeCost, startup }, null, 2)}\n`)
   process.stderr.write(`\nwrote ${values.json}\n`)
 }
