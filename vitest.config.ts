@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^dovetailjs\/testing\/conformance$/, replacement: here('./core/testing/conformance/index.ts') },
       { find: /^dovetailjs\/server-kit$/, replacement: here('./core/server-kit/index.ts') },
       { find: /^dovetailjs\/template-kit$/, replacement: here('./core/template-kit/index.ts') },
+      { find: /^dovetailjs\/orm-kit$/, replacement: here('./core/orm-kit/index.ts') },
       { find: /^dovetailjs\/components\/(.+)$/, replacement: here('./components/$1/index.ts') },
     ],
   },

@@ -14,7 +14,10 @@ export const slotContracts = {
   logger: '1.0.0',
   template: '1.0.0',
   // 1.1: Orm.ownTables/ownedTables, optional (tables components keep themselves).
-  orm: '1.1.0',
+  // 2.0 (breaking): a UnitOfWork may write each change at once (Kysely) instead of holding it until
+  // flush (MikroORM), so callers may no longer count on clear() or a missing flush() to drop a change;
+  // begin() may open its transaction lazily; ownTables/ownedTables are required.
+  orm: '2.0.0',
   // 1.1: SessionStore.name, optional; a store whose backend is down rejects (never answers undefined).
   'session-store': '1.1.0',
   middleware: '1.0.0',

@@ -76,6 +76,14 @@ export const ServerBodyLength = createError(
 export const GatewayAppContract = createError('DOVETAIL_ERR_GATEWAY_APP_CONTRACT', "A fetch handler broke the gateway contract, as validateApp (dovetailjs/testing) found: the message names the breach and the fix, the error's breach field says which.")
 export const GatewayServerContract = createError('DOVETAIL_ERR_GATEWAY_SERVER_CONTRACT', "A server adapter broke the gateway contract, as validateServer (dovetailjs/testing) found: the message names the breach and the fix, the error's breach field says which.")
 
+// orm (what every ORM component throws, through dovetailjs/orm-kit: connection settings, use outside start/close,
+// a missing driver package, the database command line, tables components keep)
+export const OrmConfig = createError('DOVETAIL_ERR_ORM_CONFIG', "The ORM's connection settings (driver, url, DATABASE_URL) are missing, unknown or contradict each other.")
+export const OrmNotStarted = createError('DOVETAIL_ERR_ORM_NOT_STARTED', 'The ORM was used before its component started or after app.close().')
+export const OrmPackageMissing = createError('DOVETAIL_ERR_ORM_PACKAGE_MISSING', 'The package for the chosen database driver, or for migrations, is not installed.')
+export const OrmCli = createError('DOVETAIL_ERR_ORM_CLI', 'The database command line was given an unknown command, a bad flag, or a config module without a config.')
+export const OrmTableOwned = createError('DOVETAIL_ERR_ORM_TABLE_OWNED', 'A component declared a table as its own (Orm.ownTables) that another component already declared, or gave a name that is not a plain SQL identifier.')
+
 // templates (the template contract: ctx.render throws the first, every engine the other two)
 export const TemplateNoEngine = createError('DOVETAIL_ERR_TEMPLATE_NO_ENGINE', 'ctx.render() was called but no component fills the template slot (set components.template).')
 export const TemplateNotFound = createError('DOVETAIL_ERR_TEMPLATE_NOT_FOUND', 'A template (or a layout or partial it uses) is in none of the views directories.')
@@ -157,6 +165,11 @@ export const coreErrorCodes = Object.freeze([
   ServerBodyLength,
   GatewayAppContract,
   GatewayServerContract,
+  OrmConfig,
+  OrmNotStarted,
+  OrmPackageMissing,
+  OrmCli,
+  OrmTableOwned,
   TemplateNoEngine,
   TemplateNotFound,
   TemplateRender,

@@ -1,26 +1,39 @@
 import { token } from '../container/token.js'
 
 /**
- * One request's unit of work: an identity map plus the pending changes, and
- * the transaction they may run in. The method names are MikroORM's
- * `EntityManager`'s, so a MikroORM fork satisfies this as it is; another ORM
- * wraps its session or unit of work in these six methods.
+ * One request's unit of work: the transaction its queries run in, and for an
+ * ORM that holds changes back (an identity map with pending changes, as
+ * MikroORM's `EntityManager`), those changes. Either kind satisfies it:
+ * - an ORM that holds changes back writes them on `flush()` (and `commit()`),
+ *   and forgets them on `rollback()` and `clear()`;
+ * - an ORM that writes each change at once (a query builder such as Kysely)
+ *   has nothing held back: `flush()` and `clear()` have nothing to do, and
+ *   what a transaction wrote is undone by `rollback()` all the same.
+ * So a caller that wants its changes written calls `flush()` (or commits),
+ * and never counts on a change staying unwritten until then.
  *
  * Everything else a handler does with it (find, persist, query builders) is
- * the ORM's own API, reached through the implementation's typed token (for
- * MikroORM, `Em` from `dovetailjs/components/orm/mikro-orm`).
+ * the ORM's own API, reached through the implementation's typed token (`Em`
+ * from `dovetailjs/components/orm/mikro-orm`, `Kdb` from
+ * `dovetailjs/components/orm/kysely`).
  */
 export interface UnitOfWork {
-  /** Write the pending changes (inside the open transaction, if there is one). */
+  /** Write what this unit of work holds back, if anything (inside the open transaction, if there is one). */
   flush(): Promise<void>
-  /** Open a transaction; every query of this unit of work runs in it until commit or rollback. */
+  /**
+   * Start a transaction; every query of this unit of work runs in it until
+   * commit or rollback. An implementation may open it lazily, on the first
+   * query, so that a request that begins one and never queries takes no
+   * connection.
+   */
   begin(): Promise<void>
-  /** Flush, then commit the open transaction. */
+  /** Flush, then commit the transaction. */
   commit(): Promise<void>
-  /** Roll back the open transaction and forget its pending changes. */
+  /** Roll back the transaction (undoing what it wrote) and forget what the unit holds back. */
   rollback(): Promise<void>
+  /** Whether `begin()` was called and neither `commit()` nor `rollback()` since. */
   isInTransaction(): boolean
-  /** Forget every loaded entity and pending change. */
+  /** Forget what the unit holds: loaded entities and pending changes (nothing, for an ORM that keeps none). */
   clear(): void
 }
 
@@ -36,7 +49,7 @@ export interface OwnedTable {
 }
 
 /**
- * The orm slot's contract (version 1): the app-wide handle on a database
+ * The orm slot's contract (version 2): the app-wide handle on a database
  * through an ORM. It is a singleton; per-request work goes through the
  * request-scoped {@link Db}.
  *
@@ -45,7 +58,8 @@ export interface OwnedTable {
  *   transaction) with any other; the component registers `Db` as a scoped
  *   service built from it, so each request gets its own;
  * - `createSchema()`, `updateSchema()`, `dropSchema()`: bring the database's
- *   tables in line with the entities, from code (for tests and prototypes);
+ *   tables in line with the tables the app declared to the ORM (MikroORM's
+ *   entities, Kysely's `tables` option), from code (for tests and prototypes);
  * - `migrate()`: run pending migrations up, returning their names in order;
  * - `isUniqueViolation(error)`: whether an error thrown by `flush`/`commit`
  *   is a unique-constraint violation (the transaction middleware answers 409);
@@ -56,10 +70,7 @@ export interface OwnedTable {
  *   `within` waits while a transaction holds the connection: inside a request
  *   that may have one open, pass its `Db`;
  * - `close()`: release every connection. The component calls it from its
- *   `stop()`, so `app.close()` closes the database.
- *
- * And, optionally (a 1.x implementation may lack them, so callers write
- * `orm.ownTables?.(…)`):
+ *   `stop()`, so `app.close()` closes the database;
  * - `ownTables(owner, tables)`: record tables a component keeps itself
  *   through `execute` (a SQL session store's table). No schema tool of the
  *   ORM may create, alter or drop them: schema updates and drops leave them
@@ -74,15 +85,19 @@ export interface Orm<W extends UnitOfWork = UnitOfWork> {
   /** The implementation's name, e.g. `mikro-orm`. */
   readonly name: string
   readonly dialect: OrmDialect
-  /** The ORM library's own object (a `MikroORM` instance), for what the contract does not cover. */
+  /** The ORM library's own object (a `MikroORM` instance, a `Kysely` instance), for what the contract does not cover. */
   readonly native: unknown
   fork(): W
   createSchema(): Promise<void>
-  /** Create missing tables and columns; never drops anything the entities no longer name. */
+  /** Create missing tables and columns; never drops anything the declared tables no longer name. */
   updateSchema(): Promise<void>
   dropSchema(): Promise<void>
   /** Run every pending migration, in order; returns the names of those that ran. */
   migrate(): Promise<string[]>
+  /** Optional: undo the last executed migration; returns its name, or nothing when none ran (`dovetail db migrate:down`). */
+  migrateDown?(): Promise<string[]>
+  /** Optional: the executed and the pending migrations by name, oldest first (`dovetail db migration:status`). */
+  migrationStatus?(): Promise<{ executed: string[]; pending: string[] }>
   isUniqueViolation(error: unknown): boolean
   /** Rows of a query; an empty list for a statement that returns none. */
   execute<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], within?: W): Promise<Row[]>
@@ -101,7 +116,7 @@ export interface Orm<W extends UnitOfWork = UnitOfWork> {
    *   name: 'acme-visit-log', slot: 'middleware', contract: '^1.0', requires: ['orm'],
    *   async start(app) {
    *     const orm = app.resolve(Orm)
-   *     orm.ownTables?.('acme-visit-log', ['acme_visits'])
+   *     orm.ownTables('acme-visit-log', ['acme_visits'])
    *     await orm.execute('create table if not exists acme_visits (path varchar(200) not null, at bigint not null)')
    *   },
    *   middleware: (app) => async (ctx, next) => {
@@ -110,9 +125,9 @@ export interface Orm<W extends UnitOfWork = UnitOfWork> {
    *   },
    * })
    */
-  ownTables?(owner: string, tables: readonly string[]): void
+  ownTables(owner: string, tables: readonly string[]): void
   /** The tables declared with {@link Orm.ownTables}, in order of declaration. */
-  ownedTables?(): readonly OwnedTable[]
+  ownedTables(): readonly OwnedTable[]
 }
 
 /**
@@ -127,8 +142,9 @@ export const Orm = token<Orm>('Orm')
 /**
  * This request's unit of work (scoped): a fork of the ORM made on first use in
  * a request and dropped when the response is ready, so two requests never
- * share loaded entities. An implementation exports the same token under a
- * type of its own (`Em` for MikroORM) to reach the ORM's full API.
+ * share loaded entities or a transaction. An implementation exports the same
+ * token under a type of its own (`Em` for MikroORM, `Kdb` for Kysely) to reach
+ * the ORM's full API.
  *
  * @example
  * r.post('/things', async (ctx) => {

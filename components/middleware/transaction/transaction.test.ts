@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineEntity } from '@mikro-orm/core'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type App, createApp, defineConfig, DovetailError, Logger, Orm } from 'dovetailjs'
+import { type App, type Component, type Context, createApp, defineConfig, DovetailError, Logger, Orm } from 'dovetailjs'
 import { toHttpConflict, transaction, type TransactionOptions } from 'dovetailjs/components/middleware/transaction'
+import { Kdb, kysely } from 'dovetailjs/components/orm/kysely'
 import { Em, mikroOrm } from 'dovetailjs/components/orm/mikro-orm'
 import { createTestClient } from 'dovetailjs/testing'
 import { recordingLogger } from '../../../test/support/recording-logger.js'
@@ -18,14 +19,48 @@ const Tag = defineEntity({
   properties: (p) => ({ id: p.integer().primary().autoincrement(), name: p.string().unique() }),
 })
 
+/** One ORM component, and how a handler adds a tag and counts them through it. */
+interface TagStore {
+  name: string
+  component(file: string): Component
+  add(ctx: Context, name: string): Promise<void>
+  count(ctx: Context): Promise<number>
+}
+
+const onMikroOrm: TagStore = {
+  name: 'orm/mikro-orm',
+  component: (file) => mikroOrm({ url: file, entities: [Tag], schema: 'update' }),
+  async add(ctx, name) {
+    const em = ctx.resolve(Em)
+    em.create(Tag, { name })
+    await em.flush()
+  },
+  count: (ctx) => ctx.resolve(Em).count(Tag),
+}
+
+// Kysely writes at once: the insert runs in the request's transaction, which the middleware commits or rolls back.
+const onKysely: TagStore = {
+  name: 'orm/kysely',
+  component: (file) =>
+    kysely({
+      url: file,
+      tables: { txtest_tag: { id: { type: 'integer', primaryKey: true, autoIncrement: true }, name: { type: 'varchar(255)', notNull: true, unique: true } } },
+      schema: 'update',
+    }),
+  async add(ctx, name) {
+    await ctx.resolve(Kdb).insertInto('txtest_tag').values({ name }).execute()
+  },
+  count: async (ctx) => Number((await ctx.resolve(Kdb).selectFrom('txtest_tag').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+}
+
 let files = 0
-async function appWith(options: TransactionOptions | undefined, middleware = true, handlerTimeout: number | false = false): Promise<App> {
+async function appWith(store: TagStore, options: TransactionOptions | undefined, middleware = true, handlerTimeout: number | false = false): Promise<App> {
   return createApp(
     defineConfig({
       environment: 'test',
       limits: { handlerTimeout },
       components: {
-        orm: mikroOrm({ url: join(dir, `tx-${++files}.db`), entities: [Tag], schema: 'update' }),
+        orm: store.component(join(dir, `tx-${++files}.db`)),
         middleware: middleware ? [transaction(options)] : [],
       },
       register(c) {
@@ -34,27 +69,21 @@ async function appWith(options: TransactionOptions | undefined, middleware = tru
       routes(r) {
         // Writes, flushes, then answers with the status asked for: what is kept shows what was committed.
         r.get('/tags/:name', async (ctx) => {
-          const em = ctx.resolve(Em)
-          em.create(Tag, { name: ctx.params.name! })
-          await em.flush()
+          await store.add(ctx, ctx.params.name!)
           return ctx.text('made', { status: Number(ctx.query.status ?? 200) })
         })
         r.post('/tags/:name', async (ctx) => {
-          const em = ctx.resolve(Em)
-          em.create(Tag, { name: ctx.params.name! })
           try {
-            await em.flush()
+            await store.add(ctx, ctx.params.name!)
           } catch (error) {
             throw toHttpConflict(error, ctx.resolve(Orm))
           }
           return ctx.text('made', { status: 201 })
         })
-        r.get('/count', async (ctx) => ctx.text(String(await ctx.resolve(Em).count(Tag))))
+        r.get('/count', async (ctx) => ctx.text(String(await store.count(ctx))))
         // Writes, then takes its time without looking at ctx.signal, then answers 201.
         r.post('/slow-tags/:name', async (ctx) => {
-          const em = ctx.resolve(Em)
-          em.create(Tag, { name: ctx.params.name! })
-          await em.flush()
+          await store.add(ctx, ctx.params.name!)
           await new Promise((resolve) => setTimeout(resolve, 200))
           return ctx.text('made', { status: 201 })
         })
@@ -63,9 +92,9 @@ async function appWith(options: TransactionOptions | undefined, middleware = tru
   )
 }
 
-describe('middleware/transaction', () => {
+describe.each([onMikroOrm, onKysely])('middleware/transaction on $name', (store) => {
   it("wraps every request with methods: 'all', and keeps a redirect's writes", async () => {
-    const app = await appWith({ methods: 'all' })
+    const app = await appWith(store, { methods: 'all' })
     const client = createTestClient(app)
     expect((await client.get('/tags/kept?status=303')).status).toBe(303)
     expect((await client.get('/tags/dropped?status=404')).status).toBe(404)
@@ -75,7 +104,7 @@ describe('middleware/transaction', () => {
   })
 
   it('rolls back a handler that answers 201 after the time limit answered 503: nothing is kept', async () => {
-    const app = await appWith(undefined, true, 50)
+    const app = await appWith(store, undefined, true, 50)
     const client = createTestClient(app)
     expect((await client.post('/slow-tags/late')).status).toBe(503)
     await new Promise((resolve) => setTimeout(resolve, 400))
@@ -84,7 +113,7 @@ describe('middleware/transaction', () => {
   })
 
   it('leaves unlisted methods alone: their own flushes stay, whatever the status', async () => {
-    const app = await appWith({ methods: ['post'] })
+    const app = await appWith(store, { methods: ['post'] })
     const client = createTestClient(app)
     expect((await client.get('/tags/kept?status=404')).status).toBe(404)
     expect(await (await client.get('/count')).text()).toBe('1')
@@ -92,7 +121,7 @@ describe('middleware/transaction', () => {
   })
 
   it('answers 500, not 409, with conflicts: false', async () => {
-    const app = await appWith({ methods: ['GET'], conflicts: false })
+    const app = await appWith(store, { methods: ['GET'], conflicts: false })
     const client = createTestClient(app)
     expect((await client.get('/tags/same')).status).toBe(200)
     expect((await client.get('/tags/same')).status).toBe(500)
@@ -100,7 +129,7 @@ describe('middleware/transaction', () => {
   })
 
   it('maps a conflict by hand with toHttpConflict, without the middleware', async () => {
-    const app = await appWith(undefined, false)
+    const app = await appWith(store, undefined, false)
     const client = createTestClient(app)
     expect((await client.post('/tags/once')).status).toBe(201)
     const again = await client.post('/tags/once')
@@ -108,7 +137,9 @@ describe('middleware/transaction', () => {
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe('DOVETAIL_ERR_HTTP_CONFLICT')
     await app.close()
   })
+})
 
+describe('middleware/transaction', () => {
   it('refuses to start without a component in the orm slot', async () => {
     const error = await createApp(defineConfig({ components: { middleware: [transaction()] } })).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DovetailError)

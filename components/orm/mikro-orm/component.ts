@@ -1,6 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/knex'
 import { Db, defineComponent, HttpError, Logger, RequestSignal } from '../../../core/index.js'
-import { resolveConnection } from './connection.js'
+import { resolveConnection } from '../../../core/orm-kit/index.js'
 import { MikroOrmHandle } from './mikro-orm-handle.js'
 import { type RequestQueries, requestKey } from './request-queries.js'
 import { mikroOrmOptions } from './options.js'
@@ -21,7 +21,7 @@ import { Em, MikroOrm } from './tokens.js'
 export const mikroOrm = defineComponent({
   name: 'orm/mikro-orm',
   slot: 'orm',
-  contract: '^1.0',
+  contract: '^2.0',
   options: mikroOrmOptions,
   commands: {
     // `dovetail db …` in a project whose config has this component; loaded only when run.
@@ -32,7 +32,7 @@ export const mikroOrm = defineComponent({
   },
   register(c, options) {
     // Read DATABASE_URL now, so a bad one stops createApp() before anything connects.
-    const connection = resolveConnection(options)
+    const connection = resolveConnection(options, process.env, 'orm/mikro-orm')
     c.singleton(MikroOrm, (resolve) => new MikroOrmHandle(options, connection, resolve(Logger)), { dispose: (orm) => orm.close() })
     // The request's signal: its queries stop when the client leaves or the time limit passes.
     c.scoped(Em, (resolve) => resolve(MikroOrm).fork(resolve(RequestSignal)), { dispose: release })

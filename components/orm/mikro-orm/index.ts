@@ -1,5 +1,5 @@
 export { mikroOrm, mikroOrm as default } from './component.js'
-export { defaultSqliteFile, resolveConnection, type Connection } from './connection.js'
+export { defaultSqliteFile, resolveConnection, type Connection } from '../../../core/orm-kit/index.js'
 export { MikroOrmHandle, type CreatedMigration, type MigrationStatus } from './mikro-orm-handle.js'
 export type { UnlistedMigration } from './migration-files.js'
 export { mikroOrmOptions, type EntityLike, type MigrationLike, type MikroOrmOptions, type MikroOrmSettings } from './options.js'

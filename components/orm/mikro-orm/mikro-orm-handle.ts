@@ -3,13 +3,12 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve as resolvePath } from 'node:path'
 import { type EntityProperty, EnumType, type IMigrator, JsonType, MikroORM, type Options, type Transaction, Type, UniqueConstraintViolationException } from '@mikro-orm/core'
 import { type AbstractSqlDriver, type DatabaseSchema, SchemaComparator, type SchemaDifference, type SqlEntityManager } from '@mikro-orm/knex'
-import { type DovetailError, HttpError, type Logger, type Orm, type OrmDialect, type OwnedTable, ServiceUnavailableError } from '../../../core/index.js'
-import { type Connection, redact } from './connection.js'
-import { OrmMigrationNotPortable, OrmNotStarted, OrmTableOwned } from './errors.js'
+import { type DovetailError, HttpError, type Logger, type Orm, type OrmDialect, type OwnedTable } from '../../../core/index.js'
+import { type Connection, driverMessage, OrmNotStarted, OutageLog, OwnedTables, redact } from '../../../core/orm-kit/index.js'
+import { OrmMigrationNotPortable } from './errors.js'
 import { loadDriver, loadMigrator } from './load-packages.js'
 import { checkMigrationName, type UnlistedMigration, unlistedMigrations } from './migration-files.js'
 import type { MikroOrmSettings } from './options.js'
-import { driverMessage, type Outage } from './outage.js'
 import { addSqliteBlindSpots, type Sizes, writePortableMigration } from './portable-migration.js'
 import { abortReason, cancelOnAbort, guardQueries, type QueryGuardHooks, RequestQueries, requestKey } from './request-queries.js'
 
@@ -45,8 +44,6 @@ interface MigratorInternals {
   storeCurrentSchema(): Promise<void>
 }
 
-const plainIdentifier = /^[A-Za-z_][A-Za-z0-9_]*$/
-
 /** A migration in the migrations table or still waiting to run. */
 export interface MigrationStatus {
   executed: string[]
@@ -74,15 +71,13 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
   readonly #logger: Logger
   #orm: SqlOrm | undefined
   #state: 'new' | 'open' | 'closed' = 'new'
-  /** Declared tables, by lower-cased name (every database here compares table names that way, or may). */
-  readonly #owned = new Map<string, OwnedTable>()
+  /** Declared tables (the kit's rules: one owner each, names compared case-insensitively). */
+  readonly #owned = new OwnedTables()
   /** `schemaGenerator.skipTables` as the app's own MikroORM options set it, before the owned tables join. */
   #skipTables: Array<string | RegExp> = []
   readonly #warnedEntities = new Set<string>()
   /** Each property's sizes as discovery left them, before a schema build fills in this database's defaults. */
   readonly #declared = new WeakMap<EntityProperty, Sizes>()
-  /** Since when the database has failed queries for being down or full, and how many; reported once at warn, once at info when it is back. */
-  #outage: { since: number; failed: number } | undefined
   readonly #hooks: QueryGuardHooks
 
   constructor(settings: MikroOrmSettings, connection: Connection, logger: Logger) {
@@ -90,11 +85,13 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     this.#connection = connection
     this.#logger = logger
     this.dialect = connection.dialect
+    // Outages reported once at warn, once at info when the database is back; cancelled queries at info.
+    const outages = new OutageLog({ logger, component: 'orm/mikro-orm', dialect: this.dialect, location: this.location, retryAfter: settings.retryAfter })
     this.#hooks = {
       dialect: this.dialect,
-      unavailable: (error, outage) => this.#unavailable(error, outage),
-      answered: () => this.#answered(),
-      cancelled: (reason, how, error) => this.#cancelled(reason, how, error),
+      unavailable: (error, outage) => outages.unavailable(error, outage),
+      answered: () => outages.answered(),
+      cancelled: (reason, how, error) => outages.cancelled(reason, how, error),
     }
   }
 
@@ -388,24 +385,12 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
    * app.resolve(Orm).ownTables?.('acme-visit-log', ['acme_visits'])
    */
   ownTables(owner: string, tables: readonly string[]): void {
-    for (const name of tables) {
-      if (!plainIdentifier.test(name)) {
-        throw OrmTableOwned(`Component '${owner}' declares the table '${name}' as its own; give a plain SQL identifier (letters, digits, underscores), without a schema name.`)
-      }
-      const before = this.#owned.get(name.toLowerCase())
-      if (before && before.owner !== owner) {
-        throw OrmTableOwned(
-          `Component '${owner}' declares the table '${name}' as its own, but component '${before.owner}' already did. ` +
-            `Two components cannot keep one table: give one of them another table name (an option such as 'table').`,
-        )
-      }
-      if (!before) this.#owned.set(name.toLowerCase(), { name, owner })
-    }
+    this.#owned.declare(owner, tables)
     this.#applyOwned()
   }
 
   ownedTables(): readonly OwnedTable[] {
-    return [...this.#owned.values()]
+    return this.#owned.list()
   }
 
   isUniqueViolation(error: unknown): boolean {
@@ -456,47 +441,6 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     }
   }
 
-  /** A query failed because the database is down or full: the 503 to answer, reported once per outage. */
-  #unavailable(error: unknown, outage: Outage): HttpError {
-    const reason = driverMessage((error as Error)?.message ?? String(error))
-    const what = `the ${this.dialect} database at ${this.location}`
-    if (this.#outage === undefined) {
-      this.#outage = { since: Date.now(), failed: 0 }
-      this.#logger.warn(
-        { component: 'orm/mikro-orm', database: this.location, outage, reason },
-        outage === 'unreachable'
-          ? `${what} cannot be reached (${reason}): requests that need it are answered 503 until it answers again`
-          : `${what} has no room for more work now (${reason}): requests that need it are answered 503 until it has`,
-      )
-    }
-    this.#outage.failed++
-    return new ServiceUnavailableError(`${what} is ${outage === 'unreachable' ? 'unreachable' : 'saturated'}: ${reason}`, {
-      retryAfter: this.#settings.retryAfter,
-      cause: error,
-    })
-  }
-
-  /** A query succeeded; if the database was out, say it is back. */
-  #answered(): void {
-    const outage = this.#outage
-    if (outage === undefined) return
-    this.#outage = undefined
-    const downFor = Date.now() - outage.since
-    this.#logger.info(
-      { component: 'orm/mikro-orm', database: this.location, downMs: downFor, failed: outage.failed },
-      `the ${this.dialect} database at ${this.location} answers again, after ${(downFor / 1000).toFixed(1)} s; ${outage.failed} queries were answered 503 meanwhile`,
-    )
-  }
-
-  /** A query was stopped because its request ended: the client's doing or the time limit, not the app's fault, so info. */
-  #cancelled(reason: unknown, how: 'cancelled' | 'connection closed', error?: unknown): void {
-    const why = reason instanceof HttpError ? 'its request outlived the time limit' : 'the client closed the connection'
-    this.#logger.info(
-      { component: 'orm/mikro-orm', database: this.location, ...(error ? { reason: driverMessage((error as Error)?.message ?? String(error)) } : {}) },
-      how === 'cancelled' ? `cancelled a running query: ${why}` : `closed the connection of a running query, which could not be cancelled: ${why}`,
-    )
-  }
-
   #knexLog() {
     const fields = { component: 'orm/mikro-orm', source: 'knex' }
     const text = (message: unknown) => (typeof message === 'string' ? message : JSON.stringify(message))
@@ -524,7 +468,7 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
   #applyOwned(): void {
     const orm = this.#orm
     if (!orm) return
-    orm.config.get('schemaGenerator').skipTables = [...this.#skipTables, ...[...this.#owned.values()].map((t) => t.name)]
+    orm.config.get('schemaGenerator').skipTables = [...this.#skipTables, ...this.#owned.list().map((t) => t.name)]
     for (const meta of Object.values(orm.getMetadata().getAll())) {
       const owned = meta.tableName ? this.#owned.get(meta.tableName.toLowerCase()) : undefined
       if (!owned || this.#warnedEntities.has(meta.className)) continue

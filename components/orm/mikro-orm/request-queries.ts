@@ -1,6 +1,6 @@
 import type { AbstractSqlConnection, AbstractSqlDriver } from '@mikro-orm/knex'
 import { HttpError, type OrmDialect } from '../../../core/index.js'
-import { outageOf, type Outage } from './outage.js'
+import { outageOf, type Outage } from '../../../core/orm-kit/index.js'
 
 /**
  * One request's queries, as its fork runs them: the request's signal, and

@@ -16,10 +16,19 @@ export interface OrmFixture {
    * not null and unique. Column names as written.
    */
   readonly entityTable: string
-  /** The one migration `migrate()` must run: named `name`, it creates `table` with one column, `id` integer primary key. */
+  /**
+   * The one migration `migrate()` must run: named `name`, its up creates
+   * `table` with one column, `id` integer primary key, and its down drops it.
+   */
   readonly migration: { readonly name: string; readonly table: string }
-  /** Where the implementation may record which migrations ran (its bookkeeping table), dropped after the case. */
+  /**
+   * Where the implementation may record which migrations ran (its bookkeeping
+   * table). Any table whose name starts with `prefix` (a lock table beside
+   * it, say) is dropped after the case too.
+   */
   readonly migrationsTable: string
+  /** What every table name of the case starts with. */
+  readonly prefix: string
 }
 
 /** One case's app and helpers; everything it creates is dropped when the case ends. */
@@ -35,14 +44,14 @@ export interface OrmCase<W extends UnitOfWork> {
   insert(id: number, title: string, within?: W): Promise<unknown[]>
   /** The entity table's titles by id, read on the ORM's own connection or `within` a unit of work. */
   titles(within?: W): Promise<string[]>
-  stage(unitOfWork: W, row: { id: number; title: string }): void
+  stage(unitOfWork: W, row: { id: number; title: string }): Promise<void>
   /** A fresh table name for the case's own use, dropped at its end. */
   sideTable(label: string): string
 }
 
 interface CaseOptions<W extends UnitOfWork> {
   createComponent: (fixture: OrmFixture) => Component
-  stage: (unitOfWork: W, row: { id: number; title: string }, fixture: OrmFixture) => void
+  stage: (unitOfWork: W, row: { id: number; title: string }, fixture: OrmFixture) => void | Promise<void>
   container?: ComponentSpec
 }
 
@@ -57,6 +66,7 @@ export async function withOrmCase<W extends UnitOfWork>(options: CaseOptions<W>,
     entityTable: `${prefix}_items`,
     migration: { name: `Migration_${prefix}`, table: `${prefix}_migrated` },
     migrationsTable: `${prefix}_migrations`,
+    prefix,
   }
   const tables = [fixture.entityTable, fixture.migration.table, fixture.migrationsTable]
   const seen: UnitOfWork[][] = []
@@ -94,7 +104,7 @@ export async function withOrmCase<W extends UnitOfWork>(options: CaseOptions<W>,
       insert,
       titles: async (within) =>
         (await live.execute<{ title: string }>(`select title from ${fixture.entityTable} order by id`, [], within)).map((row) => row.title),
-      stage: (unitOfWork, row) => options.stage(unitOfWork, row, fixture),
+      stage: async (unitOfWork, row) => options.stage(unitOfWork, row, fixture),
       sideTable: (label) => {
         const name = `${prefix}_${label}`
         tables.push(name)
@@ -104,10 +114,22 @@ export async function withOrmCase<W extends UnitOfWork>(options: CaseOptions<W>,
   } finally {
     try {
       if (await live.isConnected()) {
-        for (const table of tables) await live.execute(`drop table if exists ${table}`)
+        for (const table of new Set([...tables, ...(await tablesStartingWith(live, prefix))])) await live.execute(`drop table if exists ${table}`)
       }
     } finally {
       await app.close()
     }
   }
+}
+
+/** The tables in the connection's own schema whose names start with `prefix`, whatever made them. */
+async function tablesStartingWith<W extends UnitOfWork>(orm: Orm<W>, prefix: string): Promise<string[]> {
+  const like = `${prefix}%`
+  const sql =
+    orm.dialect === 'sqlite'
+      ? `select name from sqlite_master where type = 'table' and name like ?`
+      : orm.dialect === 'postgresql'
+        ? `select table_name as name from information_schema.tables where table_schema = current_schema() and table_name like ?`
+        : `select table_name as name from information_schema.tables where table_schema = database() and table_name like ?`
+  return (await orm.execute<{ name: string }>(sql, [like])).map((row) => row.name)
 }

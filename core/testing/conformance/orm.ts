@@ -18,12 +18,23 @@ export interface OrmConformanceOptions<W extends UnitOfWork = UnitOfWork> {
    */
   createComponent: (fixture: OrmFixture) => Component
   /**
-   * Put a new entity for `row` into the unit of work as a pending change,
-   * through the ORM's own API, without writing it (MikroORM:
-   * `em.persist(em.create('ConformanceItem', row))`). The contract has no way
-   * to make a change, so the suite asks for this one.
+   * Make a change through the ORM's own API: a new row for `row` in
+   * `fixture.entityTable`, the way an app would (MikroORM:
+   * `em.persist(em.create('ConformanceItem', row))`, held until flush;
+   * Kysely: `await db.insertInto(fixture.entityTable).values(row).execute()`,
+   * written at once, in the unit's transaction if it has one). The contract
+   * has no way to make a change, so the suite asks for this one.
    */
-  stage: (unitOfWork: W, row: { id: number; title: string }, fixture: OrmFixture) => void
+  stage: (unitOfWork: W, row: { id: number; title: string }, fixture: OrmFixture) => void | Promise<void>
+  /**
+   * When the unit of work writes a change made through `stage`: `'on-flush'`
+   * for an ORM that holds changes until `flush()` (MikroORM's identity map),
+   * `'at-once'` for one that writes each as it is made (Kysely). The suite
+   * checks the promise that goes with it: held changes are not written
+   * before `flush()` and are dropped by `clear()`; written ones are there
+   * at once and `clear()` leaves them.
+   */
+  writes: 'on-flush' | 'at-once'
   /**
    * The container component the apps run on. The suite is container-agnostic:
    * leave it out for the preset's default, or name the one your app uses.
@@ -35,9 +46,11 @@ export interface OrmConformanceOptions<W extends UnitOfWork = UnitOfWork> {
 /**
  * The orm slot's contract as a test suite: every member of `Orm`, of the
  * `UnitOfWork` it forks, and of the request-scoped `Db`, including the
- * optional table ownership (`ownTables`/`ownedTables`, skipped when the
- * implementation lacks them). It speaks only the contract and SQL with `?`
- * placeholders, so any ORM component can run it.
+ * table ownership (`ownTables`/`ownedTables`) and the optional
+ * `migrateDown`/`migrationStatus` (skipped when the implementation lacks
+ * them). It speaks only the contract and SQL with `?` placeholders, so any
+ * ORM component can run it, whether it holds changes until `flush()` or
+ * writes them at once (`writes`).
  *
  * Each case builds its own app on fresh table names, drops what it created
  * and closes the app, so each passes alone (`vitest -t '<case name>'`) and in
@@ -61,10 +74,12 @@ export interface OrmConformanceOptions<W extends UnitOfWork = UnitOfWork> {
  *       override async up() { this.addSql(`create table ${fixture.migration.table} (id integer not null primary key)`) } } }] },
  *   }),
  *   stage: (em, row) => void em.persist(em.create('ConformanceItem', row)),
+ *   writes: 'on-flush',
  * })
  */
 export function runOrmConformance<W extends UnitOfWork = UnitOfWork>(options: OrmConformanceOptions<W>): void {
   const run = (use: (t: OrmCase<W>) => Promise<void>) => withOrmCase(options, use)
+  const holds = options.writes === 'on-flush'
 
   describe(`orm conformance: ${options.name}`, () => {
     describe('the handle', () => {
@@ -126,13 +141,15 @@ export function runOrmConformance<W extends UnitOfWork = UnitOfWork>(options: Or
           expect(orm.isUniqueViolation(error)).toBe(true)
         }))
 
-      it('is true for a duplicate key from flush', () =>
+      it('is true for a duplicate key from a change made through the ORM (at once, or on flush)', () =>
         run(async ({ orm, createItems, stage }) => {
           await createItems()
           const work = orm.fork()
-          stage(work, { id: 1, title: 'same' })
-          stage(work, { id: 2, title: 'same' })
-          const error = await work.flush().then(() => undefined, (e: unknown) => e)
+          const error = await (async () => {
+            await stage(work, { id: 1, title: 'same' })
+            await stage(work, { id: 2, title: 'same' })
+            await work.flush()
+          })().then(() => undefined, (e: unknown) => e)
           expect(error).toBeDefined()
           expect(orm.isUniqueViolation(error)).toBe(true)
         }))
@@ -161,20 +178,24 @@ export function runOrmConformance<W extends UnitOfWork = UnitOfWork>(options: Or
           await a.begin()
           expect(a.isInTransaction()).toBe(true)
           expect(b.isInTransaction()).toBe(false)
-          await a.rollback()
-          stage(a, { id: 1, title: 'staged in a' })
+          await stage(a, { id: 1, title: 'in a’s transaction' })
+          // b neither flushes nor commits what a did, and a's rollback undoes it for everyone.
           await b.flush()
+          await a.rollback()
           expect(await titles()).toEqual([])
+          await stage(a, { id: 1, title: 'staged in a' })
+          await b.flush()
+          expect(await titles()).toEqual(holds ? [] : ['staged in a'])
           await a.flush()
           expect(await titles()).toEqual(['staged in a'])
         }))
 
-      it('flush() writes the pending changes', () =>
+      it(holds ? 'flush() writes the pending changes, not before' : 'a change is written at once, and flush() keeps it', () =>
         run(async ({ orm, createItems, stage, titles }) => {
           await createItems()
           const work = orm.fork()
-          stage(work, { id: 1, title: 'flushed' })
-          expect(await titles()).toEqual([])
+          await stage(work, { id: 1, title: 'flushed' })
+          expect(await titles()).toEqual(holds ? [] : ['flushed'])
           await work.flush()
           expect(await titles()).toEqual(['flushed'])
         }))
@@ -192,12 +213,29 @@ export function runOrmConformance<W extends UnitOfWork = UnitOfWork>(options: Or
           expect(await titles()).toEqual(['committed'])
         }))
 
-      it('commit() flushes the pending changes first', () =>
+      it('a transaction begun and ended without a query commits or rolls back cleanly', () =>
+        run(async ({ orm, createItems, insert, titles }) => {
+          await createItems()
+          const work = orm.fork()
+          await work.begin()
+          await work.commit()
+          await work.begin()
+          await work.rollback()
+          expect(work.isInTransaction()).toBe(false)
+          // The unit is still usable, on its own connection and in a new transaction.
+          await insert(1, 'after', work)
+          await work.begin()
+          await insert(2, 'in the second', work)
+          await work.commit()
+          expect(await titles()).toEqual(['after', 'in the second'])
+        }))
+
+      it('commit() writes the changes made in the transaction', () =>
         run(async ({ orm, createItems, stage, titles }) => {
           await createItems()
           const work = orm.fork()
           await work.begin()
-          stage(work, { id: 1, title: 'staged then committed' })
+          await stage(work, { id: 1, title: 'staged then committed' })
           await work.commit()
           expect(await titles()).toEqual(['staged then committed'])
         }))
@@ -208,21 +246,21 @@ export function runOrmConformance<W extends UnitOfWork = UnitOfWork>(options: Or
           const work = orm.fork()
           await work.begin()
           await insert(1, 'written, then rolled back', work)
-          stage(work, { id: 2, title: 'staged, then rolled back' })
+          await stage(work, { id: 2, title: 'staged, then rolled back' })
           await work.rollback()
           expect(work.isInTransaction()).toBe(false)
           await work.flush()
           expect(await titles()).toEqual([])
         }))
 
-      it('clear() forgets the pending changes', () =>
+      it(holds ? 'clear() forgets the pending changes' : 'clear() leaves what was written', () =>
         run(async ({ orm, createItems, stage, titles }) => {
           await createItems()
           const work = orm.fork()
-          stage(work, { id: 1, title: 'forgotten' })
+          await stage(work, { id: 1, title: 'cleared' })
           work.clear()
           await work.flush()
-          expect(await titles()).toEqual([])
+          expect(await titles()).toEqual(holds ? [] : ['cleared'])
         }))
     })
 
@@ -292,12 +330,23 @@ export function runOrmConformance<W extends UnitOfWork = UnitOfWork>(options: Or
           expect(await orm.execute(`select id from ${fixture.migration.table}`)).toEqual([])
           expect(await orm.migrate()).toEqual([])
         }))
+
+      it('migrationStatus() and migrateDown() (optional) list, then undo, the last migration', ({ skip }) =>
+        run(async ({ orm, fixture }) => {
+          if (!orm.migrationStatus || !orm.migrateDown) return skip('this implementation does not offer migrationStatus and migrateDown')
+          expect(await orm.migrationStatus()).toEqual({ executed: [], pending: [fixture.migration.name] })
+          await orm.migrate()
+          expect(await orm.migrationStatus()).toEqual({ executed: [fixture.migration.name], pending: [] })
+          expect(await orm.migrateDown()).toEqual([fixture.migration.name])
+          await expect(orm.execute(`select id from ${fixture.migration.table}`)).rejects.toThrow()
+          expect(await orm.migrationStatus()).toEqual({ executed: [], pending: [fixture.migration.name] })
+          expect(await orm.migrateDown()).toEqual([])
+        }))
     })
 
-    describe('tables a component keeps (optional: ownTables, ownedTables)', () => {
-      it('ownedTables() lists the declarations in order; the same declaration twice is one', ({ skip }) =>
+    describe('tables a component keeps (ownTables, ownedTables)', () => {
+      it('ownedTables() lists the declarations in order; the same declaration twice is one', () =>
         run(async ({ orm, fixture }) => {
-          if (!orm.ownTables || !orm.ownedTables) return skip('this implementation does not offer ownTables')
           orm.ownTables('acme-one', [`${fixture.entityTable}_a`, `${fixture.entityTable}_b`])
           orm.ownTables('acme-two', [`${fixture.entityTable}_c`])
           orm.ownTables('acme-one', [`${fixture.entityTable}_a`])
@@ -308,16 +357,14 @@ export function runOrmConformance<W extends UnitOfWork = UnitOfWork>(options: Or
           ])
         }))
 
-      it('a table declared by two owners is refused, naming both', ({ skip }) =>
+      it('a table declared by two owners is refused, naming both', () =>
         run(async ({ orm, fixture }) => {
-          if (!orm.ownTables) return skip('this implementation does not offer ownTables')
           orm.ownTables('acme-one', [`${fixture.entityTable}_a`])
-          expect(() => orm.ownTables!('acme-two', [`${fixture.entityTable}_a`])).toThrow(/acme-one[\s\S]*acme-two|acme-two[\s\S]*acme-one/)
+          expect(() => orm.ownTables('acme-two', [`${fixture.entityTable}_a`])).toThrow(/acme-one[\s\S]*acme-two|acme-two[\s\S]*acme-one/)
         }))
 
-      it('the schema tools leave a declared table alone, even one an entity maps', ({ skip }) =>
+      it('the schema tools leave a declared table alone, even one an entity maps', () =>
         run(async ({ orm, fixture }) => {
-          if (!orm.ownTables) return skip('this implementation does not offer ownTables')
           orm.ownTables('acme-own', [fixture.entityTable])
           await orm.execute(`create table ${fixture.entityTable} (id integer not null primary key, kept varchar(20))`)
           await orm.execute(`insert into ${fixture.entityTable} (id, kept) values (?, ?)`, [1, 'mine'])

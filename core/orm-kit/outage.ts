@@ -23,7 +23,7 @@ const pgSaturated = new Set(['53300', '53400'])
 const brokenConnection = /^Connection terminated|^Client has encountered a connection error|^Client was closed and is not queryable|^timeout expired|^Can't add new command when connection is in closed state/i
 
 /**
- * Whether `error` (or an error in its cause chain: MikroORM wraps the
+ * Whether `error` (or an error in its cause chain: an ORM may wrap the
  * driver's) means the database is unavailable rather than the query wrong.
  *
  * @example
@@ -38,8 +38,10 @@ export function outageOf(error: unknown): Outage | undefined {
 }
 
 function ownOutage(e: { name?: unknown; code?: unknown; message?: unknown }): Outage | undefined {
-  // knex's pool: no connection came free (or could be made) within acquireTimeout.
-  if (e.name === 'KnexTimeoutError') return 'saturated'
+  // A pool's wait for a connection ran out (acquireTimeout): knex's, or an ORM component's own
+  // (name 'OrmAcquireTimeout'), or pg-pool's, whose error has only its words.
+  if (e.name === 'KnexTimeoutError' || e.name === 'OrmAcquireTimeout') return 'saturated'
+  if (typeof e.message === 'string' && /^timeout exceeded when trying to connect/i.test(e.message)) return 'saturated'
   const code = typeof e.code === 'string' ? e.code : undefined
   if (code !== undefined) {
     if (socketCodes.has(code) || mysqlUnreachable.has(code) || (/^[0-9A-Z]{5}$/.test(code) && pgUnreachable(code))) return 'unreachable'

@@ -1,5 +1,6 @@
-import type { DovetailError, OrmDialect } from '../../../core/index.js'
-import { OrmConfig } from './errors.js'
+import type { DovetailError } from '../errors/dovetail-error.js'
+import { OrmConfig } from '../errors/codes.js'
+import type { OrmDialect } from '../slots/orm.js'
 
 /** Where the ORM connects, and which setting said so (named in every error). */
 export interface Connection {
@@ -36,17 +37,20 @@ const sameFamily = (a: OrmDialect, b: OrmDialect): boolean =>
  * `options.url`, else `DATABASE_URL`, else a SQLite file under `./data/`.
  * `options.driver`, when given, must agree with the URL; nothing falls back
  * silently, so a typo in `DATABASE_URL` stops the app instead of writing to a
- * local file.
+ * local file. `component` is named in every error (the ORM component calling it).
  *
  * @example
  * resolveConnection({}, { DATABASE_URL: 'postgres://app@db:5432/app' })
  * // { dialect: 'postgresql', target: 'postgres://app@db:5432/app', source: 'DATABASE_URL' }
  * resolveConnection({ url: 'file:./var/app.db' }) // { dialect: 'sqlite', target: './var/app.db', source: 'options.url' }
+ * resolveConnection({ driver: 'postgresql' }, {}, 'orm/kysely') // throws DOVETAIL_ERR_ORM_CONFIG naming orm/kysely
  */
 export function resolveConnection(
   options: { driver?: OrmDialect | undefined; url?: string | undefined },
   env: NodeJS.ProcessEnv = process.env,
+  component = 'orm/mikro-orm',
 ): Connection {
+  const configError = (message: string): DovetailError => OrmConfig(`Component '${component}': ${message}`)
   const url = options.url ?? (env.DATABASE_URL || undefined)
   const source: Connection['source'] = options.url !== undefined ? 'options.url' : url !== undefined ? 'DATABASE_URL' : 'the default'
   if (url === undefined) {
@@ -82,5 +86,3 @@ function sqliteTarget(url: string, scheme: string | undefined): string {
   const path = scheme === undefined ? url : url.replace(/^[a-z]+:(\/\/)?/i, '')
   return path === '' ? defaultSqliteFile : path
 }
-
-const configError = (message: string): DovetailError => OrmConfig(`Component 'orm/mikro-orm': ${message}`)

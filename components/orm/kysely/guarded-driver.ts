@@ -1,0 +1,148 @@
+import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely'
+import { HttpError } from '../../../core/index.js'
+import { type OutageLog, outageOf } from '../../../core/orm-kit/index.js'
+
+/** Thrown when no connection came free within `acquireTimeout`; the orm-kit reads its name as the database saturated. */
+class AcquireTimeout extends Error {
+  override readonly name = 'OrmAcquireTimeout'
+}
+
+/**
+ * A Kysely driver around the dialect's own, answering for availability the
+ * way every Dovetail ORM component does:
+ * - waiting for a connection (a pool's, or SQLite's one) is bounded by
+ *   `acquireTimeout`, opening one included; a connection that arrives after
+ *   the wait gave up goes straight back;
+ * - a query, a connection, a begin, commit or rollback that fails because
+ *   the database is down or full throws the 503 the {@link OutageLog} makes
+ *   (and logs once); other errors (a unique violation, a syntax error) pass
+ *   through as the driver threw them;
+ * - a query that succeeds tells the log the database answers again.
+ * The dialect's connections are wrapped once each; the wrapper hands the
+ * dialect its own connection back for transactions and release.
+ */
+export class GuardedDriver implements Driver {
+  readonly #raw: Driver
+  readonly #outages: OutageLog
+  readonly #acquireTimeout: number
+  readonly #wrapped = new WeakMap<DatabaseConnection, GuardedConnection>()
+
+  readonly #log: ((sql: string, ms: number) => void) | undefined
+
+  /** `log`, when given, hears every query's SQL and duration (the component's `debug` option). */
+  constructor(raw: Driver, outages: OutageLog, acquireTimeout: number, log?: (sql: string, ms: number) => void) {
+    this.#raw = raw
+    this.#outages = outages
+    this.#acquireTimeout = acquireTimeout
+    this.#log = log
+  }
+
+  async init(): Promise<void> {
+    await this.#map(() => this.#raw.init())
+  }
+
+  acquireConnection(): Promise<DatabaseConnection> {
+    return this.acquire()
+  }
+
+  /**
+   * A connection within `acquireTimeout`; with a signal, the wait also ends
+   * when it aborts (throwing its reason), and the connection, once it comes,
+   * goes back unused.
+   */
+  async acquire(signal?: AbortSignal, reason?: () => unknown): Promise<GuardedConnection> {
+    const pending = this.#raw.acquireConnection()
+    let timer: NodeJS.Timeout | undefined
+    let onAbort: (() => void) | undefined
+    const stop = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AcquireTimeout(`no connection came free within acquireTimeout (${this.#acquireTimeout} ms)`)), this.#acquireTimeout)
+      if (signal) signal.addEventListener('abort', (onAbort = () => reject(reason ? reason() : signal.reason)), { once: true })
+    })
+    try {
+      return this.#wrap(await Promise.race([pending, stop]))
+    } catch (error) {
+      // Given up on: whatever comes later is returned unused.
+      pending.then((c) => this.#raw.releaseConnection(c), () => {})
+      throw this.#outage(error)
+    } finally {
+      clearTimeout(timer)
+      if (onAbort) signal!.removeEventListener('abort', onAbort)
+    }
+  }
+
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.#map(() => this.#raw.beginTransaction(unwrap(connection), settings))
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.#map(() => this.#raw.commitTransaction(unwrap(connection)))
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.#map(() => this.#raw.rollbackTransaction(unwrap(connection)))
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
+    await this.#map(() => this.#raw.savepoint!(unwrap(connection), name, compile))
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
+    await this.#map(() => this.#raw.rollbackToSavepoint!(unwrap(connection), name, compile))
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
+    await this.#map(() => this.#raw.releaseSavepoint!(unwrap(connection), name, compile))
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.#raw.releaseConnection(unwrap(connection))
+  }
+
+  destroy(): Promise<void> {
+    return this.#raw.destroy()
+  }
+
+  #wrap(raw: DatabaseConnection): GuardedConnection {
+    let wrapped = this.#wrapped.get(raw)
+    if (!wrapped) this.#wrapped.set(raw, (wrapped = new GuardedConnection(raw, (run) => this.#map(run), this.#log)))
+    return wrapped
+  }
+
+  async #map<T>(run: () => Promise<T>): Promise<T> {
+    let result: T
+    try {
+      result = await run()
+    } catch (error) {
+      throw this.#outage(error)
+    }
+    this.#outages.answered()
+    return result
+  }
+
+  #outage(error: unknown): unknown {
+    if (error instanceof HttpError) return error
+    const outage = outageOf(error)
+    return outage ? this.#outages.unavailable(error, outage) : error
+  }
+}
+
+/** A dialect's connection whose queries answer for availability; `raw` is the dialect's own. */
+export class GuardedConnection implements DatabaseConnection {
+  constructor(
+    readonly raw: DatabaseConnection,
+    private readonly map: <T>(run: () => Promise<T>) => Promise<T>,
+    private readonly log?: (sql: string, ms: number) => void,
+  ) {}
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (!this.log) return this.map(() => this.raw.executeQuery<R>(query))
+    const started = performance.now()
+    return this.map(() => this.raw.executeQuery<R>(query)).finally(() => this.log!(query.sql, performance.now() - started))
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.raw.streamQuery<R>(query, chunkSize)
+  }
+}
+
+const unwrap = (connection: DatabaseConnection): DatabaseConnection => (connection instanceof GuardedConnection ? connection.raw : connection)

@@ -1,0 +1,8 @@
+export { kysely, kysely as default } from './component.js'
+export { type ColumnSpec, type KyselyOptions, kyselyOptions, type KyselySettings } from './options.js'
+export { KyselyHandle, type MigrationStatus } from './kysely-handle.js'
+export { KyselyWork } from './unit-of-work.js'
+export { Kdb, kdb, KyselyOrm } from './tokens.js'
+export { isUniqueViolation } from './unique-violation.js'
+export { runDbCli } from './run-cli.js'
+export { errorCodes, OrmMigrationLoad } from './errors.js'
