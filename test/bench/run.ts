@@ -154,6 +154,7 @@ async function measureGroup(group: BenchGroup, compiled: CompiledBench): Promise
 let samples: Sample[] = []
 const tables: { group: string; baseline: string; rows: ReturnType<typeof summarize> }[] = []
 let scopeCost: ScopeCost[] | undefined
+const failed: string[] = []
 process.stderr.write('compiling Dovetail and the benchmark servers with tsc...\n')
 const compiled = await compileBench()
 // Ctrl-C still removes the temp folder (and server-process.ts kills the servers on exit).
@@ -171,7 +172,15 @@ if (!values.scopes && (!values.startup || values.groups)) {
       process.stderr.write(`SKIPPED group ${group.name}: ${why}\n`)
       continue
     }
-    const mine = await measureGroup(group, compiled)
+    let mine: Sample[]
+    try {
+      mine = await measureGroup(group, compiled)
+    } catch (error) {
+      // One group's failure (a refused answer, errors under load) is reported; the other groups still run.
+      failed.push(group.name)
+      process.stderr.write(`FAILED group ${group.name}: ${(error as Error).message}\n`)
+      continue
+    }
     if (mine.length === 0) continue
     samples.push(...mine.map((s) => ({ ...s, group: group.name })))
     const rows = summarize(
@@ -202,4 +211,8 @@ if (values.startup) {
 if (values.json) {
   writeFileSync(values.json, `${JSON.stringify({ machine, duration, rounds, connections, warmup, tables, samples, scopeCost, startup }, null, 2)}\n`)
   process.stderr.write(`\nwrote ${values.json}\n`)
+}
+if (failed.length) {
+  process.stderr.write(`\n${failed.length} group(s) failed: ${failed.join(', ')}\n`)
+  process.exitCode = 1
 }

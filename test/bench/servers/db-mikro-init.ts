@@ -12,6 +12,7 @@ export async function openMikroOrm(target: DbTarget): Promise<MikroORM> {
     entities: [WorldEntity, FortuneEntity],
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
-    pool: { min: 2, max: target.pool },
+    // SQLite keeps MikroORM's one connection, as in servers/dovetail-db.ts.
+    ...(target.dialect === 'postgresql' ? { pool: { min: 2, max: target.pool } } : {}),
   } as never)
 }

@@ -18,6 +18,8 @@ const ormName = process.argv[2] ?? 'mikro-orm'
 if (ormName !== 'mikro-orm' && ormName !== 'kysely') throw new Error(`servers/dovetail-db.ts: unknown ORM '${ormName}'; use mikro-orm or kysely.`)
 const plain = (w: { id: number; randomNumber: number }) => ({ id: w.id, randomNumber: w.randomNumber })
 const Tables = kdb<BenchTables>()
+// SQLite keeps MikroORM's one connection (more would make writers wait on each other's locks).
+const mikroPool = target.dialect === 'postgresql' ? { pool: { min: 2, max: target.pool } } : {}
 
 // The same four routes on each component; the data code is shared with the node:http and Fastify servers.
 const mikroRoutes: DovetailConfig['routes'] = (r) => {
@@ -41,7 +43,7 @@ const app = await createApp(
       orm:
         ormName === 'kysely'
           ? kysely({ url: target.url, poolSize: target.pool })
-          : mikroOrm({ url: target.url, entities: [WorldEntity, FortuneEntity], pool: { min: 2, max: target.pool } }),
+          : mikroOrm({ url: target.url, entities: [WorldEntity, FortuneEntity], ...mikroPool }),
       template: eta({ views: target.views }),
     },
     routes: ormName === 'kysely' ? kyselyRoutes : mikroRoutes,
