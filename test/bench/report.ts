@@ -41,8 +41,10 @@ export function summarize(
   baseline: string = BASELINE,
 ): Row[] {
   const rows: Row[] = []
+  // A run in which no request completed (the server stalled for the whole run) has no CPU per
+  // request to speak of; it is left out here and shows as fewer rounds in the table.
   const find = (server: string, route: string, round?: number) =>
-    samples.filter((s) => s.server === server && s.route === route && (round === undefined || s.round === round))
+    samples.filter((s) => s.requests > 0 && s.server === server && s.route === route && (round === undefined || s.round === round))
   for (const route of routeOrder) {
     for (const server of serverOrder) {
       const mine = find(server, route)
