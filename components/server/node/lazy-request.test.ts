@@ -73,6 +73,18 @@ describe('server/node: the request a handler receives', () => {
     expect(await res.json()).toEqual({ before: false, text: 'x'.repeat(100_000), after: true, again: 'TypeError', signal: true })
   })
 
+  it('reads a clone of the body first, then the body itself', async () => {
+    const { url } = await serve((r) =>
+      r.post('/clone', async (ctx) => {
+        const peek = await ctx.request.clone().text()
+        const used = ctx.request.bodyUsed
+        return ctx.json({ peek, used, body: await new Response(ctx.request.body).text() })
+      }),
+    )
+    const res = await fetch(`${url}/clone`, { method: 'POST', body: 'a=1&b=2' })
+    expect(await res.json()).toEqual({ peek: 'a=1&b=2', used: false, body: 'a=1&b=2' })
+  })
+
   it('has no body on GET', async () => {
     const { url } = await serve((r) => r.get('/none', (ctx) => ctx.json({ body: ctx.request.body, used: ctx.request.bodyUsed })))
     expect(await (await fetch(`${url}/none`)).json()).toEqual({ body: null, used: false })

@@ -59,19 +59,19 @@ class LazyRequest {
     return s.headers
   }
 
+  // Once the real Request exists it answers: after clone() its body is a tee branch, not our stream.
   get body(): ReadableStream<Uint8Array> | null {
-    const s = this[source]
-    if (s.body) return s.body
     if (this[real]) return this[real].body
+    const s = this[source]
     if (!hasBody(s.req.method)) return null
-    s.body = bodyStream(s.req, s.res)
+    s.body ??= bodyStream(s.req, s.res)
     return s.body
   }
 
   get bodyUsed(): boolean {
+    if (this[real]) return this[real].bodyUsed
     const body = this[source].body
-    if (body) return Readable.isDisturbed(body as never)
-    return this[real] ? this[real].bodyUsed : false
+    return body !== undefined && Readable.isDisturbed(body as never)
   }
 }
 
