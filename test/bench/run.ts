@@ -1,8 +1,13 @@
 /**
- * The benchmark: raw node:http, Dovetail on awilix and on inversify, and Hono
- * and Fastify as peers, each in its own process, loaded by wrk. See
+ * The benchmark, in groups that each compare servers against a baseline of
+ * their own (groups.ts): the core (raw node:http, Dovetail on awilix and
+ * inversify, Hono, Fastify), the DB routes on MikroORM and Kysely, whole
+ * presets against their Fastify equivalents; each server in its own process,
+ * loaded by wrk. Start-up to first 200 with --startup (startup.ts). See
  * docs/benchmarks.md for the method.
  *
+ *   npm run bench -- --groups db,preset  # groups by substring
+ *   npm run bench -- --startup           # only start-up
  *   npm run bench                      # 4 rounds of 5 s per route, then the scope microbenchmark
  *   npm run bench -- --quick           # 2 s per route
  *   npm run bench -- --rounds 6 --duration 10 --json bench.json
