@@ -85,6 +85,18 @@ describe('server/node: the request a handler receives', () => {
     expect(await res.json()).toEqual({ peek: 'a=1&b=2', used: false, body: 'a=1&b=2' })
   })
 
+  it('hands out one signal, before and after the full Request is built', async () => {
+    const { url } = await serve((r) =>
+      r.post('/signal', async (ctx) => {
+        const first = ctx.request.signal
+        const copy = ctx.request.clone()
+        return ctx.json({ same: first === ctx.request.signal, aborted: first.aborted, copyFollows: copy.signal instanceof AbortSignal && !copy.signal.aborted })
+      }),
+    )
+    const res = await fetch(`${url}/signal`, { method: 'POST', body: 'x' })
+    expect(await res.json()).toEqual({ same: true, aborted: false, copyFollows: true })
+  })
+
   it('has no body on GET', async () => {
     const { url } = await serve((r) => r.get('/none', (ctx) => ctx.json({ body: ctx.request.body, used: ctx.request.bodyUsed })))
     expect(await (await fetch(`${url}/none`)).json()).toEqual({ body: null, used: false })

@@ -24,6 +24,7 @@ interface Source {
   url: string
   headers: Headers | undefined
   body: ReadableStream<Uint8Array> | undefined
+  abort: AbortController | undefined
 }
 
 const hasBody = (method: string | undefined): boolean => method !== 'GET' && method !== 'HEAD' && method !== undefined
@@ -34,7 +35,7 @@ class LazyRequest {
   [clientAddressKey]: string | undefined
 
   constructor(req: IncomingMessage, res: ServerResponse, url: string) {
-    this[source] = { req, res, url, headers: undefined, body: undefined }
+    this[source] = { req, res, url, headers: undefined, body: undefined, abort: undefined }
     this[real] = undefined
     // Set here, not added later, so every lazy request keeps one hidden class.
     this[clientAddressKey] = req.socket.remoteAddress
@@ -59,6 +60,11 @@ class LazyRequest {
     return s.headers
   }
 
+  /** Aborts when the client closes the connection before the response is written; no Request needed for it. */
+  get signal(): AbortSignal {
+    return clientSignal(this[source])
+  }
+
   // Once the real Request exists it answers: after clone() its body is a tee branch, not our stream.
   get body(): ReadableStream<Uint8Array> | null {
     if (this[real]) return this[real].body
@@ -75,15 +81,23 @@ class LazyRequest {
   }
 }
 
+function clientSignal(s: Source): AbortSignal {
+  if (!s.abort) {
+    const controller = (s.abort = new AbortController())
+    const { res } = s
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(new Error('The client closed the connection'))
+    })
+  }
+  return s.abort.signal
+}
+
 function materialize(lazy: LazyRequest): Request {
   if (lazy[real]) return lazy[real]
   const { req, res, url } = lazy[source]
-  const controller = new AbortController()
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort(new Error('The client closed the connection'))
-  })
   const method = req.method ?? 'GET'
-  const init: RequestInit & { duplex?: 'half' } = { method, headers: lazy.headers, signal: controller.signal }
+  // The real Request's signal follows the one `signal` hands out (made now if it was not asked for yet).
+  const init: RequestInit & { duplex?: 'half' } = { method, headers: lazy.headers, signal: clientSignal(lazy[source]) }
   let usedUp = false
   if (hasBody(req.method)) {
     // The stream `body` may already have handed out: the real Request wraps that one, not a second.
