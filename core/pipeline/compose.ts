@@ -1,5 +1,6 @@
 import type { Context } from '../context/context.js'
 import { MiddlewareNextTwice } from '../errors/codes.js'
+import { attributionOf, markOrigin } from '../errors/error-origin.js'
 import type { Handler, Middleware } from './middleware.js'
 import { writableHeaders } from './writable-headers.js'
 
@@ -20,19 +21,38 @@ export function compose(middleware: readonly Middleware[], inner: Handler): Hand
     }
   }
   if (middleware.length === 0) return inner
+  // A component's middleware arrives wrapped by attributeErrors; run what it wraps and tag its
+  // errors here. Every level tags what it throws (a component with its name, anything else with
+  // null) and a deeper tag wins, so the component named is the innermost one that threw.
+  const fns = middleware.map((mw) => attributionOf(mw)?.middleware ?? mw)
+  const names = middleware.map((mw) => attributionOf(mw)?.name ?? null)
+  const labels = middleware.map((mw, i) => mw.name || `#${i}`)
   return (ctx) => {
     const run = async (i: number): Promise<Response> => {
-      const mw = middleware[i]
-      if (!mw) return writableHeaders(await inner(ctx))
+      const mw = fns[i]
+      if (!mw) {
+        try {
+          return writableHeaders(await inner(ctx))
+        } catch (error) {
+          markOrigin(error, null)
+          throw error
+        }
+      }
       let called = false
       const next = (): Promise<Response> => {
         if (called) {
-          return Promise.reject(MiddlewareNextTwice(`Middleware ${mw.name || `#${i}`} called next() twice.`))
+          return Promise.reject(MiddlewareNextTwice(`Middleware ${labels[i]} called next() twice.`))
         }
         called = true
         return run(i + 1)
       }
-      const response = await mw(ctx, next)
+      let response: Response
+      try {
+        response = await mw(ctx, next)
+      } catch (error) {
+        markOrigin(error, names[i]!)
+        throw error
+      }
       // The outermost answer goes to the app, not to a middleware: no check needed.
       return i === 0 ? response : writableHeaders(response)
     }

@@ -82,4 +82,15 @@ describe('bench: summarizing', () => {
     ])
     expect(formatRows(rows)).toContain('| /scoped    | dovetail (awilix) |         38,400 |             0.80* |')
   })
+
+  it('leaves out a run in which no request completed, against another baseline', () => {
+    const stalled = { ...sample(1, 'fastify', '/db', 0, 0), requests: 0, cpuMicrosPerRequest: Infinity }
+    const db = summarize(
+      [sample(0, 'node', '/db', 1_000, 400), sample(0, 'fastify', '/db', 800, 500), sample(1, 'node', '/db', 1_000, 400), stalled],
+      ['/db'],
+      ['node', 'fastify'],
+      'node',
+    ).find((r) => r.server === 'fastify')!
+    expect([db.rounds, db.cpuMicrosPerRequest, db.ratio]).toEqual([1, 500, 0.8])
+  })
 })

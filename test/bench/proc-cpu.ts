@@ -45,3 +45,21 @@ export function machineTicks(): MachineTicks {
   const busy = user! + nice! + system! + irq! + softirq! + steal!
   return { busy, total: busy + idle! + iowait! }
 }
+
+/**
+ * Wait until a process is idle: its CPU time unchanged over two 100 ms looks
+ * (at most `limitMs`). A route whose requests outlive wrk's run (a slow
+ * /updates leaves dozens queued when wrk closes its sockets) would otherwise
+ * bill its backlog to the next route measured.
+ */
+export async function settle(pid: number, limitMs = 30_000): Promise<void> {
+  const started = Date.now()
+  let quiet = 0
+  let last = cpuTimes(pid)
+  while (quiet < 2 && Date.now() - started < limitMs) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const now = cpuTimes(pid)
+    quiet = now.user + now.system - (last.user + last.system) < 0.005 ? quiet + 1 : 0
+    last = now
+  }
+}

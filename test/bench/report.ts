@@ -34,21 +34,28 @@ export const BASELINE = 'raw node:http'
 export const baselineRouteFor = (route: string): string => (route === '/scoped' ? '/plaintext' : route)
 
 /** Medians per server and route, and ratios to raw node computed round by round. */
-export function summarize(samples: readonly Sample[], routeOrder: readonly string[], serverOrder: readonly string[]): Row[] {
+export function summarize(
+  samples: readonly Sample[],
+  routeOrder: readonly string[],
+  serverOrder: readonly string[],
+  baseline: string = BASELINE,
+): Row[] {
   const rows: Row[] = []
+  // A run in which no request completed (the server stalled for the whole run) has no CPU per
+  // request to speak of; it is left out here and shows as fewer rounds in the table.
   const find = (server: string, route: string, round?: number) =>
-    samples.filter((s) => s.server === server && s.route === route && (round === undefined || s.round === round))
+    samples.filter((s) => s.requests > 0 && s.server === server && s.route === route && (round === undefined || s.round === round))
   for (const route of routeOrder) {
     for (const server of serverOrder) {
       const mine = find(server, route)
       if (mine.length === 0) continue
       const ratios: number[] = []
       for (const sample of mine) {
-        const base = find(BASELINE, baselineRouteFor(route), sample.round)[0]
+        const base = find(baseline, baselineRouteFor(route), sample.round)[0]
         if (base) ratios.push(sample.requestsPerSecond / base.requestsPerSecond)
       }
       const cpu = median(mine.map((s) => s.cpuMicrosPerRequest))
-      const baseCpu = median(find(BASELINE, baselineRouteFor(route)).map((s) => s.cpuMicrosPerRequest))
+      const baseCpu = median(find(baseline, baselineRouteFor(route)).map((s) => s.cpuMicrosPerRequest))
       rows.push({
         route,
         server,
@@ -73,19 +80,22 @@ export function formatTable(header: readonly string[], body: readonly (readonly 
   return [line(header), rule, ...body.map(line)].join('\n')
 }
 
-export function formatRows(rows: readonly Row[]): string {
+/** The table; ratios are to `baseline` (a server name), by req/s (per round) and by CPU time per request. */
+export function formatRows(rows: readonly Row[], baseline: string = BASELINE): string {
   const body = rows.map((r) => [
     r.route,
     r.server,
     Math.round(r.requestsPerSecond).toLocaleString('en-US'),
-    r.server === BASELINE ? '1.00' : Number.isNaN(r.ratio) ? 'n/a' : `${r.ratio.toFixed(2)}${r.route === '/scoped' ? '*' : ''}`,
+    r.server === baseline ? '1.00' : Number.isNaN(r.ratio) ? 'n/a' : `${r.ratio.toFixed(2)}${r.route === '/scoped' ? '*' : ''}`,
+    r.server === baseline ? '1.00' : r.cpuRatio.toFixed(2),
     r.cpuMicrosPerRequest.toFixed(1),
     r.userMicrosPerRequest.toFixed(1),
   ])
+  const against = baseline === BASELINE ? 'raw node' : baseline
   return formatTable(
-    ['route', 'server', 'req/s (median)', 'ratio to raw node', 'CPU µs/req', 'of which user'],
+    ['route', 'server', 'req/s (median)', `ratio to ${against}`, 'by CPU µs', 'CPU µs/req', 'of which user'],
     body,
-    new Set([2, 3, 4, 5]),
+    new Set([2, 3, 4, 5, 6]),
   )
 }
 

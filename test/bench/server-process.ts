@@ -36,19 +36,19 @@ process.once('exit', () => {
 
 /**
  * Start one server in its own process (plain node on the compiled scripts,
- * NODE_ENV production) and wait for the port it prints. With `cpuProfileDir`,
+ * NODE_ENV production, plus `env`) and wait for the port it prints. With `cpuProfileDir`,
  * node samples every 100 µs and writes a `.cpuprofile` there when the server stops.
  */
 export async function startServer(
   server: BenchServer,
   compiled: CompiledBench,
-  options: { cpuProfileDir?: string } = {},
+  options: { cpuProfileDir?: string; env?: Record<string, string> } = {},
 ): Promise<RunningServer> {
   const script = compiled.script(`servers/${server.script}`)
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', options.cpuProfileDir] : []
   const child = spawn(process.execPath, [...profile, script, ...(server.args ?? [])], {
     cwd: compiled.dir,
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, ...options.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   running.add(child)
@@ -58,8 +58,14 @@ export async function startServer(
   })
   const ready = (async () => {
     for await (const line of lines) {
-      const parsed = JSON.parse(line) as ReadyLine
-      if (typeof parsed.port === 'number' && parsed.port > 0) return parsed.port
+      // Servers with a logger print log lines too; the ready line is the one with a port.
+      let parsed: Partial<ReadyLine> | undefined
+      try {
+        parsed = JSON.parse(line) as Partial<ReadyLine>
+      } catch {
+        continue
+      }
+      if (typeof parsed?.port === 'number' && parsed.port > 0) return parsed.port
     }
     throw new Error(`Benchmark server ${server.name} closed its output without printing its port.`)
   })()
@@ -75,6 +81,10 @@ export async function startServer(
     throw error
   }
   exited.catch(() => {})
+  // Keep reading what the server logs (a request log writes a line per request): a full pipe would stall it.
+  lines.close()
+  child.stdout!.on('data', () => {})
+  child.stdout!.resume()
   return {
     pid: child.pid!,
     url: `http://127.0.0.1:${port}`,

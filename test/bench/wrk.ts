@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -10,8 +12,10 @@ export interface WrkOptions {
   connections?: number
   /** @default 1 */
   threads?: number
-  /** Seconds a response may take before wrk counts a timeout (a socket error). @default 2 (wrk's own) */
+  /** Seconds a response may take before wrk counts a timeout (a socket error). @default 10 (a slow route is a figure, not a failure) */
   timeout?: number
+  /** A wrk Lua script (`-s`), e.g. one that sends a POST with a cookie and a form. */
+  script?: string
 }
 
 export interface WrkResult {
@@ -30,7 +34,7 @@ export interface WrkResult {
  * const result = await runWrk('http://127.0.0.1:3000/plaintext', { duration: 5 })
  */
 export async function runWrk(url: string, options: WrkOptions): Promise<WrkResult> {
-  const args = [`-t${options.threads ?? 1}`, `-c${options.connections ?? 64}`, `-d${options.duration}s`, ...(options.timeout ? [`--timeout`, `${options.timeout}s`] : []), url]
+  const args = [`-t${options.threads ?? 1}`, `-c${options.connections ?? 64}`, `-d${options.duration}s`, '--timeout', `${options.timeout ?? 10}s`, ...(options.script ? ['-s', options.script] : []), url]
   let stdout: string
   try {
     ;({ stdout } = await run('wrk', args, { timeout: (options.duration + 30) * 1000 }))
@@ -53,4 +57,19 @@ export function parseWrk(stdout: string): WrkResult {
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout)
   const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0
   return { requests, seconds, requestsPerSecond: requests / seconds, non2xx, socketErrors }
+}
+
+let scripts = 0
+/**
+ * A wrk Lua script in `dir` that sends one fixed request (method, headers,
+ * body) on every connection; returns its path.
+ */
+export function wrkScript(dir: string, request: { method?: string; headers?: Record<string, string>; body?: string }): string {
+  const lua = (value: string) => JSON.stringify(value) // a JSON string literal is a valid Lua string literal for these values
+  const lines = [`wrk.method = ${lua(request.method ?? 'GET')}`]
+  if (request.body !== undefined) lines.push(`wrk.body = ${lua(request.body)}`)
+  for (const [name, value] of Object.entries(request.headers ?? {})) lines.push(`wrk.headers[${lua(name)}] = ${lua(value)}`)
+  const file = join(dir, `wrk-${process.pid}-${++scripts}.lua`)
+  writeFileSync(file, `${lines.join('\n')}\n`)
+  return file
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createApp, defineComponent, errorOrigin, ErrorRenderer, lightResponse } from 'dovetailjs'
+import { attributeErrors, compose, type Context, createApp, defineComponent, errorOrigin, ErrorRenderer, lightResponse, type Middleware } from 'dovetailjs'
 import { createTestClient } from 'dovetailjs/testing'
 import { pinoLogger } from 'dovetailjs/components/logger/pino'
 
@@ -51,5 +51,23 @@ describe('errorOrigin: which middleware component threw', () => {
   it('is undefined for values that are not objects', () => {
     expect(errorOrigin('a string')).toBeUndefined()
     expect(errorOrigin(undefined)).toBeUndefined()
+  })
+
+  it('names no component for an error from plain middleware inside a component\'s', async () => {
+    const outer = attributeErrors('middleware/outer', async (_ctx, next) => next())
+    const plain: Middleware = async () => {
+      throw new Error('plain broke')
+    }
+    const error = await Promise.resolve(compose([outer, plain], async () => new Response('ok'))({} as Context)).catch((e: unknown) => e)
+    expect((error as Error).message).toBe('plain broke')
+    expect(errorOrigin(error)).toBeUndefined()
+  })
+
+  it('names the component when its wrapped middleware runs on its own, outside a pipeline', async () => {
+    const alone = attributeErrors('middleware/alone', async () => {
+      throw new Error('alone broke')
+    })
+    const error = await Promise.resolve(alone({} as Context, async () => new Response('ok'))).catch((e: unknown) => e)
+    expect(errorOrigin(error)).toBe('middleware/alone')
   })
 })

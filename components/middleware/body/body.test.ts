@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type App, createApp, type Context, defineConfig, DovetailError, type Routes } from 'dovetailjs'
-import body, { type BodyOptions, readBody, readForm, readJson } from 'dovetailjs/components/middleware/body'
+import body, { type BodyOptions, hasBodyParser, readBody, readForm, readJson } from 'dovetailjs/components/middleware/body'
 import { pushBody } from '../../../test/support/raw-http.js'
 import { multipart, postStream, streamed } from './test-helpers.js'
 
@@ -562,5 +562,16 @@ describe('body: readBody, eager mode and misuse', () => {
     await expect(createApp(defineConfig({ components: { middleware: [body({ types: ['xml'] } as never)] } }))).rejects.toThrow(/option 'types/)
     await writeFile(join(uploads, 'a-file'), 'not a folder')
     await expect(createApp(defineConfig({ components: { middleware: [body({ uploads: { dir: join(uploads, 'a-file', 'uploads') } })] } }))).rejects.toThrow(/option 'uploads\.dir'.*cannot be created/)
+  })
+})
+
+describe('body: hasBodyParser', () => {
+  it('is true in a request the body middleware handles, false in an app without it', async () => {
+    const check = (r: Routes) => r.post('/has', (ctx) => ctx.json({ has: hasBodyParser(ctx) }))
+    const withBody = await start({}, check)
+    expect(await (await withBody.fetch(new Request(url('/has'), { method: 'POST', body: 'a=1' }))).json()).toEqual({ has: true })
+    const without = await createApp(defineConfig({ routes: check }))
+    expect(await (await without.fetch(new Request(url('/has'), { method: 'POST', body: 'a=1' }))).json()).toEqual({ has: false })
+    await without.close()
   })
 })

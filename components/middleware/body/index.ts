@@ -1,6 +1,6 @@
 export { body, body as default } from './component.js'
 export { createBodyParser } from './body-parser.js'
-export { readBody, readForm, readJson, type ParsedBody } from './read-body.js'
+export { hasBodyParser, readBody, readForm, readJson, type ParsedBody } from './read-body.js'
 export { FormBody } from './form-body.js'
 export { readSchemaBody } from './schema-body.js'
 export { UploadedFile } from './uploaded-file.js'

@@ -36,6 +36,17 @@ const states = new WeakMap<Context, BodyState>()
 /** @internal Called by the middleware for each request. */
 export const attachBodyState = (ctx: Context, state: BodyState): void => void states.set(ctx, state)
 
+/**
+ * Whether the body middleware has already run for this request (is listed
+ * before the caller), so `readBody(ctx)` would parse rather than refuse.
+ * Middleware that reads a body only if the body middleware does (csrf) asks
+ * this instead of catching `DOVETAIL_ERR_BODY_NO_MIDDLEWARE` on every request.
+ *
+ * @example
+ * const form = hasBodyParser(ctx) ? await readForm(ctx) : undefined
+ */
+export const hasBodyParser = (ctx: Context): boolean => states.has(ctx)
+
 const acceptedTypes: Record<BodyType, string> = {
   json: 'application/json',
   urlencoded: 'application/x-www-form-urlencoded',

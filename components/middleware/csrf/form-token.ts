@@ -1,5 +1,5 @@
-import { type Context, DovetailError } from '../../../core/index.js'
-import { BodyNoMiddleware, readBody } from '../body/index.js'
+import type { Context } from '../../../core/index.js'
+import { hasBodyParser, readBody } from '../body/index.js'
 
 /**
  * The CSRF token from a form body. With the body middleware in the list
@@ -24,14 +24,9 @@ export async function formToken(ctx: Context, field: string, maxBytes: number): 
   return mime === 'multipart/form-data' ? multipartField(text, boundaryOf(type), field) : urlencodedField(text, complete, field)
 }
 
-/** The body middleware's (memoized) parse of this request, or `undefined` when it is not in the list. */
+/** The body middleware's (memoized) parse of this request, or `undefined` when it is not in the list (or comes later). */
 function parsedByBodyMiddleware(ctx: Context): ReturnType<typeof readBody> | undefined {
-  try {
-    return readBody(ctx)
-  } catch (error) {
-    if (error instanceof DovetailError && error.code === BodyNoMiddleware.code) return undefined
-    throw error
-  }
+  return hasBodyParser(ctx) ? readBody(ctx) : undefined
 }
 
 async function readPrefix(request: Request, maxBytes: number): Promise<{ text: string; complete: boolean }> {

@@ -56,6 +56,52 @@ describe('server/node: the request a handler receives', () => {
     })
   })
 
+  it('reads the body through request.body, then reports it used to every other reader', async () => {
+    const { url } = await serve((r) =>
+      r.post('/stream', async (ctx) => {
+        const req = ctx.request
+        const before = req.bodyUsed
+        const text = await new Response(req.body).text()
+        const again = await req.text().then(
+          () => 'read twice',
+          (error: Error) => error.name,
+        )
+        return ctx.json({ before, text, after: req.bodyUsed, again, signal: req.signal instanceof AbortSignal })
+      }),
+    )
+    const res = await fetch(`${url}/stream`, { method: 'POST', body: 'x'.repeat(100_000) })
+    expect(await res.json()).toEqual({ before: false, text: 'x'.repeat(100_000), after: true, again: 'TypeError', signal: true })
+  })
+
+  it('reads a clone of the body first, then the body itself', async () => {
+    const { url } = await serve((r) =>
+      r.post('/clone', async (ctx) => {
+        const peek = await ctx.request.clone().text()
+        const used = ctx.request.bodyUsed
+        return ctx.json({ peek, used, body: await new Response(ctx.request.body).text() })
+      }),
+    )
+    const res = await fetch(`${url}/clone`, { method: 'POST', body: 'a=1&b=2' })
+    expect(await res.json()).toEqual({ peek: 'a=1&b=2', used: false, body: 'a=1&b=2' })
+  })
+
+  it('hands out one signal, before and after the full Request is built', async () => {
+    const { url } = await serve((r) =>
+      r.post('/signal', async (ctx) => {
+        const first = ctx.request.signal
+        const copy = ctx.request.clone()
+        return ctx.json({ same: first === ctx.request.signal, aborted: first.aborted, copyFollows: copy.signal instanceof AbortSignal && !copy.signal.aborted })
+      }),
+    )
+    const res = await fetch(`${url}/signal`, { method: 'POST', body: 'x' })
+    expect(await res.json()).toEqual({ same: true, aborted: false, copyFollows: true })
+  })
+
+  it('has no body on GET', async () => {
+    const { url } = await serve((r) => r.get('/none', (ctx) => ctx.json({ body: ctx.request.body, used: ctx.request.bodyUsed })))
+    expect(await (await fetch(`${url}/none`)).json()).toEqual({ body: null, used: false })
+  })
+
   it('can be copied with new Request(ctx.request) and cloned, as a proxy would', async () => {
     const { url } = await serve((r) =>
       r.put('/copy', async (ctx) => {

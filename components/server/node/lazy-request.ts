@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
 import { bodyStream } from './body-stream.js'
 import { clientAddressKey } from '../../../core/index.js'
 import { delegateToRequest } from '../../../core/server-kit/index.js'
@@ -9,9 +10,10 @@ import { delegateToRequest } from '../../../core/server-kit/index.js'
  * Why: constructing an undici `Request` (URL parsing, a Headers object, a body
  * stream) for every incoming message costs microseconds that a handler which
  * reads only `method` and `url` never needed. `method` and `url` are answered
- * from the node message directly, `headers` is built on first access, and any
- * other member builds the real `Request` once and delegates to it. It passes
- * `instanceof Request`.
+ * from the node message directly, `headers` is built on first access, `body`
+ * (what a body parser reads) is the node message as a web stream, made on
+ * first access, and any other member builds the real `Request` once (around
+ * that same stream) and delegates to it. It passes `instanceof Request`.
  */
 const real = Symbol('real')
 const source = Symbol('source')
@@ -21,7 +23,11 @@ interface Source {
   res: ServerResponse
   url: string
   headers: Headers | undefined
+  body: ReadableStream<Uint8Array> | undefined
+  abort: AbortController | undefined
 }
+
+const hasBody = (method: string | undefined): boolean => method !== 'GET' && method !== 'HEAD' && method !== undefined
 
 class LazyRequest {
   [source]: Source;
@@ -29,7 +35,7 @@ class LazyRequest {
   [clientAddressKey]: string | undefined
 
   constructor(req: IncomingMessage, res: ServerResponse, url: string) {
-    this[source] = { req, res, url, headers: undefined }
+    this[source] = { req, res, url, headers: undefined, body: undefined, abort: undefined }
     this[real] = undefined
     // Set here, not added later, so every lazy request keeps one hidden class.
     this[clientAddressKey] = req.socket.remoteAddress
@@ -53,23 +59,59 @@ class LazyRequest {
     }
     return s.headers
   }
+
+  /** Aborts when the client closes the connection before the response is written; no Request needed for it. */
+  get signal(): AbortSignal {
+    return clientSignal(this[source])
+  }
+
+  // Once the real Request exists it answers: after clone() its body is a tee branch, not our stream.
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this[real]) return this[real].body
+    const s = this[source]
+    if (!hasBody(s.req.method)) return null
+    s.body ??= bodyStream(s.req, s.res)
+    return s.body
+  }
+
+  get bodyUsed(): boolean {
+    if (this[real]) return this[real].bodyUsed
+    const body = this[source].body
+    return body !== undefined && Readable.isDisturbed(body as never)
+  }
+}
+
+function clientSignal(s: Source): AbortSignal {
+  if (!s.abort) {
+    const controller = (s.abort = new AbortController())
+    const { res } = s
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(new Error('The client closed the connection'))
+    })
+  }
+  return s.abort.signal
 }
 
 function materialize(lazy: LazyRequest): Request {
   if (lazy[real]) return lazy[real]
   const { req, res, url } = lazy[source]
-  const controller = new AbortController()
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort(new Error('The client closed the connection'))
-  })
   const method = req.method ?? 'GET'
-  const init: RequestInit & { duplex?: 'half' } = { method, headers: lazy.headers, signal: controller.signal }
-  if (method !== 'GET' && method !== 'HEAD') {
-    init.body = bodyStream(req, res)
+  // The real Request's signal follows the one `signal` hands out (made now if it was not asked for yet).
+  const init: RequestInit & { duplex?: 'half' } = { method, headers: lazy.headers, signal: clientSignal(lazy[source]) }
+  let usedUp = false
+  if (hasBody(req.method)) {
+    // The stream `body` may already have handed out: the real Request wraps that one, not a second.
+    const body = (lazy[source].body ??= bodyStream(req, res))
+    // A Request cannot be made around a stream already read; it gets one it then cancels, so its
+    // reading methods refuse as they would have (TypeError, body unusable).
+    usedUp = body.locked || Readable.isDisturbed(body as never)
+    init.body = usedUp ? new ReadableStream() : body
     init.duplex = 'half'
   }
-  lazy[real] = new Request(url, init)
-  return lazy[real]
+  const made = new Request(url, init)
+  if (usedUp) void made.body?.cancel()
+  lazy[real] = made
+  return made
 }
 
 delegateToRequest(LazyRequest.prototype, materialize)
