@@ -81,11 +81,15 @@ export const WorkersOptions = createError('DOVETAIL_ERR_WORKERS_OPTIONS', "A wor
 export const WorkersStart = createError('DOVETAIL_ERR_WORKERS_START', 'The first worker process exited before it was serving (the app did not start, or could not listen; its own error is logged above), so the primary started no others and exited 1.')
 export const WorkersCrashLoop = createError('DOVETAIL_ERR_WORKERS_CRASH_LOOP', 'Worker processes exited unexpectedly crashLoopExits times within crashLoopWindow (default 5 in 60 s); the primary stopped the rest and exited 1 instead of restarting them for ever. Read the workers\' own errors above.')
 // orm (what every ORM component throws, through dovetailjs/orm-kit: connection settings, use outside start/close,
-// a missing driver package, the database command line, tables components keep)
+// a missing driver package, the database command line, tables components keep, a sort the route does not allow)
 export const OrmConfig = createError('DOVETAIL_ERR_ORM_CONFIG', "The ORM's connection settings (driver, url, DATABASE_URL) are missing, unknown or contradict each other.")
 export const OrmNotStarted = createError('DOVETAIL_ERR_ORM_NOT_STARTED', 'The ORM was used before its component started or after app.close().')
 export const OrmPackageMissing = createError('DOVETAIL_ERR_ORM_PACKAGE_MISSING', 'The package for the chosen database driver, or for migrations, is not installed.')
 export const OrmCli = createError('DOVETAIL_ERR_ORM_CLI', 'The database command line was given an unknown command, a bad flag, or a config module without a config.')
+// A request error, not a boot one: a sort field the client sent that orderByFrom (dovetailjs/orm-kit,
+// re-exported by orm/mikro-orm and orm/kysely) refused before any query was built. What the ORM
+// itself refuses mid-query stays a 500; docs/orm.md#request-input says why.
+export const OrmInput = createError('DOVETAIL_ERR_ORM_INPUT', '400: a sort order from the request names a field the route does not allow, names one twice, or is not a string (orderByFrom); no query was run.', 400)
 export const OrmTableOwned = createError('DOVETAIL_ERR_ORM_TABLE_OWNED', 'A component declared a table as its own (Orm.ownTables) that another component already declared, or gave a name that is not a plain SQL identifier.')
 
 // templates (the template contract: ctx.render throws the first, every engine the other two)
@@ -214,6 +218,7 @@ export const coreErrorCodes = Object.freeze([
   OrmPackageMissing,
   OrmCli,
   OrmTableOwned,
+  OrmInput,
   TemplateNoEngine,
   TemplateNotFound,
   TemplateRender,

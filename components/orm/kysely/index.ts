@@ -6,3 +6,5 @@ export { Kdb, kdb, KyselyOrm } from './tokens.js'
 export { isUniqueViolation } from './unique-violation.js'
 export { runDbCli } from './run-cli.js'
 export { errorCodes, OrmMigrationLoad } from './errors.js'
+// The request-input guard both ORM components offer (dovetailjs/orm-kit): a client's sort parameter, checked.
+export { orderByFrom, type OrderByFields, type SortDirection } from '../../../core/orm-kit/index.js'

@@ -3,7 +3,7 @@ export { defaultSqliteFile, resolveConnection, type Connection } from '../../../
 export { MikroOrmHandle, type CreatedMigration, type MigrationStatus } from './mikro-orm-handle.js'
 export type { UnlistedMigration } from './migration-files.js'
 export { mikroOrmOptions, type EntityLike, type MigrationLike, type MikroOrmOptions, type MikroOrmSettings } from './options.js'
-export { orderByFrom, type OrderByFields, type SortDirection } from './order-by-from.js'
+export { orderByFrom, type OrderByFields, type SortDirection } from '../../../core/orm-kit/index.js'
 export { runDbCli, type DbCliIo } from './run-cli.js'
 export { Em, MikroOrm } from './tokens.js'
 export { errorCodes, OrmCli, OrmConfig, OrmInput, OrmMigrationNotPortable, OrmNotStarted, OrmPackageMissing, OrmTableOwned } from './errors.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HttpError } from 'dovetailjs'
-import { orderByFrom } from 'dovetailjs/components/orm/mikro-orm'
+import { orderByFrom } from 'dovetailjs/orm-kit'
 
 const allowed = ['title', 'isbn', 'id'] as const
 

@@ -1,6 +1,6 @@
-import { OrmInput } from './errors.js'
+import { OrmInput } from '../errors/codes.js'
 
-/** One field's direction, as MikroORM's `orderBy` takes it. */
+/** One field's direction, as MikroORM's `orderBy` and Kysely's `orderBy(column, direction)` take it. */
 export type SortDirection = 'asc' | 'desc'
 
 /** What {@link orderByFrom} makes: the fields the client named, each with its direction, in the order named. */
@@ -11,8 +11,9 @@ export type OrderByFields<F extends string> = { [K in F]?: SortDirection }
 const propertyName = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /**
- * A MikroORM `orderBy` from a client's sort parameter, refusing any field the
- * route does not allow. The parameter is a comma-separated list of fields,
+ * The order a client's sort parameter asks for, refusing any field the route
+ * does not allow: MikroORM's `orderBy` as it is, or for Kysely one
+ * `.orderBy(column, direction)` per entry. Both ORM components export it. The parameter is a comma-separated list of fields,
  * each ascending, or descending with a `-` before it (`title`, `-title,id`).
  * `undefined` is no order (`{}`); anything else that is not such a list is
  * an `HttpError` 400 with code `DOVETAIL_ERR_ORM_INPUT`: a field outside
@@ -21,7 +22,7 @@ const propertyName = /^[A-Za-z_][A-Za-z0-9_]*$/
  *
  * Why a helper and not only a zod schema: an enum of `title`, `-title`, …
  * says which strings are allowed, but the route must still turn the string
- * into MikroORM's `{ title: 'desc' }` with a computed key, and a list of
+ * into `{ title: 'desc' }` with a computed key, and a list of
  * several fields needs a parser. Why an explicit list and not every property
  * of the entity: sorting by a column the client cannot read (a password hash,
  * a secret token) still tells it that column's order, one request at a time.
@@ -30,14 +31,17 @@ const propertyName = /^[A-Za-z_][A-Za-z0-9_]*$/
  * parameter is refused before it is split.
  *
  * @param sort the client's value, as it came (`ctx.query.sort`, a body field)
- * @param allowed the entity properties this route lets clients sort by
+ * @param allowed the entity properties (or columns) this route lets clients sort by
  * @throws HttpError 400 `DOVETAIL_ERR_ORM_INPUT` for a sort the route does not allow
  * @throws TypeError when `allowed` is empty or names something that is not a plain property name
  *
  * @example
- * import { orderByFrom } from 'dovetailjs/components/orm/mikro-orm'
+ * import { orderByFrom } from 'dovetailjs/components/orm/mikro-orm' // or orm/kysely, or dovetailjs/orm-kit
  * // GET /books?sort=-title  →  { title: 'desc' }; ?sort=secret  →  400
  * const books = await em.find(Book, {}, { orderBy: orderByFrom(ctx.query.sort ?? 'title', ['title', 'isbn']) })
+ * // Kysely: one orderBy per field, in the order the client named them
+ * let query = db.selectFrom('book').selectAll()
+ * for (const [column, direction] of Object.entries(orderByFrom(ctx.query.sort ?? 'title', ['title', 'isbn']))) query = query.orderBy(column as 'title' | 'isbn', direction)
  */
 export function orderByFrom<const F extends string>(sort: unknown, allowed: readonly F[]): OrderByFields<F> {
   checkAllowed(allowed)
