@@ -4,6 +4,7 @@ export { KyselyHandle, type MigrationStatus } from './kysely-handle.js'
 export { KyselyWork } from './unit-of-work.js'
 export { Kdb, kdb, KyselyOrm } from './tokens.js'
 export { isUniqueViolation } from './unique-violation.js'
+export { withIdColumn } from './id-column.js'
 export { runDbCli } from './run-cli.js'
 export { errorCodes, OrmMigrationLoad } from './errors.js'
 // The request-input guard both ORM components offer (dovetailjs/orm-kit): a client's sort parameter, checked.

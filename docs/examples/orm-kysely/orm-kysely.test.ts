@@ -38,6 +38,8 @@ describe('the Kysely example (docs/orm.md#kysely)', () => {
     const again = await client.post('/books', { json: { isbn: '978-0', title: 'Dune, again' } })
     expect(again.status).toBe(409)
     expect(await (await client.get('/books')).json()).toEqual([{ isbn: '978-0', title: 'Dune' }])
+    // An operator object where a string belongs never reaches the insert.
+    expect((await client.post('/books', { json: { isbn: { $ne: null }, title: 'Dune' } })).status).toBe(422)
     await app.close()
   })
 })

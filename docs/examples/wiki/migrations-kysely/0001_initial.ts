@@ -1,3 +1,4 @@
+import { withIdColumn } from 'dovetailjs/components/orm/kysely'
 import { type Kysely, sql } from 'kysely'
 
 /**
@@ -8,24 +9,18 @@ import { type Kysely, sql } from 'kysely'
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const timestamp = sql`timestamp`
-  await db.schema
-    .createTable('wiki_user')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await withIdColumn(db.schema.createTable('wiki_user'), db)
     .addColumn('username', 'varchar(50)', (c) => c.notNull().unique())
     .addColumn('password_hash', 'varchar(200)', (c) => c.notNull())
     .addColumn('is_admin', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('created', timestamp, (c) => c.notNull())
     .execute()
-  await db.schema
-    .createTable('wiki_page')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await withIdColumn(db.schema.createTable('wiki_page'), db)
     .addColumn('slug', 'varchar(100)', (c) => c.notNull().unique())
     .addColumn('title', 'varchar(200)', (c) => c.notNull().unique())
     .addColumn('created', timestamp, (c) => c.notNull())
     .execute()
-  await db.schema
-    .createTable('wiki_revision')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await withIdColumn(db.schema.createTable('wiki_revision'), db)
     .addColumn('page_id', 'integer', (c) => c.notNull().references('wiki_page.id'))
     .addColumn('number', 'integer', (c) => c.notNull())
     .addColumn('body', 'text', (c) => c.notNull())
