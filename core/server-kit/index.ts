@@ -26,7 +26,7 @@ export { delegateToRequest } from './request-delegation.js'
 export { listenSockets, SocketConnection, type SocketListenerOptions } from './socket-listener.js'
 export { SocketServer } from './socket-server.js'
 export { closingCgiResponse, closingResponse, closingRetryAfter, defaultShutdownIdleGrace, logShutdownCut } from './shutdown.js'
-export { runWorkers, type RunWorkersOptions, type ServingWorker } from './run-workers.js'
+export { runWorkers, type RunWorkersOptions, type ServingWorker, workerNumber } from './run-workers.js'
 export {
   defaultCrashLoopExits,
   defaultCrashLoopWindow,

@@ -89,8 +89,16 @@ export async function runWorkers(options: RunWorkersOptions): Promise<number> {
   }
 }
 
-/** This worker's place in the pool (1..N), as the primary numbered it. */
-const workerNumber = () => Number(process.env.DOVETAIL_WORKER) || cluster.worker?.id
+/**
+ * This process's place in the worker pool (1..N), as the primary numbers it
+ * in its logs (a restarted worker keeps its number), or `undefined` outside
+ * a worker. Log it under `worker`, as `runWorkers` does, so that the
+ * primary's lines and a worker's own lines agree.
+ *
+ * @example
+ * logger.warn({ worker: workerNumber() }, 'this cache is kept by this worker alone')
+ */
+export const workerNumber = (): number | undefined => (cluster.isWorker ? Number(process.env.DOVETAIL_WORKER) || cluster.worker?.id : undefined)
 
 async function serveAsWorker(serve: () => Promise<ServingWorker>, logger: Logger): Promise<number> {
   let stopAsked!: () => void

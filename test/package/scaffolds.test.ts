@@ -49,6 +49,7 @@ const projects: Project[] = [
   { name: 'minimal-app', args: [], needs: [] },
   { name: 'api-sqlite', args: ['--preset', 'api'], needs: [] },
   { name: 'api-kysely', args: ['--preset', 'api', '--orm', 'kysely'], needs: [], installed: ['kysely', 'libsql'], absent: ['@mikro-orm/core', 'pg'] },
+  { name: 'api-kysely-pg', args: ['--preset', 'api', '--orm', 'kysely', '--db', 'postgresql'], needs: ['postgres'], installed: ['kysely', 'pg'], absent: ['@mikro-orm/core', 'libsql'] },
   { name: 'api-postgres', args: ['--preset', 'api', '--db', 'postgresql', '--container', 'inversify'], needs: ['postgres'], installed: ['@mikro-orm/postgresql', 'inversify'], absent: ['@mikro-orm/libsql'] },
   { name: 'site-eta', args: ['--preset', 'fullstack', '--session-store', 'cookie'], needs: [], installed: ['eta'], absent: ['nunjucks'] },
   // The issue's own case, word for word: nunjucks chosen, so eta is not installed, and nothing needs it.

@@ -1,6 +1,6 @@
-import cluster from 'node:cluster'
 import { z } from 'zod'
 import { Cache, defineComponent, Logger } from '../../../core/index.js'
+import { workerNumber } from '../../../core/server-kit/index.js'
 import { MemoryCache } from './memory-cache.js'
 
 export const memoryCacheOptions = z.strictObject({
@@ -34,9 +34,10 @@ export const memoryCache = defineComponent({
     c.singleton(Cache, () => new MemoryCache(options))
   },
   start(app) {
-    if (cluster.isWorker) {
+    const worker = workerNumber()
+    if (worker !== undefined) {
       app.resolve(Logger).warn(
-        { component: 'cache/memory', worker: cluster.worker?.id },
+        { component: 'cache/memory', worker },
         "The memory cache is this worker's own: a clearTag here leaves the other workers serving what they stored until its ttl. Use the 'redis' cache (components.cache) with workers.",
       )
     }
