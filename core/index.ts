@@ -67,6 +67,7 @@ export { normalizePath, pathOf, queryOf, type PathRules } from './gateway/path.j
 export { appendVary } from './gateway/vary.js'
 export { compose } from './pipeline/compose.js'
 export type { Handler, Middleware } from './pipeline/middleware.js'
+export { needsOf, withNeeds, type MiddlewareNeed } from './pipeline/middleware-needs.js'
 export { consoleLogger, Logger } from './slots/logger.js'
 export { Db, Orm, type OrmDialect, type OwnedTable, type UnitOfWork } from './slots/orm.js'
 export { Router, type MountOptions, type RouteDefinition, type RouteDocs, type RouteInfo, type RouteMatch, type RouteSchemas, type UrlParams } from './slots/router.js'

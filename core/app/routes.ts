@@ -1,11 +1,12 @@
 import type { Registry } from '../container/registry.js'
 import type { InjectableClass } from '../container/token.js'
-import { ConfigInvalid, RouterInvalidRoute, ValidationSetup } from '../errors/codes.js'
+import { ComponentMissingRequirement, ConfigInvalid, RouterInvalidRoute, ValidationSetup } from '../errors/codes.js'
 import { checkMiddlewareFunction } from '../pipeline/check-middleware.js'
 import type { FetchHandler, HasFetch } from '../gateway/fetch-handler.js'
 import type { Context, ContextState } from '../context/context.js'
 import type { StateAddedBy } from '../context/state-middleware.js'
 import { compose } from '../pipeline/compose.js'
+import { needsOf } from '../pipeline/middleware-needs.js'
 import { openApiNotes, withOpenApi } from '../openapi/notes.js'
 import type { Handler, Middleware } from '../pipeline/middleware.js'
 import type { RouteDocs, RouteSchemas, Router } from '../slots/router.js'
@@ -198,6 +199,15 @@ function checkUse(use: unknown, where: string): readonly Middleware[] {
   return use.map((mw, i) => checkMiddlewareFunction(mw, `${where}: use[${i}]`, 'Components go in config.components (a middleware component in components.middleware), not in use.'))
 }
 
+/** Refuses, at startup, a route whose middleware needs a service no component registers (see `withNeeds`). */
+function checkNeeds(use: readonly Middleware[], registry: Registry, label: string): void {
+  for (const mw of use) {
+    for (const need of needsOf(mw)) {
+      if (!registry.has(need.token)) throw ComponentMissingRequirement(`Route ${label}: ${need.hint}`)
+    }
+  }
+}
+
 /** A plain object (not a handler function, not a `[Class, 'method']` tuple) is a route's options. */
 const isOptions = (value: unknown): value is RouteOptions => typeof value === 'object' && value !== null && !Array.isArray(value)
 
@@ -254,6 +264,7 @@ export function createRoutes(router: Router, registry: Registry, prefix = '', sc
     const options = ((optionsFirst ? second : third) ?? {}) as RouteOptions
     const site = captureCallSite(caller)
     const use = [...scoped, ...checkUse(options.use, `Route ${label}`)]
+    checkNeeds(use, registry, label)
     const docs = checkDocs(options, label)
     const inner = toHandler(handler, full)
     const { schemas, onInvalid } = options

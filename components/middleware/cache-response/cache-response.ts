@@ -10,6 +10,7 @@ import {
   ifNoneMatch,
   type Middleware,
   ServiceUnavailableError,
+  withNeeds,
 } from '../../../core/index.js'
 import { readCookies } from '../session/index.js'
 import { strongEtag } from './etag.js'
@@ -76,7 +77,9 @@ export function cacheResponse(options: CacheResponseOptions): Middleware {
   const vary = [...settings.vary, ...(settings.bypassCookies.length ? ['Cookie'] : [])]
   const allowedVary = new Set(vary.map((name) => name.toLowerCase()))
 
-  return async function cacheResponseMiddleware(ctx: Context, next: () => Promise<Response>): Promise<Response> {
+  return withNeeds(cacheResponseMiddleware, { token: Cache, hint: missingCache })
+
+  async function cacheResponseMiddleware(ctx: Context, next: () => Promise<Response>): Promise<Response> {
     const { request } = ctx
     if (request.method !== 'GET' && request.method !== 'HEAD') return next()
     if (bypasses(request, settings)) return finish(await next(), vary, 'fwd=bypass')
@@ -127,6 +130,9 @@ function parseOptions(options: CacheResponseOptions): CacheResponseSettings {
   throw new DovetailError('DOVETAIL_ERR_CONFIG_INVALID', `cacheResponse(): option '${issue.path.join('.') || '(options)'}': ${issue.message}. See docs/cache.md#cacheresponse.`)
 }
 
+const missingCache = "cacheResponse() needs a component in the cache slot: add components: { cache: 'memory' } (one process) or { cache: 'redis' } (shared) to the config. See docs/cache.md."
+
+// Also at request time: the middleware may be used outside a route's use (a handler calling it, an app-wide list), which startup can't see.
 function cacheOf(ctx: Context): Cache {
   try {
     return ctx.resolve(Cache)
