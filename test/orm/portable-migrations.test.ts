@@ -294,7 +294,8 @@ describe.skipIf(up.length === 0)('the fullstack scaffold, as issue 7 reported it
   folders.push(project)
   const name = 'Migration20250601120000_notes'
   writeFileSync(join(project, `${name}.ts`), readFileSync(join(scaffold, 'migrations', 'Migration{{timestamp}}_notes.ts'), 'utf8').replaceAll('{{timestamp}}', '20250601120000'))
-  writeFileSync(join(project, 'entities.ts'), readFileSync(join(scaffold, 'entities.ts'), 'utf8'))
+  // The entities are the MikroORM choice's file (the scaffold's orm/<choice>/ overlays base/).
+  writeFileSync(join(project, 'entities.ts'), readFileSync(join(scaffold, '..', 'orm', 'mikro-orm', 'entities.ts'), 'utf8'))
   const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet }
 
   for (const database of up) {
