@@ -49,8 +49,6 @@ export async function compileBench(project = 'tsconfig.json'): Promise<CompiledB
   // The presets' data, as the package ships it (presets/*/preset.json), for configs that name one.
   cpSync(join(repoRoot, 'presets'), join(dir, 'presets'), { recursive: true, filter: (path) => !path.endsWith('.ts') })
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir')
-  // Presets are data the package ships beside dist/ (presets/<name>/preset.json), read at createApp.
-  symlinkSync(join(repoRoot, 'presets'), join(dir, 'presets'), 'dir')
   return {
     dir,
     script: (path) => {
