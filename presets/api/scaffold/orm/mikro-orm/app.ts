@@ -1,22 +1,8 @@
 import { defineConfig, HttpError } from 'dovetailjs'
 import { Em, orderByFrom } from 'dovetailjs/components/orm/mikro-orm'
-import { z } from 'zod'
 import { database, databaseUrl, testDatabaseUrl } from './database.js'
 import { Note } from './entities.js'
-
-// What the routes take from a request, checked before any of it reaches a query. In a where
-// clause an object is an operator ({"$ne": null} matches every row) and an array an $in, so each
-// value is a typed scalar, as long as its column at most; strict objects refuse keys a route does
-// not name. Path and query values are always strings, so they may be coerced; a JSON body never is.
-// A route's schemas run before its handler: input they refuse is a 422 listing each field's path
-// and message (RFC 9457 problem details), and the handler never sees it. See the validation docs.
-const NotePath = z.strictObject({ id: z.coerce.number().int().min(1).max(2_147_483_647) })
-const NoteList = z.strictObject({
-  sort: z.string().default('id'),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
-})
-const NewNote = z.strictObject({ text: z.string().trim().min(1, 'must not be empty').max(500) })
+import { NewNote, NoteList, NotePath } from './schemas.js'
 
 /**
  * The app: the api preset, that is a JSON API (logs, a database, CORS, JSON
