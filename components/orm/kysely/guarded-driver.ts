@@ -1,6 +1,7 @@
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely'
 import { HttpError } from '../../../core/index.js'
 import { type OutageLog, outageOf } from '../../../core/orm-kit/index.js'
+import { whileWaiting } from './abort-waiters.js'
 
 /** Thrown when no connection came free within `acquireTimeout`; the orm-kit reads its name as the database saturated. */
 class AcquireTimeout extends Error {
@@ -53,10 +54,10 @@ export class GuardedDriver implements Driver {
   async acquire(signal?: AbortSignal, reason?: () => unknown): Promise<GuardedConnection> {
     const pending = this.#raw.acquireConnection()
     let timer: NodeJS.Timeout | undefined
-    let onAbort: (() => void) | undefined
+    let stopWaiting: (() => void) | undefined
     const stop = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new AcquireTimeout(`no connection came free within acquireTimeout (${this.#acquireTimeout} ms)`)), this.#acquireTimeout)
-      if (signal) signal.addEventListener('abort', (onAbort = () => reject(reason ? reason() : signal.reason)), { once: true })
+      if (signal) stopWaiting = whileWaiting(signal, () => reject(reason ? reason() : signal.reason))
     })
     try {
       return this.#wrap(await Promise.race([pending, stop]))
@@ -66,7 +67,7 @@ export class GuardedDriver implements Driver {
       throw this.#outage(error)
     } finally {
       clearTimeout(timer)
-      if (onAbort) signal!.removeEventListener('abort', onAbort)
+      stopWaiting?.()
     }
   }
 
