@@ -82,7 +82,7 @@ describe('dovetail new', () => {
     const data = ['database.ts', 'entities.ts', migration, 'migrations/index.ts']
     expect(filesUnder(join(tmp, 'plain'))).toEqual(common)
     expect(filesUnder(join(tmp, 'swapped'))).toEqual(common)
-    expect(filesUnder(join(tmp, 'notes-api'))).toEqual([...common.slice(0, 3), ...data, ...common.slice(3, 6), 'test/openapi.test.ts', ...common.slice(6)])
+    expect(filesUnder(join(tmp, 'notes-api'))).toEqual([...common.slice(0, 3), ...data, 'package.json', 'schemas.ts', ...common.slice(4, 6), 'test/openapi.test.ts', ...common.slice(6)])
     expect(filesUnder(join(tmp, 'site'))).toEqual([...common.slice(0, 3), ...data, 'package.json', 'public/style.css', ...common.slice(4), 'views/index.eta', 'views/layout.eta'])
     expect(filesUnder(join(tmp, 'site-njk'))).toContain('views/index.njk')
     expect(filesUnder(join(tmp, 'site-njk'))).not.toContain('views/index.eta')
