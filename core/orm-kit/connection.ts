@@ -29,6 +29,22 @@ const schemeOf = (url: string): string | undefined => /^([a-z][a-z0-9+.-]+):/i.e
 /** A URL fit for an error message: the password masked. */
 export const redact = (url: string): string => url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@')
 
+/** Where a connection goes, fit for logs and errors: a SQLite file path as it is, a URL with its password masked. */
+export const locationOf = ({ dialect, target }: Connection): string => (dialect === 'sqlite' ? target : redact(target))
+
+/**
+ * The error an ORM component throws when its database can't be opened at
+ * start: the database, where (password masked), which setting said so, and
+ * the driver's reason, with the original as `cause`.
+ */
+export function openFailed(connection: Connection, error: unknown): Error {
+  return new Error(
+    `could not open the ${connection.dialect} database at ${locationOf(connection)} (from ${connection.source}): ${(error as Error)?.message ?? error}. ` +
+      `Check that the server is up and the URL (option 'url' or DATABASE_URL) is right.`,
+    { cause: error },
+  )
+}
+
 const sameFamily = (a: OrmDialect, b: OrmDialect): boolean =>
   a === b || ((a === 'mysql' || a === 'mariadb') && (b === 'mysql' || b === 'mariadb'))
 

@@ -4,7 +4,7 @@
 // offers its apps the same request-input guard (orderByFrom).
 // It imports no ORM and no driver.
 export { OrmCli, OrmConfig, OrmInput, OrmNotStarted, OrmPackageMissing, OrmTableOwned } from '../errors/codes.js'
-export { type Connection, defaultSqliteFile, redact, resolveConnection } from './connection.js'
+export { type Connection, defaultSqliteFile, locationOf, openFailed, redact, resolveConnection } from './connection.js'
 export { driverMessage, type Outage, outageOf } from './outage.js'
 export { OutageLog, type OutageLogOptions } from './outage-log.js'
 export { OwnedTables } from './owned-tables.js'

@@ -1,6 +1,6 @@
 import { DefaultConnectionProvider, DefaultQueryExecutor, type Dialect, Kysely, type MigrationResultSet, Migrator } from 'kysely'
 import type { DovetailError, Logger, Orm, OrmDialect, OwnedTable } from '../../../core/index.js'
-import { type Connection, OrmNotStarted, OutageLog, OwnedTables, redact } from '../../../core/orm-kit/index.js'
+import { type Connection, locationOf, openFailed, OrmNotStarted, OutageLog, OwnedTables } from '../../../core/orm-kit/index.js'
 import { buildDialect, type Canceller } from './dialects.js'
 import { GuardedDriver } from './guarded-driver.js'
 import { ComponentMigrations } from './migrations.js'
@@ -64,8 +64,7 @@ export class KyselyHandle implements Orm<KyselyWork> {
 
   /** Where the ORM connects: a SQLite file path, or the URL with its password masked. */
   get location(): string {
-    const { dialect, target } = this.#connection
-    return dialect === 'sqlite' ? target : redact(target)
+    return locationOf(this.#connection)
   }
 
   /** Connect (a first query proves the database answers). Called by the component's `start()`; safe to call twice. */
@@ -88,12 +87,7 @@ export class KyselyHandle implements Orm<KyselyWork> {
     } catch (error) {
       this.#live = undefined
       await driver?.destroy().catch(() => {})
-      const { dialect, source } = this.#connection
-      throw new Error(
-        `could not open the ${dialect} database at ${this.location} (from ${source}): ${(error as Error)?.message ?? error}. ` +
-          `Check that the server is up and the URL (option 'url' or DATABASE_URL) is right.`,
-        { cause: error },
-      )
+      throw openFailed(this.#connection, error)
     }
     this.#state = 'open'
   }

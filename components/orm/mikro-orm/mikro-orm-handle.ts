@@ -4,7 +4,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path'
 import { type EntityProperty, EnumType, type IMigrator, JsonType, MikroORM, type Options, type Transaction, Type, UniqueConstraintViolationException } from '@mikro-orm/core'
 import { type AbstractSqlDriver, type DatabaseSchema, SchemaComparator, type SchemaDifference, type SqlEntityManager } from '@mikro-orm/knex'
 import { type DovetailError, HttpError, type Logger, type Orm, type OrmDialect, type OwnedTable } from '../../../core/index.js'
-import { type Connection, driverMessage, OrmNotStarted, OutageLog, OwnedTables, redact } from '../../../core/orm-kit/index.js'
+import { type Connection, driverMessage, locationOf, openFailed, OrmNotStarted, OutageLog, OwnedTables } from '../../../core/orm-kit/index.js'
 import { OrmMigrationNotPortable } from './errors.js'
 import { loadDriver, loadMigrator } from './load-packages.js'
 import { checkMigrationName, type UnlistedMigration, unlistedMigrations } from './migration-files.js'
@@ -102,8 +102,7 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
 
   /** Where the ORM connects: a SQLite file path, or the URL with its password masked. */
   get location(): string {
-    const { dialect, target } = this.#connection
-    return dialect === 'sqlite' ? target : redact(target)
+    return locationOf(this.#connection)
   }
 
   /** Connect. Called by the component's `start()`; safe to call twice. */
@@ -151,12 +150,7 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
       this.#applyOwned()
       guardQueries(this.#orm.em.getDriver(), this.#hooks)
     } catch (error) {
-      const { source } = this.#connection
-      throw new Error(
-        `could not open the ${dialect} database at ${this.location} (from ${source}): ${(error as Error)?.message ?? error}. ` +
-          `Check that the server is up and the URL (option 'url' or DATABASE_URL) is right.`,
-        { cause: error },
-      )
+      throw openFailed(this.#connection, error)
     }
     this.#state = 'open'
   }
