@@ -26,7 +26,7 @@ ${configUsage}
  *
  * @example
  * await routesCommand(['--config', 'app.ts'], processIo())
- * // GET     /notes/:id  -      (anonymous)  app.ts:29
+ * // GET     /notes/:id  note   (anonymous)  app.ts:31
  */
 export async function routesCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions('routes', args, { ...configOptions, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } })
