@@ -1,7 +1,7 @@
 import type { Context } from '../context/context.js'
 import { MiddlewareNextTwice } from '../errors/codes.js'
 import { attributionOf, markOrigin } from '../errors/error-origin.js'
-import type { Handler, Middleware } from './middleware.js'
+import { type Handler, type Middleware, passThrough } from './middleware.js'
 import { writableHeaders } from './writable-headers.js'
 
 /**
@@ -20,13 +20,17 @@ export function compose(middleware: readonly Middleware[], inner: Handler): Hand
       throw new TypeError(`Middleware #${i} is ${typeof mw}, not a function (ctx, next) => Promise<Response>`)
     }
   }
-  if (middleware.length === 0) return inner
   // A component's middleware arrives wrapped by attributeErrors; run what it wraps and tag its
   // errors here. Every level tags what it throws (a component with its name, anything else with
   // null) and a deeper tag wins, so the component named is the innermost one that threw.
-  const fns = middleware.map((mw) => attributionOf(mw)?.middleware ?? mw)
-  const names = middleware.map((mw) => attributionOf(mw)?.name ?? null)
-  const labels = middleware.map((mw, i) => mw.name || `#${i}`)
+  // passThrough (a component turned off by its options) is left out: it would only cost a level.
+  const levels = middleware
+    .map((mw, i) => ({ fn: attributionOf(mw)?.middleware ?? mw, name: attributionOf(mw)?.name ?? null, label: mw.name || `#${i}` }))
+    .filter((level) => level.fn !== passThrough)
+  if (levels.length === 0) return inner
+  const fns = levels.map((level) => level.fn)
+  const names = levels.map((level) => level.name)
+  const labels = levels.map((level) => level.label)
   return (ctx) => {
     const run = async (i: number): Promise<Response> => {
       const mw = fns[i]
