@@ -113,6 +113,8 @@ export function collectBody(req: IncomingMessage, res: ServerResponse, limit: nu
     req.on('error', onError)
     req.on('close', onClose)
     res.on('finish', onFinish)
+    // A 'data' listener starts the flow only if nobody paused the message.
+    req.resume()
   })
 }
 
