@@ -20,10 +20,24 @@ const tokenName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const unusualValue = /^[\t\n\r ]|[\t\n\r ]$|[\0\r\n]|[^\0-\xff]/
 const surroundingWhitespace = /^[\t\n\r ]+|[\t\n\r ]+$/g
 
+/**
+ * Names already checked, to their lower case: the same few names (those the
+ * middleware sets, those clients send) come on every request, and a Map lookup
+ * costs less than the check and the lower-casing. Bounded, since request
+ * header names are the client's choice: past the bound, names are checked
+ * every time.
+ */
+const checkedNames = new Map<string, string>()
+const checkedNamesBound = 1024
+
 function headerName(name: unknown, method: string): string {
+  const known = typeof name === 'string' ? checkedNames.get(name) : undefined
+  if (known !== undefined) return known
   const text = String(name)
   if (!tokenName.test(text)) throw new TypeError(`Headers.${method}: "${text}" is an invalid header name.`)
-  return text.toLowerCase()
+  const lower = text.toLowerCase()
+  if (checkedNames.size < checkedNamesBound) checkedNames.set(text, lower)
+  return lower
 }
 
 /** The Fetch standard's normalization: surrounding HTTP whitespace removed, NUL, CR, LF and non-Latin-1 refused. */
