@@ -52,8 +52,8 @@ function headerValue(value: unknown, method: string): string {
 export class LightHeaders implements Headers {
   /** Lower-case name to value (several values of one name joined by `, `), in insertion order; never `set-cookie`. */
   readonly #fields = new Map<string, string>()
-  /** Each Set-Cookie on its own, as it must be sent. */
-  #cookies: string[] = []
+  /** Each Set-Cookie on its own, as it must be sent; made on the first one (most responses have none). */
+  #cookies: string[] | undefined
 
   /**
    * @param init a record (as the `ctx` helpers build) or anything `new Headers(init)` takes
@@ -76,7 +76,7 @@ export class LightHeaders implements Headers {
     const key = headerName(name, 'append')
     const text = headerValue(value, 'append')
     if (key === 'set-cookie') {
-      this.#cookies.push(text)
+      ;(this.#cookies ??= []).push(text)
       return
     }
     const current = this.#fields.get(key)
@@ -92,23 +92,23 @@ export class LightHeaders implements Headers {
 
   get(name: string): string | null {
     const key = headerName(name, 'get')
-    if (key === 'set-cookie') return this.#cookies.length === 0 ? null : this.#cookies.join(', ')
+    if (key === 'set-cookie') return this.#cookies === undefined || this.#cookies.length === 0 ? null : this.#cookies.join(', ')
     return this.#fields.get(key) ?? null
   }
 
   has(name: string): boolean {
     const key = headerName(name, 'has')
-    return key === 'set-cookie' ? this.#cookies.length > 0 : this.#fields.has(key)
+    return key === 'set-cookie' ? this.#cookies !== undefined && this.#cookies.length > 0 : this.#fields.has(key)
   }
 
   delete(name: string): void {
     const key = headerName(name, 'delete')
-    if (key === 'set-cookie') this.#cookies = []
+    if (key === 'set-cookie') this.#cookies = undefined
     else this.#fields.delete(key)
   }
 
   getSetCookie(): string[] {
-    return [...this.#cookies]
+    return this.#cookies === undefined ? [] : [...this.#cookies]
   }
 
   forEach(callback: (value: string, name: string, parent: Headers) => void, thisArg?: unknown): void {
@@ -136,14 +136,14 @@ export class LightHeaders implements Headers {
   flat(): string[] {
     const flat: string[] = []
     for (const [name, value] of this.#fields) flat.push(name, value)
-    for (const cookie of this.#cookies) flat.push('set-cookie', cookie)
+    if (this.#cookies !== undefined) for (const cookie of this.#cookies) flat.push('set-cookie', cookie)
     return flat
   }
 
   /** What iterating a `Headers` gives: sorted by name, each Set-Cookie as its own pair. */
   #sorted(): Array<[string, string]> {
     const pairs: Array<[string, string]> = [...this.#fields]
-    for (const cookie of this.#cookies) pairs.push(['set-cookie', cookie])
+    if (this.#cookies !== undefined) for (const cookie of this.#cookies) pairs.push(['set-cookie', cookie])
     // Stable: the cookies keep their order among themselves.
     return pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
   }
@@ -155,7 +155,7 @@ export class LightHeaders implements Headers {
   /** What `console.log` shows: the fields, as for an undici `Headers` (whose own inspector would refuse this object). */
   [Symbol.for('nodejs.util.inspect.custom')](): unknown {
     const shown: Record<string, string | string[]> = Object.fromEntries(this.#fields)
-    if (this.#cookies.length > 0) shown['set-cookie'] = [...this.#cookies]
+    if (this.#cookies !== undefined && this.#cookies.length > 0) shown['set-cookie'] = [...this.#cookies]
     return shown
   }
 }

@@ -22,8 +22,13 @@ export class BodyState {
   parsed: Promise<ParsedBody> | undefined
   /** Set when the body is multipart: only then can uploads leave temp files behind. */
   savesFiles = false
-  readonly tempFiles = new Set<string>()
+  #tempFiles: Set<string> | undefined
   constructor(readonly options: ResolvedBodyOptions) {}
+
+  /** Made on first use: only a multipart body has any. */
+  get tempFiles(): Set<string> {
+    return (this.#tempFiles ??= new Set())
+  }
 
   /**
    * Wait for a parse in progress, then delete temp files nobody moved away.
@@ -37,8 +42,10 @@ export class BodyState {
 
   async #removeTempFiles(): Promise<void> {
     await this.parsed?.catch(() => {})
-    await Promise.all([...this.tempFiles].map((path) => rm(path, { force: true })))
-    this.tempFiles.clear()
+    const files = this.#tempFiles
+    if (files === undefined) return
+    await Promise.all([...files].map((path) => rm(path, { force: true })))
+    files.clear()
   }
 }
 

@@ -1,4 +1,4 @@
-import { editHeaders, HttpError, type Logger, type Middleware } from '../../../core/index.js'
+import { type Context, editHeaders, HttpError, type Logger, type Middleware } from '../../../core/index.js'
 import type { requestLogOptions } from './options.js'
 import { requestIdFor } from './request-id.js'
 import type { z } from 'zod'
@@ -33,21 +33,23 @@ export function createRequestLog(logger: Logger, options: z.output<typeof reques
     const started = performance.now()
     const requestId = requestIdFor(ctx.request, trustHeader)
     ctx.state.requestId = requestId
-    const line = (status: number): RequestLogLine => ({
-      requestId,
-      method: ctx.request.method,
-      path: ctx.path,
-      status,
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
-    })
     let response: Response
     try {
       response = await next()
     } catch (error) {
-      log(line(error instanceof HttpError ? error.status : 500))
+      log(lineOf(ctx, requestId, started, error instanceof HttpError ? error.status : 500))
       throw error
     }
-    log(line(response.status))
+    log(lineOf(ctx, requestId, started, response.status))
     return responseHeader ? editHeaders(response, (h) => h.set(responseHeader, requestId)) : response
   }
 }
+
+// At module level rather than a closure made for each request.
+const lineOf = (ctx: Context, requestId: string, started: number, status: number): RequestLogLine => ({
+  requestId,
+  method: ctx.request.method,
+  path: ctx.path,
+  status,
+  durationMs: Math.round((performance.now() - started) * 100) / 100,
+})
