@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises'
 import type { Context } from '../../../core/index.js'
 import { BodyAlreadyRead, BodyNoMiddleware, tooLarge, unsupportedEncoding, unsupportedType } from './errors.js'
 import type { FormBody } from './form-body.js'
-import { bodyTypeOf, isUtf8, parseMediaType } from './media-type.js'
+import { bodyTypeOf, isUtf8, type MediaType, parseMediaType } from './media-type.js'
 import type { BodyType, ResolvedBodyOptions } from './options.js'
 import { parseJson } from './parse-json.js'
 import { parseMultipart } from './parse-multipart.js'
@@ -147,12 +147,25 @@ function stateOf(ctx: Context): BodyState {
 /** Refuse, by Content-Type alone, a body the caller does not want. */
 function expect(ctx: Context, wanted: readonly BodyType[]): void {
   const enabled = stateOf(ctx).options.types
-  const allowed = wanted.filter((t) => enabled.includes(t))
   const header = ctx.request.headers.get('content-type')
-  const type = header === null ? undefined : bodyTypeOf(parseMediaType(header).essence)
-  if (type === undefined || !allowed.includes(type)) {
+  const type = header === null ? undefined : bodyTypeOf(mediaTypeOf(header).essence)
+  if (type === undefined || !wanted.includes(type) || !enabled.includes(type)) {
+    const allowed = wanted.filter((t) => enabled.includes(t))
     throw unsupportedType(header, (allowed.length ? allowed : wanted).map((t) => acceptedTypes[t]))
   }
+}
+
+/**
+ * `parseMediaType`, remembering the last header it parsed: a client sends the
+ * same Content-Type on every request, and readJson/readForm and the parse
+ * each look at it. The result is only read here, never changed.
+ */
+let lastMediaType: { header: string; media: MediaType } | undefined
+function mediaTypeOf(header: string): MediaType {
+  if (lastMediaType?.header === header) return lastMediaType.media
+  const media = parseMediaType(header)
+  lastMediaType = { header, media }
+  return media
 }
 
 /**
@@ -164,7 +177,7 @@ export function hasReadableBody(request: Request, options: ResolvedBodyOptions):
   if (request.method === 'GET' || request.method === 'HEAD') return false
   const header = request.headers.get('content-type')
   if (header === null) return false
-  const type = bodyTypeOf(parseMediaType(header).essence)
+  const type = bodyTypeOf(mediaTypeOf(header).essence)
   return type !== undefined && options.types.includes(type)
 }
 
@@ -179,14 +192,14 @@ function isBodyless(request: Request): boolean {
 async function parse(request: Request, state: BodyState): Promise<ParsedBody> {
   const { options } = state
   const header = request.headers.get('content-type')
-  const accepted = options.types.map((t) => acceptedTypes[t])
+  const accepted = () => options.types.map((t) => acceptedTypes[t])
   if (header === null) {
     if (isBodyless(request)) return { type: 'none' }
-    throw unsupportedType(null, accepted)
+    throw unsupportedType(null, accepted())
   }
-  const media = parseMediaType(header)
+  const media = mediaTypeOf(header)
   const type = bodyTypeOf(media.essence)
-  if (type === undefined || !options.types.includes(type)) throw unsupportedType(media.essence, accepted)
+  if (type === undefined || !options.types.includes(type)) throw unsupportedType(media.essence, accepted())
   if (type !== 'multipart' && !isUtf8(media.params.charset)) {
     throw unsupportedType(`${media.essence}; charset=${media.params.charset}`, [`${media.essence}; charset=utf-8`])
   }
