@@ -48,7 +48,7 @@ export class LightResponse {
   get headers(): Headers {
     const s = this[state]
     if (s.real) return s.real.headers
-    // A Headers over a Map, not undici's: middleware that sets a header on every response keeps the light path
+    // A Headers over a plain list, not undici's: middleware that sets a header on every response keeps the light path
     // (see LightHeaders). Headers the response was given (a real one) stay as they are.
     if (!(s.headers instanceof Headers)) s.headers = new LightHeaders(s.headers)
     return s.headers

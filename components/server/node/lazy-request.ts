@@ -57,7 +57,7 @@ class LazyRequest {
     const s = this[source]
     if (this[real]) return this[real].headers
     if (!s.headers) {
-      // A LightHeaders (an instanceof Headers over a Map), cheaper to fill and read than undici's.
+      // A LightHeaders (an instanceof Headers over a plain list), cheaper to fill and read than undici's.
       const headers = (s.headers = new LightHeaders())
       const raw = s.req.rawHeaders
       for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
