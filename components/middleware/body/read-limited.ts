@@ -12,14 +12,25 @@ import { type HttpError, readBodyBytes } from '../../../core/index.js'
  * the node server collects the node message without a web stream), else
  * through `request.body`.
  */
-export async function readLimited(request: Request, limit: number, tooLarge: () => HttpError): Promise<Uint8Array> {
-  assertDeclaredLength(request, limit, tooLarge)
-  const collected = readBodyBytes(request, limit)
-  if (collected !== undefined) {
-    const bytes = await collected
-    if (bytes === undefined) throw tooLarge()
-    return bytes
+export function readLimited(request: Request, limit: number, tooLarge: () => HttpError): Promise<Uint8Array> {
+  let collected: Promise<Uint8Array | undefined> | undefined
+  try {
+    assertDeclaredLength(request, limit, tooLarge)
+    collected = readBodyBytes(request, limit)
+  } catch (error) {
+    return Promise.reject(error)
   }
+  // Not an async function: the adapter's promise is mapped once, with no frame of its own around it.
+  if (collected !== undefined) {
+    return collected.then((bytes) => {
+      if (bytes === undefined) throw tooLarge()
+      return bytes
+    })
+  }
+  return readStreamLimited(request, limit, tooLarge)
+}
+
+async function readStreamLimited(request: Request, limit: number, tooLarge: () => HttpError): Promise<Uint8Array> {
   const body = request.body
   if (!body) return new Uint8Array(0)
   const reader = body.getReader()
