@@ -4,11 +4,11 @@ import { dirname, join, resolve as resolvePath } from 'node:path'
 import { type EntityProperty, EnumType, type IMigrator, JsonType, MikroORM, type Options, type Transaction, Type, UniqueConstraintViolationException } from '@mikro-orm/core'
 import { type AbstractSqlDriver, type DatabaseSchema, SchemaComparator, type SchemaDifference, type SqlEntityManager } from '@mikro-orm/knex'
 import { type DovetailError, HttpError, type Logger, type Orm, type OrmDialect, type OwnedTable } from '../../../core/index.js'
-import { type Connection, driverMessage, locationOf, openFailed, OrmNotStarted, OutageLog, OwnedTables } from '../../../core/orm-kit/index.js'
+import { type Connection, driverMessage, locationOf, openFailed, OrmConfig, OrmNotStarted, OutageLog, OwnedTables } from '../../../core/orm-kit/index.js'
 import { OrmMigrationNotPortable } from './errors.js'
 import { loadDriver, loadMigrator } from './load-packages.js'
 import { checkMigrationName, type UnlistedMigration, unlistedMigrations } from './migration-files.js'
-import type { MikroOrmSettings } from './options.js'
+import { type MigrationLike, migrationListSchema, type MikroOrmSettings } from './options.js'
 import { addSqliteBlindSpots, type Sizes, writePortableMigration } from './portable-migration.js'
 import { abortReason, cancelOnAbort, guardQueries, type QueryGuardHooks, RequestQueries, requestKey } from './request-queries.js'
 
@@ -135,7 +135,8 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
         snapshot: s.migrations.snapshot,
         // One name, not MikroORM's one per database name, which leaves a file per test database behind.
         snapshotName: '.schema-snapshot',
-        ...(s.migrations.list ? { migrationsList: [...s.migrations.list] } : {}),
+        // A loader is called on the migrator's first use (#migrator), not here: see the option's TSDoc.
+        ...(Array.isArray(s.migrations.list) ? { migrationsList: [...s.migrations.list] } : {}),
       },
       ...(s.pool ? { pool: s.pool } : {}),
       ...s.mikroOrm,
@@ -365,7 +366,7 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
    * for (const { file, className } of await app.resolve(MikroOrm).unlistedMigrations()) console.warn(`${className} (${file}) is not in migrations.list`)
    */
   async unlistedMigrations(): Promise<UnlistedMigration[]> {
-    const list = this.#settings.migrations.list
+    const list = await this.#migrationList()
     return list ? unlistedMigrations(this.migrationsFolder, list) : []
   }
 
@@ -494,8 +495,25 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
 
   async #migrator() {
     const orm = this.#live()
+    const list = await this.#migrationList()
+    // MikroORM's migrator reads the list from the config when it is registered, so a loaded list goes in first.
+    if (list && !orm.config.get('migrations').migrationsList) orm.config.get('migrations').migrationsList = [...list]
     await loadMigrator(orm)
     return orm.migrator
+  }
+
+  #loadedList: Promise<readonly MigrationLike[]> | undefined
+
+  /** `migrations.list`, called once if it is a loader; checked like the array form, since it arrives after the options were. */
+  #migrationList(): Promise<readonly MigrationLike[] | undefined> {
+    const list = this.#settings.migrations.list
+    if (typeof list !== 'function') return Promise.resolve(list)
+    this.#loadedList ??= list().then((loaded) => {
+      const checked = migrationListSchema.safeParse(loaded)
+      if (!checked.success) throw OrmConfig(`Component 'orm/mikro-orm': migrations.list() must resolve to an array of migrations (classes extending Migration, or { name, class }); ${checked.error.issues[0]?.message ?? 'it did not'}`)
+      return checked.data
+    })
+    return this.#loadedList
   }
 
   #live(): SqlOrm {
