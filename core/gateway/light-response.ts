@@ -9,6 +9,8 @@
  * status, headers and body straight out with {@link lightResponseParts} and
  * never build the real one. Adapters that don't know it lose nothing.
  */
+import { LightHeaders } from './light-headers.js'
+
 const state = Symbol('dovetail.lightResponse')
 
 type LightBody = string | Uint8Array | null
@@ -46,7 +48,9 @@ export class LightResponse {
   get headers(): Headers {
     const s = this[state]
     if (s.real) return s.real.headers
-    if (!(s.headers instanceof Headers)) s.headers = new Headers(s.headers)
+    // A Headers over a Map, not undici's: middleware that sets a header on every response keeps the light path
+    // (see LightHeaders). Headers the response was given (a real one) stay as they are.
+    if (!(s.headers instanceof Headers)) s.headers = new LightHeaders(s.headers)
     return s.headers
   }
   get redirected(): boolean {

@@ -19,7 +19,8 @@ export function createBodyParser(options: ResolvedBodyOptions): Middleware {
       if (options.eager && hasReadableBody(ctx.request, options)) await readBody(ctx)
       return await next()
     } finally {
-      await state.cleanup()
+      const cleaning = state.cleanup()
+      if (cleaning) await cleaning
     }
   }
 }

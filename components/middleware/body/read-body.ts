@@ -20,21 +20,43 @@ export type ParsedBody =
 /** @internal One request's parse (memoized) and the temp files to remove afterwards. */
 export class BodyState {
   parsed: Promise<ParsedBody> | undefined
+  /** Set when the body is multipart: only then can uploads leave temp files behind. */
+  savesFiles = false
   readonly tempFiles = new Set<string>()
   constructor(readonly options: ResolvedBodyOptions) {}
 
-  /** Wait for a parse in progress, then delete temp files nobody moved away. */
-  async cleanup(): Promise<void> {
+  /**
+   * Wait for a parse in progress, then delete temp files nobody moved away.
+   * `undefined` when there can be none (no multipart body was parsed), so the
+   * middleware skips an await on nearly every request.
+   */
+  cleanup(): Promise<void> | undefined {
+    if (!this.savesFiles) return undefined
+    return this.#removeTempFiles()
+  }
+
+  async #removeTempFiles(): Promise<void> {
     await this.parsed?.catch(() => {})
     await Promise.all([...this.tempFiles].map((path) => rm(path, { force: true })))
     this.tempFiles.clear()
   }
 }
 
-const states = new WeakMap<Context, BodyState>()
+/**
+ * Where a request's BodyState is kept: on its `ctx.state`, under a symbol no
+ * one else knows. Not a WeakMap keyed on the context: an entry per request is
+ * ephemeron work for every garbage collection.
+ */
+const bodyStateKey = Symbol('dovetail.body')
+
+type WithBodyState = { [bodyStateKey]?: BodyState }
 
 /** @internal Called by the middleware for each request. */
-export const attachBodyState = (ctx: Context, state: BodyState): void => void states.set(ctx, state)
+export const attachBodyState = (ctx: Context, state: BodyState): void => {
+  ;(ctx.state as WithBodyState)[bodyStateKey] = state
+}
+
+const bodyStateOf = (ctx: Context): BodyState | undefined => (ctx.state as WithBodyState)[bodyStateKey]
 
 /**
  * Whether the body middleware has already run for this request (is listed
@@ -45,7 +67,7 @@ export const attachBodyState = (ctx: Context, state: BodyState): void => void st
  * @example
  * const form = hasBodyParser(ctx) ? await readForm(ctx) : undefined
  */
-export const hasBodyParser = (ctx: Context): boolean => states.has(ctx)
+export const hasBodyParser = (ctx: Context): boolean => bodyStateOf(ctx) !== undefined
 
 const acceptedTypes: Record<BodyType, string> = {
   json: 'application/json',
@@ -106,7 +128,7 @@ export async function readForm(ctx: Context): Promise<FormBody> {
 }
 
 function stateOf(ctx: Context): BodyState {
-  const state = states.get(ctx)
+  const state = bodyStateOf(ctx)
   if (!state) {
     throw BodyNoMiddleware(
       "readBody/readJson/readForm needs the body middleware: add 'body' (or body({...}) from 'dovetailjs/components/middleware/body') to components.middleware.",
@@ -174,6 +196,7 @@ async function parse(request: Request, state: BodyState): Promise<ParsedBody> {
     )
   }
   if (type === 'multipart') {
+    state.savesFiles = true
     return { type: 'form', form: await parseMultipart(request, header, { limits, uploads: options.uploads, tempFiles: state.tempFiles }) }
   }
   const bytes = await readLimited(request, limits.body, () => tooLarge(limits.body, 'limits.body'))

@@ -1,4 +1,4 @@
-import type { HttpError } from '../../../core/index.js'
+import { type HttpError, readBodyBytes } from '../../../core/index.js'
 
 /**
  * The body's bytes, refusing more than `limit`: first by the declared
@@ -7,9 +7,19 @@ import type { HttpError } from '../../../core/index.js'
  *
  * Past the limit, the rest of the body is read and thrown away in the
  * background (see {@link discardRest}), so the client gets its 413.
+ *
+ * Through the server adapter's own reader when it has one (`readBodyBytes`:
+ * the node server collects the node message without a web stream), else
+ * through `request.body`.
  */
 export async function readLimited(request: Request, limit: number, tooLarge: () => HttpError): Promise<Uint8Array> {
   assertDeclaredLength(request, limit, tooLarge)
+  const collected = readBodyBytes(request, limit)
+  if (collected !== undefined) {
+    const bytes = await collected
+    if (bytes === undefined) throw tooLarge()
+    return bytes
+  }
   const body = request.body
   if (!body) return new Uint8Array(0)
   const reader = body.getReader()

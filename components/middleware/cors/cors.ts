@@ -49,7 +49,9 @@ export function createCors(options: Resolved): Middleware {
     const request = ctx.request
     const origin = request.headers.get('origin')
     const preflight = request.method === 'OPTIONS' && origin !== null && request.headers.has('access-control-request-method')
-    const ok = origin !== null && (await allowed(origin, request))
+    // A list or '*' answers at once: no await (a microtask per request) unless the check is asynchronous.
+    const verdict = origin === null ? false : allowed(origin, request)
+    const ok = origin !== null && (typeof verdict === 'boolean' ? verdict : await verdict)
     if (preflight) {
       const headers = new Headers()
       vary(headers)

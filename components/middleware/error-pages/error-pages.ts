@@ -19,12 +19,16 @@ import { requestIdOf } from './request-data.js'
 type Resolved = z.output<typeof errorPagesOptions>
 
 /**
- * Each request's state, recorded by the middleware, so the renderer can show
- * the request id even for error responses built outside the middleware
- * (`ctx.notFound()`, errors thrown by middleware further out). Keyed weakly on
- * the request, so nothing outlives it.
+ * Each request's state, recorded by the middleware on the request under a
+ * symbol no one else knows, so the renderer can show the request id even for
+ * error responses built outside the middleware (`ctx.notFound()`, errors
+ * thrown by middleware further out). A property, not a WeakMap keyed on the
+ * request: an entry per request is ephemeron work for every garbage
+ * collection. It goes with the request.
  */
-const states = new WeakMap<Request, Record<string, unknown>>()
+const stateKey = Symbol('dovetail.errorPages.state')
+
+type WithState = Request & { [stateKey]?: Record<string, unknown> }
 
 /**
  * The error renderer: a debug page or a friendly page (HTML), or a JSON body,
@@ -37,7 +41,7 @@ const states = new WeakMap<Request, Record<string, unknown>>()
 export function createErrorPageRenderer(options: Resolved, environment: string): ErrorRenderer {
   const debug = options.debug ?? environment === 'development'
   return (d) => {
-    const requestId = requestIdOf(states.get(d.request), d.request)
+    const requestId = requestIdOf((d.request as WithState)[stateKey], d.request)
     const showDebug = debug && d.status >= 500
     const headers = new Headers(d.headers)
     const html = options.format === 'html' || (options.format === 'negotiate' && prefersHtml(d.request.headers.get('accept')))
@@ -84,7 +88,9 @@ function jsonError(d: ErrorDetails, requestId: string | undefined, debug: boolea
  */
 export function createErrorPages(environment: string, logger: Logger, render: ErrorRenderer): Middleware {
   return async function errorPages(ctx, next) {
-    states.set(ctx.request, ctx.state)
+    const request = ctx.request as WithState
+    // A request someone froze keeps no state: the id then comes from the x-request-id header, if any.
+    if (Object.isExtensible(request)) request[stateKey] = ctx.state
     try {
       return await next()
     } catch (error) {

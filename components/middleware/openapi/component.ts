@@ -1,4 +1,4 @@
-import { defineComponent, openApiDocument, Router } from '../../../core/index.js'
+import { defineComponent, openApiDocument, passThrough, Router } from '../../../core/index.js'
 import { createOpenApiMiddleware } from './openapi-middleware.js'
 import { openApiOptions } from './options.js'
 
@@ -21,10 +21,8 @@ export const openapi = defineComponent({
   options: openApiOptions,
   middleware(app, options) {
     if (app.env === 'production' && !options.production) {
-      // Nothing served: the paths fall through to the router like any other.
-      return async function openapiOff(_ctx, next) {
-        return next()
-      }
+      // Nothing served: the paths fall through to the router like any other, and the pipeline leaves it out.
+      return passThrough
     }
     const document = openApiDocument(app.resolve(Router), {
       info: options.info,

@@ -57,3 +57,70 @@ export function bodyStream(req: IncomingMessage, res: ServerResponse): ReadableS
     { highWaterMark, size: (chunk) => chunk.byteLength },
   )
 }
+
+/**
+ * The whole body, collected from the node message with no web stream (what
+ * the lazy request offers to `readBodyBytes`): one chunk as it came, several
+ * joined. Resolves `undefined` past `limit`, and then, as when the web stream
+ * is cancelled, drops the rest as it arrives, so the answer (a 413) reaches
+ * the client. Fails as the stream does when the client goes away or the
+ * response is sent first. `undefined` (no promise) when the message was
+ * already read to its end by someone else: the caller then uses the stream.
+ */
+export function collectBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Uint8Array | undefined> | undefined {
+  if (req.readableEnded || req.destroyed) return undefined
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let total = 0
+    const stop = () => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+      req.off('close', onClose)
+      res.off('finish', onFinish)
+    }
+    const onData = (chunk: Buffer) => {
+      total += chunk.byteLength
+      if (total > limit) {
+        stop()
+        req.resume() // flowing with no listener: node reads and drops
+        resolve(undefined)
+        return
+      }
+      chunks.push(chunk)
+    }
+    const onEnd = () => {
+      stop()
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total))
+    }
+    const onError = (error: Error) => {
+      stop()
+      reject(error)
+    }
+    const onClose = () => {
+      if (req.complete) return
+      stop()
+      reject(new Error('The client closed the connection before sending the whole body'))
+    }
+    const onFinish = () => {
+      if (req.complete) return
+      stop()
+      req.resume()
+      reject(new Error('The response was sent before the request body was read; the rest of the body was discarded'))
+    }
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+    req.on('close', onClose)
+    res.on('finish', onFinish)
+    // A 'data' listener starts the flow only if nobody paused the message.
+    req.resume()
+  })
+}
+
+/** A stream that reports itself read (disturbed), for `request.body` after the body was collected. */
+export function usedBodyStream(): ReadableStream<Uint8Array> {
+  const stream = new ReadableStream<Uint8Array>()
+  void stream.cancel()
+  return stream
+}

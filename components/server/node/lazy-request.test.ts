@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type App, createApp, type DovetailConfig, Logger } from 'dovetailjs'
+import { type App, createApp, type DovetailConfig, Logger, readBodyBytes } from 'dovetailjs'
 import node from 'dovetailjs/components/server/node'
 import { recordingLogger } from '../../../test/support/recording-logger.js'
 import { rawRequest } from '../../../test/support/raw-http.js'
@@ -71,6 +71,54 @@ describe('server/node: the request a handler receives', () => {
     )
     const res = await fetch(`${url}/stream`, { method: 'POST', body: 'x'.repeat(100_000) })
     expect(await res.json()).toEqual({ before: false, text: 'x'.repeat(100_000), after: true, again: 'TypeError', signal: true })
+  })
+
+  it('hands a body parser the whole body without a stream (readBodyBytes), then reports it used to every other reader', async () => {
+    const { url } = await serve((r) =>
+      r.post('/collect', async (ctx) => {
+        const req = ctx.request
+        const pending = readBodyBytes(req, 1_000_000)
+        const bytes = await pending
+        const again = await req.text().then(
+          () => 'read twice',
+          (error: Error) => error.name,
+        )
+        return ctx.json({
+          offered: pending !== undefined,
+          text: new TextDecoder().decode(bytes),
+          used: req.bodyUsed,
+          streamUsed: req.body !== null && req.body.locked === false && (await req.body.getReader().read()).done,
+          secondOffer: readBodyBytes(req, 1_000_000) === undefined,
+          again,
+        })
+      }),
+    )
+    const res = await fetch(`${url}/collect`, { method: 'POST', body: 'y'.repeat(200_000) })
+    expect(await res.json()).toEqual({ offered: true, text: 'y'.repeat(200_000), used: true, streamUsed: true, secondOffer: true, again: 'TypeError' })
+  })
+
+  it('refuses a body past the limit given to readBodyBytes, answers, and keeps the connection serving', async () => {
+    const { url } = await serve((r) =>
+      r.post('/small', async (ctx) => {
+        const bytes = await readBodyBytes(ctx.request, 10)
+        return ctx.text(bytes === undefined ? 'too large' : `got ${bytes.byteLength}`, { status: bytes === undefined ? 413 : 200 })
+      }),
+    )
+    const large = await fetch(`${url}/small`, { method: 'POST', body: 'z'.repeat(300_000) })
+    expect([large.status, await large.text()]).toEqual([413, 'too large'])
+    const small = await fetch(`${url}/small`, { method: 'POST', body: 'z'.repeat(5) })
+    expect([small.status, await small.text()]).toEqual([200, 'got 5'])
+  })
+
+  it('does not offer readBodyBytes once the body was handed out as a stream', async () => {
+    const { url } = await serve((r) =>
+      r.post('/streamed', async (ctx) => {
+        const text = await new Response(ctx.request.body).text()
+        return ctx.json({ text, offered: readBodyBytes(ctx.request, 100) !== undefined })
+      }),
+    )
+    const res = await fetch(`${url}/streamed`, { method: 'POST', body: 'abc' })
+    expect(await res.json()).toEqual({ text: 'abc', offered: false })
   })
 
   it('reads a clone of the body first, then the body itself', async () => {

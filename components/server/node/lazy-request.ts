@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
-import { bodyStream } from './body-stream.js'
-import { clientAddressKey } from '../../../core/index.js'
+import { bodyStream, collectBody, usedBodyStream } from './body-stream.js'
+import { bodyBytesKey, clientAddressKey, LightHeaders } from '../../../core/index.js'
 import { delegateToRequest } from '../../../core/server-kit/index.js'
 
 /**
@@ -13,7 +13,9 @@ import { delegateToRequest } from '../../../core/server-kit/index.js'
  * from the node message directly, `headers` is built on first access, `body`
  * (what a body parser reads) is the node message as a web stream, made on
  * first access, and any other member builds the real `Request` once (around
- * that same stream) and delegates to it. It passes `instanceof Request`.
+ * that same stream) and delegates to it. A body parser that asks through
+ * `readBodyBytes` gets the body collected from the node message, with no web
+ * stream at all. It passes `instanceof Request`.
  */
 const real = Symbol('real')
 const source = Symbol('source')
@@ -24,6 +26,8 @@ interface Source {
   url: string
   headers: Headers | undefined
   body: ReadableStream<Uint8Array> | undefined
+  /** The body was collected through `readBodyBytes`: `body` is then a used stream. */
+  collected: boolean
   abort: AbortController | undefined
 }
 
@@ -35,7 +39,7 @@ class LazyRequest {
   [clientAddressKey]: string | undefined
 
   constructor(req: IncomingMessage, res: ServerResponse, url: string) {
-    this[source] = { req, res, url, headers: undefined, body: undefined, abort: undefined }
+    this[source] = { req, res, url, headers: undefined, body: undefined, collected: false, abort: undefined }
     this[real] = undefined
     // Set here, not added later, so every lazy request keeps one hidden class.
     this[clientAddressKey] = req.socket.remoteAddress
@@ -53,9 +57,10 @@ class LazyRequest {
     const s = this[source]
     if (this[real]) return this[real].headers
     if (!s.headers) {
-      s.headers = new Headers()
+      // A LightHeaders (an instanceof Headers over a Map), cheaper to fill and read than undici's.
+      const headers = (s.headers = new LightHeaders())
       const raw = s.req.rawHeaders
-      for (let i = 0; i < raw.length; i += 2) s.headers.append(raw[i]!, raw[i + 1]!)
+      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
     }
     return s.headers
   }
@@ -70,16 +75,30 @@ class LazyRequest {
     if (this[real]) return this[real].body
     const s = this[source]
     if (!hasBody(s.req.method)) return null
-    s.body ??= bodyStream(s.req, s.res)
-    return s.body
+    return streamOf(s)
   }
 
   get bodyUsed(): boolean {
     if (this[real]) return this[real].bodyUsed
-    const body = this[source].body
-    return body !== undefined && Readable.isDisturbed(body as never)
+    const s = this[source]
+    return s.collected || (s.body !== undefined && Readable.isDisturbed(s.body as never))
+  }
+
+  /**
+   * The whole body straight from the node message (what `readBodyBytes` calls),
+   * while nothing else has it: not once the real Request or the web stream exists.
+   */
+  [bodyBytesKey](limit: number): Promise<Uint8Array | undefined> | undefined {
+    const s = this[source]
+    if (this[real] || s.body !== undefined || s.collected || !hasBody(s.req.method)) return undefined
+    const pending = collectBody(s.req, s.res, limit)
+    if (pending !== undefined) s.collected = true
+    return pending
   }
 }
+
+/** The body as a web stream, made once: a used one when it was collected already. */
+const streamOf = (s: Source): ReadableStream<Uint8Array> => (s.body ??= s.collected ? usedBodyStream() : bodyStream(s.req, s.res))
 
 function clientSignal(s: Source): AbortSignal {
   if (!s.abort) {
@@ -94,14 +113,14 @@ function clientSignal(s: Source): AbortSignal {
 
 function materialize(lazy: LazyRequest): Request {
   if (lazy[real]) return lazy[real]
-  const { req, res, url } = lazy[source]
+  const { req, url } = lazy[source]
   const method = req.method ?? 'GET'
   // The real Request's signal follows the one `signal` hands out (made now if it was not asked for yet).
   const init: RequestInit & { duplex?: 'half' } = { method, headers: lazy.headers, signal: clientSignal(lazy[source]) }
   let usedUp = false
   if (hasBody(req.method)) {
     // The stream `body` may already have handed out: the real Request wraps that one, not a second.
-    const body = (lazy[source].body ??= bodyStream(req, res))
+    const body = streamOf(lazy[source])
     // A Request cannot be made around a stream already read; it gets one it then cancels, so its
     // reading methods refuse as they would have (TypeError, body unusable).
     usedUp = body.locked || Readable.isDisturbed(body as never)

@@ -102,9 +102,15 @@ function absoluteUrl(req: IncomingMessage, trustProxy: boolean): string | undefi
   host = forwardedHost ?? host
   // No Host at all (HTTP/1.0; node answers 400 itself to an HTTP/1.1 request without one): the address it came in on.
   if (host === undefined) host = localAuthority(req)
-  else if (!isValidHost(host)) return undefined
+  else if (host !== lastValidHost) {
+    if (!isValidHost(host)) return undefined
+    lastValidHost = host
+  }
   return `${scheme}://${host}${target}`
 }
+
+/** The Host last found valid: nearly every request names the same one, and comparing costs less than checking. */
+let lastValidHost: string | undefined
 
 function hostLines(raw: string[]): number {
   let count = 0

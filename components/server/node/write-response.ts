@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import { lightResponseParts } from '../../../core/index.js'
+import { flatHeaders, lightResponseParts } from '../../../core/index.js'
 import { drained } from '../../../core/server-kit/index.js'
 
 /**
@@ -41,18 +41,4 @@ async function writeStreamed(response: Response, res: ServerResponse): Promise<v
   } finally {
     res.off('close', cancel)
   }
-}
-
-/** Headers as node's flat [name, value, name, value] list, keeping every Set-Cookie. */
-function flatHeaders(headers: Headers | Record<string, string>): string[] {
-  const flat: string[] = []
-  if (headers instanceof Headers) {
-    headers.forEach((value, name) => {
-      if (name !== 'set-cookie') flat.push(name, value)
-    })
-    for (const cookie of headers.getSetCookie()) flat.push('set-cookie', cookie)
-  } else {
-    for (const name in headers) flat.push(name, headers[name]!)
-  }
-  return flat
 }
