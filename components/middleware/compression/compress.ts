@@ -8,12 +8,13 @@ const untouchedStatuses = new Set([204, 206, 304])
 
 /**
  * The compression middleware: gzip or brotli by `Accept-Encoding`. In-memory
- * bodies are compressed in one go; streamed bodies are compressed as a stream
- * and stay one. Either way the identity body's `Content-Length` is removed. The component `compression` wraps this; use it directly only to
+ * bodies are compressed in one go (on this thread up to `syncThreshold` bytes,
+ * else in zlib's thread pool); streamed bodies are compressed as a stream and
+ * stay one. Either way the identity body's `Content-Length` is removed. The component `compression` wraps this; use it directly only to
  * put compression in `config.middleware` by hand.
  *
  * @example
- * const mw = createCompression({ threshold: 1024, encodings: ['br', 'gzip'], gzipLevel: 6, brotliQuality: 4 })
+ * const mw = createCompression({ threshold: 1024, encodings: ['br', 'gzip'], syncThreshold: 16384, gzipLevel: 6, brotliQuality: 4 })
  */
 export function createCompression(options: ResolvedCompressionOptions): Middleware {
   const levels = { gzipLevel: options.gzipLevel, brotliQuality: options.brotliQuality }
@@ -46,7 +47,7 @@ export function createCompression(options: ResolvedCompressionOptions): Middlewa
 
     if (light) {
       // No Content-Length here: whoever writes a light response out counts its bytes.
-      return lightResponse(await compressBytes(toBytes(light.body!), coding, levels), light.status, encoded)
+      return lightResponse(await compressBytes(toBytes(light.body!), coding, levels, options.syncThreshold), light.status, encoded)
     }
     return new Response(response.body!.pipeThrough(compressStream(coding, levels)), {
       status: response.status,

@@ -213,6 +213,23 @@ describe('compression middleware', () => {
     expect(brotliDecompressSync(body).toString()).toBe(expected)
   })
 
+  it('compresses in-memory bodies of any size, on either side of syncThreshold, into the bytes zlib makes by default', async () => {
+    // Sizes around the smallest gzip window (512 bytes), a mid one, the default 32 KiB window and the threshold.
+    const sizes = [1100, 4000, 16_384, 16_385, 32_000, 33_000, 70_000]
+    const text = (n: number) => Array.from({ length: n }, (_, i) => 'abcdefghij klmnopqrstuvwxyz 0123456789 '[(i * 7 + (i >> 5)) % 40]).join('')
+    for (const syncThreshold of [0, 16_384, 100_000]) {
+      const client = await clientFor((r) => r.get('/:n', (ctx) => ctx.text(text(Number(ctx.params.n)))), { syncThreshold })
+      for (const n of sizes) {
+        const gz = await client.get(`/${n}`, { headers: { 'accept-encoding': 'gzip' } })
+        expect(gz.headers.get('content-encoding')).toBe('gzip')
+        const body = await bytes(gz)
+        expect(body.equals(gzipSync(text(n), { level: 6 })), `gzip of ${n} bytes, syncThreshold ${syncThreshold}`).toBe(true)
+        const br = await client.get(`/${n}`, { headers: { 'accept-encoding': 'br' } })
+        expect(brotliDecompressSync(await bytes(br)).toString()).toBe(text(n))
+      }
+    }
+  })
+
   it('offers only the configured encodings', async () => {
     const client = await clientFor((r) => r.get('/', (ctx) => ctx.text(big)), { encodings: ['gzip'] })
     const res = await client.get('/', { headers: { 'accept-encoding': 'br' } })
