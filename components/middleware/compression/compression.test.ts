@@ -67,6 +67,20 @@ describe('compression middleware', () => {
     expect(edge.headers.get('content-encoding')).toBe('gzip')
   })
 
+  it('counts the threshold in bytes, not characters', async () => {
+    const client = await clientFor((r) => {
+      // 342 and 341 euro signs: 1026 and 1023 bytes in UTF-8.
+      r.get('/over', (ctx) => ctx.text('€'.repeat(342)))
+      r.get('/under', (ctx) => ctx.text('€'.repeat(341)))
+    })
+    const over = await client.get('/over', { headers: { 'accept-encoding': 'gzip' } })
+    expect(over.headers.get('content-encoding')).toBe('gzip')
+    expect(gunzipSync(await bytes(over)).toString()).toBe('€'.repeat(342))
+    const under = await client.get('/under', { headers: { 'accept-encoding': 'gzip' } })
+    expect(under.headers.get('content-encoding')).toBeNull()
+    expect(await under.text()).toBe('€'.repeat(341))
+  })
+
   it('takes a custom threshold', async () => {
     const client = await clientFor((r) => r.get('/', (ctx) => ctx.text('hello hello hello')), { threshold: 10 })
     const res = await client.get('/', { headers: { 'accept-encoding': 'gzip' } })
