@@ -202,12 +202,31 @@ describe('a list given as a loader', () => {
     }
   })
 
-  it('stops migrate with DOVETAIL_ERR_ORM_CONFIG when the loader resolves to something that is not a list of migrations', async () => {
+  it('stops migrate with DOVETAIL_ERR_COMPONENT_OPTIONS when the loader resolves to something that is not a list of migrations', async () => {
     const { root, db } = project()
     writeFileSync(join(root, 'migrations', 'lazy.ts'), 'export const migrations = []\n')
     const config = lazyConfig(root, 'app-bad.ts', "({ migrations: 'not a list' })")
     const result = await db(['migrate'], config)
     expect(result.code).not.toBe(0)
     expect(result.err).toContain('migrations.list() must resolve to an array of migrations')
+    expect(result.err).toContain('DOVETAIL_ERR_COMPONENT_OPTIONS')
+  })
+
+  it('takes a loader that returns the list without a promise', async () => {
+    const { root, db } = project()
+    writeFileSync(join(root, 'migrations', 'lazy.ts'), 'export const migrations = []\n')
+    const eager = readFileSync(join(root, 'app.ts'), 'utf8')
+    writeFileSync(join(root, 'app-sync.ts'), eager.replace(', list: migrations', ', list: () => migrations'))
+    expect(await db(['migration:status'], 'app-sync.ts')).toEqual({ code: 0, out: 'No migrations.', err: '' })
+  })
+
+  it('names migrations.list when the loader fails to import', async () => {
+    const { root, db } = project()
+    const eager = readFileSync(join(root, 'app.ts'), 'utf8')
+    writeFileSync(join(root, 'app-missing.ts'), eager.replace(', list: migrations', ", list: () => import('./migrations/nope.js')"))
+    const result = await db(['migration:status'], 'app-missing.ts')
+    expect(result.code).not.toBe(0)
+    expect(result.err).toContain('migrations.list() failed')
+    expect(result.err).toContain('nope.js')
   })
 })

@@ -3,8 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve as resolvePath } from 'node:path'
 import { type Constructor, type EntityProperty, EnumType, type IMigrator, JsonType, MikroORM, type Options, type Transaction, Type, UniqueConstraintViolationException } from '@mikro-orm/core'
 import { type AbstractSqlDriver, type DatabaseSchema, SchemaComparator, type SchemaDifference, type SqlEntityManager } from '@mikro-orm/knex'
-import { type DovetailError, type Logger, type Orm, type OrmDialect, type OwnedTable } from '../../../core/index.js'
-import { type Connection, driverMessage, locationOf, openFailed, OrmConfig, OrmNotStarted, OutageLog, OwnedTables } from '../../../core/orm-kit/index.js'
+import { DovetailError, type Logger, type Orm, type OrmDialect, type OwnedTable } from '../../../core/index.js'
+import { type Connection, driverMessage, locationOf, openFailed, OrmNotStarted, OutageLog, OwnedTables } from '../../../core/orm-kit/index.js'
 import { OrmMigrationNotPortable } from './errors.js'
 import { loadDriver, loadMigrator } from './load-packages.js'
 import { checkMigrationName, type UnlistedMigration, unlistedMigrations } from './migration-files.js'
@@ -499,11 +499,19 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
   #migrationList(): Promise<readonly MigrationLike[] | undefined> {
     const list = this.#settings.migrations.list
     if (typeof list !== 'function') return Promise.resolve(list)
-    this.#loadedList ??= list().then((loaded) => {
-      const checked = migrationListSchema.safeParse(loaded)
-      if (!checked.success) throw OrmConfig(`Component 'orm/mikro-orm': migrations.list() must resolve to an array of migrations (classes extending Migration, or { name, class }); ${checked.error.issues[0]?.message ?? 'it did not'}`)
-      return checked.data
-    })
+    // Whatever the loader does wrong (throws, returns no promise, fails to import), the message names the option.
+    this.#loadedList ??= Promise.resolve()
+      .then(() => list())
+      .then(
+        (loaded) => {
+          const checked = migrationListSchema.safeParse(loaded)
+          if (checked.success) return checked.data
+          throw new DovetailError('DOVETAIL_ERR_COMPONENT_OPTIONS', `Component 'orm/mikro-orm': migrations.list() must resolve to an array of migrations (classes extending Migration, or { name, class }); ${checked.error.issues[0]?.message ?? 'it did not'}`)
+        },
+        (error: unknown) => {
+          throw new DovetailError('DOVETAIL_ERR_COMPONENT_OPTIONS', `Component 'orm/mikro-orm': migrations.list() failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+        },
+      )
     return this.#loadedList
   }
 

@@ -12,7 +12,7 @@ export type MigrationLike = MigrationObject | MigrationObject['class']
  * only when it needs the migrations (`migrate`, `migration:status`, `schema:
  * 'migrate'`), never at an ordinary start.
  */
-export type MigrationListLoader = () => Promise<readonly MigrationLike[]>
+export type MigrationListLoader = () => Promise<readonly MigrationLike[]> | readonly MigrationLike[]
 
 const entity = z.custom<EntityLike>((value) => value instanceof EntitySchema || typeof value === 'function', {
   message: 'each entity must be an EntitySchema (from defineEntity() or new EntitySchema()) or an entity class',
@@ -96,7 +96,7 @@ export const mikroOrmOptions = z.strictObject({
        * project's `migrations/index.ts`): classes, or `{ name, class }`. The
        * folder is then not read; a new migration runs once it is added here.
        *
-       * Or a function returning a promise of that list, such as
+       * Or a function returning that list (or a promise of it), such as
        * `() => import('./migrations/index.js').then((m) => m.migrations)`:
        * the component calls it only when it runs or lists migrations. A
        * migration imports `@mikro-orm/migrations` (and through it umzug and
