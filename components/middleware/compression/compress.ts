@@ -1,4 +1,4 @@
-import { appendVary, editHeaders, lightResponse, lightResponseParts, type Middleware, negotiateEncoding } from '../../../core/index.js'
+import { appendVary, editHeaders, LightHeaders, lightResponse, lightResponseParts, type Middleware, negotiateEncoding } from '../../../core/index.js'
 import { compressBytes, compressStream } from './compress-stream.js'
 import { isCompressible } from './compressible.js'
 import type { ResolvedCompressionOptions } from './options.js'
@@ -38,7 +38,9 @@ export function createCompression(options: ResolvedCompressionOptions): Middlewa
       return editHeaders(response, (h) => appendVary(h, 'Accept-Encoding'))
     }
 
-    const encoded = new Headers(light ? light.headers : headers)
+    // A light response keeps light headers (a Map, written out unsorted): an undici Headers here
+    // would be converted and sorted again by every middleware and the server after it.
+    const encoded = light ? new LightHeaders(light.headers) : new Headers(headers)
     appendVary(encoded, 'Accept-Encoding')
     encoded.set('content-encoding', coding)
     encoded.delete('content-length')

@@ -138,6 +138,24 @@ describe('compression middleware', () => {
     expect(plain.headers.get('etag')).toBe('"abc"')
   })
 
+  it('keeps every header of the response it compresses, each Set-Cookie on its own', async () => {
+    const client = await clientFor((r) =>
+      r.get('/', (ctx) => {
+        const res = ctx.text(big)
+        res.headers.append('set-cookie', 'a=1; Path=/')
+        res.headers.append('set-cookie', 'b=2; Path=/')
+        res.headers.set('x-request-id', 'r-1')
+        return res
+      }),
+    )
+    const res = await client.get('/', { headers: { 'accept-encoding': 'gzip' } })
+    expect(res.headers.get('content-encoding')).toBe('gzip')
+    expect(res.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/'])
+    expect(res.headers.get('x-request-id')).toBe('r-1')
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(gunzipSync(await bytes(res)).toString()).toBe(big)
+  })
+
   it('adds Accept-Encoding to an existing Vary header once', async () => {
     const client = await clientFor((r) => {
       r.get('/origin', (ctx) => ctx.text(big, { headers: { vary: 'Origin' } }))

@@ -44,7 +44,7 @@ export function tokenMatches(token: string, secret: string): boolean {
   const raw = Buffer.from(secret, 'base64url')
   const bytes = Buffer.from(token, 'base64url')
   if (raw.length !== SECRET_BYTES || bytes.length !== raw.length * 2) return false
-  const unmasked = Buffer.alloc(raw.length)
-  for (let i = 0; i < raw.length; i++) unmasked[i] = bytes[i]! ^ bytes[i + raw.length]!
-  return timingSafeEqual(unmasked, raw)
+  // Unmasked in place: the second half becomes the secret the token was made from.
+  for (let i = 0; i < raw.length; i++) bytes[i + raw.length] = bytes[i]! ^ bytes[i + raw.length]!
+  return timingSafeEqual(bytes.subarray(raw.length), raw)
 }
