@@ -155,3 +155,78 @@ describe('without a list', () => {
     expect((await db(['migration:status'], 'app-path.ts')).out).toContain(`executed  ${file!.replace(/\.ts$/, '')}`)
   })
 })
+
+describe('a list given as a loader', () => {
+  /**
+   * A config whose list is `() => import('./migrations/lazy.js')`, counting its calls in
+   * `globalThis.listLoads` (lazy.ts, not index.ts: the process has imported index.ts already).
+   */
+  function lazyConfig(root: string, file: string, resolveTo = 'm.migrations') {
+    const eager = readFileSync(join(root, 'app.ts'), 'utf8')
+    writeFileSync(
+      join(root, file),
+      eager
+        .replace(/^import \{ migrations \}.*$/m, '')
+        .replace(
+          ', list: migrations',
+          `, list: () => { const g = globalThis as { listLoads?: number }; g.listLoads = (g.listLoads ?? 0) + 1; return import('./migrations/lazy.js').then((m) => ${resolveTo}) }`,
+        ),
+    )
+    return file
+  }
+
+  it('runs the migrations the loader resolves to, and migration:status lists them', async () => {
+    const { root, db } = project()
+    expect(await db(['migration:create', '--name', 'notes'])).toMatchObject({ code: 0 })
+    const [file] = migrationFiles(root)
+    const className = file!.replace(/\.ts$/, '')
+    writeFileSync(join(root, 'migrations', 'lazy.ts'), `import { ${className} } from './${className}.js'\n\nexport const migrations = [${className}]\n`)
+    const config = lazyConfig(root, 'app-lazy.ts')
+    expect(await db(['migrate'], config)).toEqual({ code: 0, out: `migrated: ${className}`, err: '' })
+    expect(await db(['migration:status'], config)).toEqual({ code: 0, out: `executed  ${className}`, err: '' })
+  })
+
+  it('is not called when the app starts and serves requests', async () => {
+    const { root } = project()
+    writeFileSync(join(root, 'migrations', 'lazy.ts'), 'export const migrations = []\n')
+    const { createApp } = await import('dovetailjs')
+    const config = (await import(join(root, lazyConfig(root, 'app-start.ts')))).default
+    const g = globalThis as { listLoads?: number }
+    g.listLoads = 0
+    const app = await createApp({ ...config, routes: (r: { get(path: string, h: () => Response): void }) => r.get('/', () => new Response('up')) })
+    try {
+      expect(await (await app.fetch(new Request('http://app.test/'))).text()).toBe('up')
+      expect(g.listLoads).toBe(0)
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('stops migrate with DOVETAIL_ERR_COMPONENT_OPTIONS when the loader resolves to something that is not a list of migrations', async () => {
+    const { root, db } = project()
+    writeFileSync(join(root, 'migrations', 'lazy.ts'), 'export const migrations = []\n')
+    const config = lazyConfig(root, 'app-bad.ts', "({ migrations: 'not a list' })")
+    const result = await db(['migrate'], config)
+    expect(result.code).not.toBe(0)
+    expect(result.err).toContain('migrations.list() must resolve to an array of migrations')
+    expect(result.err).toContain('DOVETAIL_ERR_COMPONENT_OPTIONS')
+  })
+
+  it('takes a loader that returns the list without a promise', async () => {
+    const { root, db } = project()
+    writeFileSync(join(root, 'migrations', 'lazy.ts'), 'export const migrations = []\n')
+    const eager = readFileSync(join(root, 'app.ts'), 'utf8')
+    writeFileSync(join(root, 'app-sync.ts'), eager.replace(', list: migrations', ', list: () => migrations'))
+    expect(await db(['migration:status'], 'app-sync.ts')).toEqual({ code: 0, out: 'No migrations.', err: '' })
+  })
+
+  it('names migrations.list when the loader fails to import', async () => {
+    const { root, db } = project()
+    const eager = readFileSync(join(root, 'app.ts'), 'utf8')
+    writeFileSync(join(root, 'app-missing.ts'), eager.replace(', list: migrations', ", list: () => import('./migrations/nope.js')"))
+    const result = await db(['migration:status'], 'app-missing.ts')
+    expect(result.code).not.toBe(0)
+    expect(result.err).toContain('migrations.list() failed')
+    expect(result.err).toContain('nope.js')
+  })
+})

@@ -34,6 +34,7 @@ const heading = '## Limits and timeouts'
 /** Numeric options (or options named like limits) that are not limits, with the reason. */
 const notLimits: Readonly<Record<string, string>> = {
   'middleware/compression threshold': 'a size below which a response is sent uncompressed: crossing it changes the encoding, refuses nothing',
+  'middleware/compression syncThreshold': "the body size past which compression runs in zlib's thread pool rather than on the main thread: it moves the work, refuses nothing",
   'middleware/compression gzipLevel': 'a compression level (1-9), not a bound on input',
   'middleware/compression brotliQuality': 'a compression quality (0-11), not a bound on input',
   'middleware/error-pages contextLines': "source lines shown on development's debug page",

@@ -1,4 +1,8 @@
-import { type AwilixContainer, asFunction, createContainer, InjectionMode, Lifetime } from 'awilix'
+// awilix's browser build: the same container as its main entry, without listModules/loadModules,
+// which Dovetail never uses and which pull in fast-glob and its dependencies (about 70 files,
+// some 20 ms of CPU at every start). It is a public entry of the package ("awilix/browser") and
+// runs under Node; the one difference a user may see is how util.inspect prints `native`.
+import { type AwilixContainer, asFunction, createContainer, InjectionMode, Lifetime } from 'awilix/browser'
 import { type AdapterRegistration, type AdapterScope, type ContainerAdapter, MapScope, type MapScopeHost } from '../../../core/index.js'
 
 /**

@@ -18,9 +18,31 @@ const brotliParams = (levels: CompressionLevels, size?: number) => ({
   },
 })
 
-/** Compress a body that is already in memory, off the main thread (zlib's thread pool). */
-export function compressBytes(body: Uint8Array, coding: Coding, levels: CompressionLevels): Promise<Buffer> {
-  return coding === 'br' ? brotli(body, brotliParams(levels, body.byteLength)) : gzip(body, { level: levels.gzipLevel })
+/**
+ * Compress a body that is already in memory: up to `syncThreshold` bytes on
+ * this thread (cheaper than the hand-off), larger ones in zlib's thread pool.
+ */
+export function compressBytes(body: Uint8Array, coding: Coding, levels: CompressionLevels, syncThreshold: number): Buffer | Promise<Buffer> {
+  const size = body.byteLength
+  if (size <= syncThreshold) {
+    return coding === 'br' ? zlib.brotliCompressSync(body, brotliParams(levels, size)) : zlib.gzipSync(body, gzipParams(levels, size))
+  }
+  return coding === 'br' ? brotli(body, brotliParams(levels, size)) : gzip(body, gzipParams(levels, size))
+}
+
+/**
+ * gzip options for a body of `size` bytes. The window is only as large as the
+ * body needs: zlib sets up (and clears) a window, its hash chains and its
+ * output buffer for every stream, 256 KiB at the default 32 KiB window, and a
+ * 3 KiB page uses a tenth of that. While the whole body plus zlib's lookahead
+ * (262 bytes) fits in the window, every match zlib could find is still within
+ * reach, so the output is byte for byte the same; gzip's header records no
+ * window size.
+ */
+function gzipParams(levels: CompressionLevels, size: number): zlib.ZlibOptions {
+  let windowBits = 9 // zlib's smallest for gzip
+  while (windowBits < 15 && 1 << windowBits < size + 262) windowBits++
+  return { level: levels.gzipLevel, windowBits }
 }
 
 /**

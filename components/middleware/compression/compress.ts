@@ -1,4 +1,4 @@
-import { appendVary, editHeaders, lightResponse, lightResponseParts, type Middleware, negotiateEncoding } from '../../../core/index.js'
+import { appendVary, editHeaders, LightHeaders, lightResponse, lightResponseParts, type Middleware, negotiateEncoding } from '../../../core/index.js'
 import { compressBytes, compressStream } from './compress-stream.js'
 import { isCompressible } from './compressible.js'
 import type { ResolvedCompressionOptions } from './options.js'
@@ -8,12 +8,13 @@ const untouchedStatuses = new Set([204, 206, 304])
 
 /**
  * The compression middleware: gzip or brotli by `Accept-Encoding`. In-memory
- * bodies are compressed in one go; streamed bodies are compressed as a stream
- * and stay one. Either way the identity body's `Content-Length` is removed. The component `compression` wraps this; use it directly only to
+ * bodies are compressed in one go (on this thread up to `syncThreshold` bytes,
+ * else in zlib's thread pool); streamed bodies are compressed as a stream and
+ * stay one. Either way the identity body's `Content-Length` is removed. The component `compression` wraps this; use it directly only to
  * put compression in `config.middleware` by hand.
  *
  * @example
- * const mw = createCompression({ threshold: 1024, encodings: ['br', 'gzip'], gzipLevel: 6, brotliQuality: 4 })
+ * const mw = createCompression({ threshold: 1024, encodings: ['br', 'gzip'], syncThreshold: 16384, gzipLevel: 6, brotliQuality: 4 })
  */
 export function createCompression(options: ResolvedCompressionOptions): Middleware {
   const levels = { gzipLevel: options.gzipLevel, brotliQuality: options.brotliQuality }
@@ -28,13 +29,18 @@ export function createCompression(options: ResolvedCompressionOptions): Middlewa
     // even when this client (or this small body) gets it as is.
     const light = lightResponseParts(response)
     if (ctx.request.method === 'HEAD') return editHeaders(response, (h) => appendVary(h, 'Accept-Encoding'))
-    const size = light ? byteLength(light.body) : lengthHeader(headers)
     const coding = negotiateEncoding(ctx.request.headers.get('accept-encoding'), options.encodings)
-    if (size === 0 || (size !== undefined && size < options.threshold) || !coding || (!light && !response.body)) {
+    // An in-memory body is encoded to bytes once, here, for both the size check and zlib.
+    const bytes = light ? bodyBytes(light.body, options.threshold) : undefined
+    const size = light ? undefined : lengthHeader(headers)
+    const small = light ? bytes === undefined : size === 0 || (size !== undefined && size < options.threshold)
+    if (!coding || small || (!light && !response.body)) {
       return editHeaders(response, (h) => appendVary(h, 'Accept-Encoding'))
     }
 
-    const encoded = new Headers(light ? light.headers : headers)
+    // A light response keeps light headers (a Map, written out unsorted): an undici Headers here
+    // would be converted and sorted again by every middleware and the server after it.
+    const encoded = light ? new LightHeaders(light.headers) : new Headers(headers)
     appendVary(encoded, 'Accept-Encoding')
     encoded.set('content-encoding', coding)
     encoded.delete('content-length')
@@ -46,7 +52,7 @@ export function createCompression(options: ResolvedCompressionOptions): Middlewa
 
     if (light) {
       // No Content-Length here: whoever writes a light response out counts its bytes.
-      return lightResponse(await compressBytes(toBytes(light.body!), coding, levels), light.status, encoded)
+      return lightResponse(await compressBytes(bytes!, coding, levels, options.syncThreshold), light.status, encoded)
     }
     return new Response(response.body!.pipeThrough(compressStream(coding, levels)), {
       status: response.status,
@@ -56,14 +62,19 @@ export function createCompression(options: ResolvedCompressionOptions): Middlewa
   }
 }
 
-const encoder = new TextEncoder()
-
-function byteLength(body: string | Uint8Array | null): number {
-  if (body === null) return 0
-  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+/**
+ * The body as bytes, or `undefined` when it is empty or under `threshold` bytes
+ * (not worth compressing). A string is encoded only when it may reach the
+ * threshold: its UTF-8 takes at most 3 bytes per UTF-16 unit.
+ */
+function bodyBytes(body: string | Uint8Array | null, threshold: number): Uint8Array | undefined {
+  if (body === null) return undefined
+  if (typeof body === 'string') {
+    if (body.length === 0 || body.length * 3 < threshold) return undefined
+    body = Buffer.from(body, 'utf8')
+  }
+  return body.byteLength === 0 || body.byteLength < threshold ? undefined : body
 }
-
-const toBytes = (body: string | Uint8Array): Uint8Array => (typeof body === 'string' ? encoder.encode(body) : body)
 
 function lengthHeader(headers: Headers): number | undefined {
   const value = headers.get('content-length')

@@ -67,6 +67,20 @@ describe('compression middleware', () => {
     expect(edge.headers.get('content-encoding')).toBe('gzip')
   })
 
+  it('counts the threshold in bytes, not characters', async () => {
+    const client = await clientFor((r) => {
+      // 342 and 341 euro signs: 1026 and 1023 bytes in UTF-8.
+      r.get('/over', (ctx) => ctx.text('€'.repeat(342)))
+      r.get('/under', (ctx) => ctx.text('€'.repeat(341)))
+    })
+    const over = await client.get('/over', { headers: { 'accept-encoding': 'gzip' } })
+    expect(over.headers.get('content-encoding')).toBe('gzip')
+    expect(gunzipSync(await bytes(over)).toString()).toBe('€'.repeat(342))
+    const under = await client.get('/under', { headers: { 'accept-encoding': 'gzip' } })
+    expect(under.headers.get('content-encoding')).toBeNull()
+    expect(await under.text()).toBe('€'.repeat(341))
+  })
+
   it('takes a custom threshold', async () => {
     const client = await clientFor((r) => r.get('/', (ctx) => ctx.text('hello hello hello')), { threshold: 10 })
     const res = await client.get('/', { headers: { 'accept-encoding': 'gzip' } })
@@ -122,6 +136,24 @@ describe('compression middleware', () => {
     // An ETag that the client sent back unchanged is not weakened twice.
     const plain = await client.get('/strong')
     expect(plain.headers.get('etag')).toBe('"abc"')
+  })
+
+  it('keeps every header of the response it compresses, each Set-Cookie on its own', async () => {
+    const client = await clientFor((r) =>
+      r.get('/', (ctx) => {
+        const res = ctx.text(big)
+        res.headers.append('set-cookie', 'a=1; Path=/')
+        res.headers.append('set-cookie', 'b=2; Path=/')
+        res.headers.set('x-request-id', 'r-1')
+        return res
+      }),
+    )
+    const res = await client.get('/', { headers: { 'accept-encoding': 'gzip' } })
+    expect(res.headers.get('content-encoding')).toBe('gzip')
+    expect(res.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/'])
+    expect(res.headers.get('x-request-id')).toBe('r-1')
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(gunzipSync(await bytes(res)).toString()).toBe(big)
   })
 
   it('adds Accept-Encoding to an existing Vary header once', async () => {
@@ -211,6 +243,23 @@ describe('compression middleware', () => {
     const body = await bytes(res)
     expect(body.byteLength).toBeLessThan(expected.length / 3)
     expect(brotliDecompressSync(body).toString()).toBe(expected)
+  })
+
+  it('compresses in-memory bodies of any size, on either side of syncThreshold, into the bytes zlib makes by default', async () => {
+    // Sizes around the smallest gzip window (512 bytes), a mid one, the default 32 KiB window and the threshold.
+    const sizes = [1100, 4000, 16_384, 16_385, 32_000, 33_000, 70_000]
+    const text = (n: number) => Array.from({ length: n }, (_, i) => 'abcdefghij klmnopqrstuvwxyz 0123456789 '[(i * 7 + (i >> 5)) % 40]).join('')
+    for (const syncThreshold of [0, 16_384, 100_000]) {
+      const client = await clientFor((r) => r.get('/:n', (ctx) => ctx.text(text(Number(ctx.params.n)))), { syncThreshold })
+      for (const n of sizes) {
+        const gz = await client.get(`/${n}`, { headers: { 'accept-encoding': 'gzip' } })
+        expect(gz.headers.get('content-encoding')).toBe('gzip')
+        const body = await bytes(gz)
+        expect(body.equals(gzipSync(text(n), { level: 6 })), `gzip of ${n} bytes, syncThreshold ${syncThreshold}`).toBe(true)
+        const br = await client.get(`/${n}`, { headers: { 'accept-encoding': 'br' } })
+        expect(brotliDecompressSync(await bytes(br)).toString()).toBe(text(n))
+      }
+    }
   })
 
   it('offers only the configured encodings', async () => {

@@ -70,7 +70,7 @@ export function createCsrfMiddleware(settings: CsrfSettings, logger: Logger): Mi
     const method = ctx.request.method
     if (SAFE_METHODS.has(method) || settings.exemptPaths.some((prefix) => ctx.path.startsWith(prefix))) return next()
 
-    const own = new URL(ctx.request.url).origin
+    const own = originOf(ctx.request.url)
     const claimed = claimedOrigin(ctx.request)
     if (claimed !== undefined && claimed !== own && !settings.trustedOrigins.includes(claimed)) {
       throw refuse(
@@ -105,6 +105,27 @@ export function createCsrfMiddleware(settings: CsrfSettings, logger: Logger): Mi
     return next()
   }
 }
+
+/**
+ * The origin of a request URL. Parsing the whole URL for it cost about 9 µs per
+ * form post in a profile, and a site is reached under a handful of origins, so
+ * the last few are remembered by the URL's text up to its path (which holds
+ * everything the origin is made of). The Host header is the client's to
+ * choose, so the memory is bounded.
+ */
+function originOf(url: string): string {
+  const authority = url.indexOf('//')
+  const path = authority < 0 ? -1 : url.indexOf('/', authority + 2)
+  const key = path < 0 ? url : url.slice(0, path)
+  let origin = knownOrigins.get(key)
+  if (origin === undefined) {
+    origin = new URL(url).origin
+    if (knownOrigins.size >= 64) knownOrigins.clear()
+    knownOrigins.set(key, origin)
+  }
+  return origin
+}
+const knownOrigins = new Map<string, string>()
 
 /** The Origin header, else the origin of the Referer; `undefined` when neither was sent. */
 function claimedOrigin(request: Request): string | undefined {

@@ -114,6 +114,19 @@ describe('middleware/csrf', () => {
     expect(notes).toEqual(['a', 'b'])
   })
 
+  it('never hands out the same token twice, however many pages a session renders', async () => {
+    const { client, notes } = await makeApp()
+    const { cookie } = await visitForm(client)
+    const tokens: string[] = []
+    // More than one fill of the random pool the masks come from (4 KiB, 64 bytes a token).
+    for (let i = 0; i < 150; i++) tokens.push(((await (await client.get('/token', { headers: { cookie } })).json()) as { token: string }).token)
+    expect(new Set(tokens).size).toBe(tokens.length)
+    for (const token of [tokens[0]!, tokens[70]!, tokens[149]!]) {
+      expect((await client.post('/notes', { form: { _csrf: token, text: 'ok' }, headers: { cookie } })).status).toBe(200)
+    }
+    expect(notes).toEqual(['ok', 'ok', 'ok'])
+  })
+
   it('finds the token in a multipart form, before a file', async () => {
     const { client, notes } = await makeApp()
     const { cookie, token } = await visitForm(client)
@@ -178,6 +191,18 @@ describe('middleware/csrf', () => {
       expect(body.error.code).toBe('DOVETAIL_ERR_CSRF_ORIGIN_MISMATCH')
       expect(body.error.message).toContain('came from https://evil.example, not from this site (http://localhost)')
       expect(notes).toEqual([])
+    })
+
+    it('compares with the origin each request was sent to, when one app answers under several', async () => {
+      const { app, client } = await makeApp()
+      const { cookie, token } = await visitForm(client)
+      const post = (url: string, origin: string) =>
+        app.fetch(new Request(url, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${token}&text=x` }))
+      expect((await post('http://a.example/notes', 'http://a.example')).status).toBe(200)
+      expect((await post('http://b.example/notes', 'http://b.example')).status).toBe(200)
+      expect((await post('http://b.example/notes', 'http://a.example')).status).toBe(403)
+      expect((await post('http://a.example:8080/notes', 'http://a.example')).status).toBe(403)
+      expect((await post('http://a.example/notes', 'http://b.example')).status).toBe(403)
     })
 
     it('uses the Referer when there is no Origin', async () => {

@@ -8,6 +8,8 @@ import { hasBodyParser, readBody } from '../body/index.js'
  * first `maxBytes` of a clone of the request are read, so the handler still
  * gets the whole body: browsers send fields in page order and `csrfField()`
  * goes at the top of a form, so the token is near the start even of an upload.
+ * That path is the dearer one (the clone is a second request object and a tee
+ * of the body stream), which is why the fullstack preset lists body first.
  */
 export async function formToken(ctx: Context, field: string, maxBytes: number): Promise<string | undefined> {
   const request = ctx.request

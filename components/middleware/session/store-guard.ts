@@ -37,6 +37,9 @@ export class StoreGuard {
   #downSince: number | undefined
   /** While the store is down: a call is finding out whether it is back. */
   #probing = false
+  /** Store calls not answered yet, oldest first. */
+  readonly #inFlight = new Set<InFlight>()
+  #timer: NodeJS.Timeout | undefined
 
   constructor(store: SessionStore, settings: StoreGuardSettings, logger?: Logger) {
     this.#settings = settings
@@ -59,25 +62,59 @@ export class StoreGuard {
   }
 
   async #attempt<T>(operation: string, work: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined
     try {
-      const pending = work()
-      // It may still fail after the timeout has answered for it; that is already reported.
-      pending.catch(() => {})
-      const result = await Promise.race([
-        pending,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${this.#settings.timeout} ms (the session middleware's store.timeout)`)), this.#settings.timeout)
-        }),
-      ])
+      const result = await this.#withinTimeout(work())
       this.#up()
       return result
     } catch (error) {
       if (error instanceof DovetailError || (error instanceof HttpError && !(error instanceof ServiceUnavailableError))) throw error
       this.#down(operation, error)
       throw this.#unavailable(operation, reasonOf(error), error)
-    } finally {
-      clearTimeout(timer)
+    }
+  }
+
+  /**
+   * `pending`, or a rejection once `timeout` ms have passed without an answer.
+   * One timer serves every call in flight, armed for the oldest one's deadline:
+   * a timer set and cleared per store call (two or three a request) cost more
+   * than the memory store's answer. Calls all have the same timeout, so the
+   * oldest (first in the set) is always the next to expire.
+   */
+  #withinTimeout<T>(pending: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const call: InFlight = { deadline: performance.now() + this.#settings.timeout, reject }
+      this.#inFlight.add(call)
+      // Keeps the process alive only while a call waits (as the call itself would), not until the timer fires.
+      ;(this.#timer ??= setTimeout(this.#expire, this.#settings.timeout)).ref()
+      pending.then(
+        (value) => {
+          this.#settled(call)
+          resolve(value)
+        },
+        (error: unknown) => {
+          // After the timeout this is already answered for (the promise is settled); it is reported there.
+          this.#settled(call)
+          reject(error)
+        },
+      )
+    })
+  }
+
+  #settled(call: InFlight): void {
+    this.#inFlight.delete(call)
+    if (this.#inFlight.size === 0) this.#timer?.unref()
+  }
+
+  readonly #expire = (): void => {
+    this.#timer = undefined
+    const now = performance.now()
+    for (const call of this.#inFlight) {
+      if (call.deadline > now) {
+        this.#timer = setTimeout(this.#expire, call.deadline - now)
+        return
+      }
+      this.#inFlight.delete(call)
+      call.reject(new Error(`no answer within ${this.#settings.timeout} ms (the session middleware's store.timeout)`))
     }
   }
 
@@ -103,6 +140,12 @@ export class StoreGuard {
     this.#logger?.info({ component: 'middleware/session', service: this.#service, downFor: Date.now() - this.#downSince }, 'the session store answers again')
     this.#downSince = undefined
   }
+}
+
+interface InFlight {
+  /** `performance.now()` past which the call has failed. */
+  deadline: number
+  reject: (error: Error) => void
 }
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))

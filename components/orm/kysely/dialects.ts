@@ -4,6 +4,8 @@ import { CompiledQuery, type DatabaseConnection, type Dialect, MysqlDialect, Pos
 import type { Connection } from '../../../core/orm-kit/index.js'
 import { loadPackage } from './load-packages.js'
 import type { KyselySettings } from './options.js'
+import { type NamingClient, nameStatements } from './pg-statements.js'
+import { type LibsqlDatabase, StatementCache } from './sqlite-statements.js'
 
 /**
  * How to stop a query running on a connection from outside it, and to keep
@@ -41,7 +43,7 @@ export async function buildDialect(connection: Connection, settings: KyselySetti
     if (isLocalFile(target)) await mkdir(dirname(resolvePath(target)), { recursive: true })
     return {
       dialect: new SqliteDialect({
-        database: async () => withBooleansAsIntegers(new Database(target, { timeout: settings.busyTimeout })) as never,
+        database: async () => new StatementCache(new Database(target, { timeout: settings.busyTimeout }) as unknown as LibsqlDatabase, settings.statementCacheSize),
         // SQLite leaves foreign keys unchecked unless asked, per connection.
         onCreateConnection: async (c) => void (await c.executeQuery(CompiledQuery.raw('pragma foreign_keys = on'))),
       }),
@@ -50,34 +52,6 @@ export async function buildDialect(connection: Connection, settings: KyselySetti
   }
   if (dialect === 'postgresql') return postgres(target, settings)
   return mysql(target.replace(/^mariadb:/i, 'mysql:'), settings)
-}
-
-interface Statement {
-  run(...params: unknown[]): unknown
-  all(...params: unknown[]): unknown
-  get(...params: unknown[]): unknown
-  iterate(...params: unknown[]): unknown
-}
-
-const asInteger = (value: unknown): unknown => (typeof value === 'boolean' ? Number(value) : value)
-const bound = (params: unknown[]): unknown[] => params.map((p) => (Array.isArray(p) ? p.map(asInteger) : asInteger(p)))
-
-/**
- * libsql 0.5 aborts the whole process (a Rust panic, "not yet implemented:
- * bool") when a statement is given a boolean parameter, where better-sqlite3
- * throws. SQLite stores booleans as 1 and 0 anyway, so they are bound so.
- */
-function withBooleansAsIntegers<D extends { prepare(sql: string): Statement }>(db: D): D {
-  const prepare = db.prepare.bind(db)
-  db.prepare = (sql: string) => {
-    const statement = prepare(sql)
-    for (const method of ['run', 'all', 'get', 'iterate'] as const) {
-      const original = statement[method].bind(statement)
-      statement[method] = (...params: unknown[]) => original(...bound(params))
-    }
-    return statement
-  }
-  return db
 }
 
 interface PgClient {
@@ -109,6 +83,8 @@ async function postgres(url: string, s: KyselySettings): Promise<BuiltDialect> {
     // A lent client whose socket breaks emits 'error' as well as failing its query; the query's
     // failure is what is answered (503), and an unheard 'error' would end the process.
     client.on('error', () => {})
+    // Kysely's driver sends every query by text; this names them, so the server parses each once per connection.
+    nameStatements(client as unknown as NamingClient, s.statementCacheSize)
   })
   // What Kysely uses of the pool: connect() and end(). pg-pool gives a client its release() on each
   // checkout; this one destroys a discarded client instead of pooling it again.

@@ -2,6 +2,7 @@ import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, Transactio
 import { HttpError } from '../../../core/index.js'
 import { type OutageLog, outageOf } from '../../../core/orm-kit/index.js'
 import { whileWaiting } from './abort-waiters.js'
+import { Deadlines } from './deadlines.js'
 
 /** Thrown when no connection came free within `acquireTimeout`; the orm-kit reads its name as the database saturated. */
 class AcquireTimeout extends Error {
@@ -26,6 +27,7 @@ export class GuardedDriver implements Driver {
   readonly #raw: Driver
   readonly #outages: OutageLog
   readonly #acquireTimeout: number
+  readonly #deadlines: Deadlines
   readonly #wrapped = new WeakMap<DatabaseConnection, GuardedConnection>()
 
   readonly #log: ((sql: string, ms: number) => void) | undefined
@@ -35,6 +37,7 @@ export class GuardedDriver implements Driver {
     this.#raw = raw
     this.#outages = outages
     this.#acquireTimeout = acquireTimeout
+    this.#deadlines = new Deadlines(acquireTimeout)
     this.#log = log
   }
 
@@ -51,24 +54,34 @@ export class GuardedDriver implements Driver {
    * when it aborts (throwing its reason), and the connection, once it comes,
    * goes back unused.
    */
-  async acquire(signal?: AbortSignal, reason?: () => unknown): Promise<GuardedConnection> {
+  acquire(signal?: AbortSignal, reason?: () => unknown): Promise<GuardedConnection> {
     const pending = this.#raw.acquireConnection()
-    let timer: NodeJS.Timeout | undefined
-    let stopWaiting: (() => void) | undefined
-    const stop = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new AcquireTimeout(`no connection came free within acquireTimeout (${this.#acquireTimeout} ms)`)), this.#acquireTimeout)
-      if (signal) stopWaiting = whileWaiting(signal, () => reject(reason ? reason() : signal.reason))
+    // One promise settled by whichever comes first: the connection, the deadline, the abort.
+    return new Promise<GuardedConnection>((resolve, reject) => {
+      let settled = false
+      let stopWaiting: (() => void) | undefined
+      const giveUp = (error: unknown) => {
+        if (settled) return
+        settled = true
+        this.#deadlines.delete(wait)
+        stopWaiting?.()
+        // Given up on: whatever comes later is returned unused.
+        pending.then((c) => this.#raw.releaseConnection(c), () => {})
+        reject(this.#outage(error))
+      }
+      const wait = this.#deadlines.add(() => giveUp(new AcquireTimeout(`no connection came free within acquireTimeout (${this.#acquireTimeout} ms)`)))
+      if (signal) stopWaiting = whileWaiting(signal, () => giveUp(reason ? reason() : signal.reason))
+      pending.then(
+        (connection) => {
+          if (settled) return
+          settled = true
+          this.#deadlines.delete(wait)
+          stopWaiting?.()
+          resolve(this.#wrap(connection))
+        },
+        giveUp,
+      )
     })
-    try {
-      return this.#wrap(await Promise.race([pending, stop]))
-    } catch (error) {
-      // Given up on: whatever comes later is returned unused.
-      pending.then((c) => this.#raw.releaseConnection(c), () => {})
-      throw this.#outage(error)
-    } finally {
-      clearTimeout(timer)
-      stopWaiting?.()
-    }
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
@@ -100,6 +113,7 @@ export class GuardedDriver implements Driver {
   }
 
   destroy(): Promise<void> {
+    this.#deadlines.clear()
     return this.#raw.destroy()
   }
 

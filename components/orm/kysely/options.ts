@@ -92,6 +92,15 @@ export const kyselyOptions = z
     acquireTimeout: timeout.default(10_000),
     /** SQLite: ms a write waits for a lock another process holds, blocking the process meanwhile; then 503. @default 0 */
     busyTimeout: z.number().int('busyTimeout must be whole milliseconds').nonnegative().max(longestTimer).default(0),
+    /**
+     * Prepared statements each connection keeps, by SQL text, least recently
+     * used dropped first (SQLite: libsql statements; PostgreSQL: named
+     * server-side prepared statements). A query whose SQL was seen before is
+     * only bound and run, not parsed again. `0` prepares every query anew, as
+     * Kysely alone does. MySQL/MariaDB: not used (mysql2 sends queries as text).
+     * @default 100
+     */
+    statementCacheSize: z.number().int('statementCacheSize must be a whole number').nonnegative().max(10_000).default(100),
     /** The `Retry-After` seconds on the 503 that a database outage answers. @default 5 */
     retryAfter: z.number().int('retryAfter must be whole seconds').nonnegative().default(5),
   })

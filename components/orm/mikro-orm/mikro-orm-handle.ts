@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve as resolvePath } from 'node:path'
-import { type EntityProperty, EnumType, type IMigrator, JsonType, MikroORM, type Options, type Transaction, Type, UniqueConstraintViolationException } from '@mikro-orm/core'
+import { type Constructor, type EntityProperty, EnumType, type IMigrator, JsonType, MikroORM, type Options, type Transaction, Type, UniqueConstraintViolationException } from '@mikro-orm/core'
 import { type AbstractSqlDriver, type DatabaseSchema, SchemaComparator, type SchemaDifference, type SqlEntityManager } from '@mikro-orm/knex'
-import { type DovetailError, HttpError, type Logger, type Orm, type OrmDialect, type OwnedTable } from '../../../core/index.js'
+import { DovetailError, type Logger, type Orm, type OrmDialect, type OwnedTable } from '../../../core/index.js'
 import { type Connection, driverMessage, locationOf, openFailed, OrmNotStarted, OutageLog, OwnedTables } from '../../../core/orm-kit/index.js'
 import { OrmMigrationNotPortable } from './errors.js'
 import { loadDriver, loadMigrator } from './load-packages.js'
 import { checkMigrationName, type UnlistedMigration, unlistedMigrations } from './migration-files.js'
-import type { MikroOrmSettings } from './options.js'
+import { type MigrationLike, migrationListSchema, type MikroOrmSettings } from './options.js'
 import { addSqliteBlindSpots, type Sizes, writePortableMigration } from './portable-migration.js'
-import { abortReason, cancelOnAbort, guardQueries, type QueryGuardHooks, RequestQueries, requestKey } from './request-queries.js'
+import { cancelOnAbort, connectionsOf, guardQueries, type QueryGuardHooks, RequestQueries, requestKey } from './request-queries.js'
+import { type DovetailEntityManager, dovetailEntityManager, openLazyTransactions } from './unit-of-work.js'
 
 type SqlOrm = MikroORM<AbstractSqlDriver, SqlEntityManager>
 
@@ -135,10 +136,13 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
         snapshot: s.migrations.snapshot,
         // One name, not MikroORM's one per database name, which leaves a file per test database behind.
         snapshotName: '.schema-snapshot',
-        ...(s.migrations.list ? { migrationsList: [...s.migrations.list] } : {}),
+        // A loader is called on the migrator's first use (#migrator), not here: see the option's TSDoc.
+        ...(Array.isArray(s.migrations.list) ? { migrationsList: [...s.migrations.list] } : {}),
       },
       ...(s.pool ? { pool: s.pool } : {}),
       ...s.mikroOrm,
+      // The app's own entity manager class, if it names one, extended with the unit of work's contract (unit-of-work.ts).
+      entityManager: dovetailEntityManager(s.mikroOrm.entityManager as Constructor<SqlEntityManager> | undefined),
       driverOptions: this.#driverOptions(),
     }
     try {
@@ -148,7 +152,9 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
       }
       this.#skipTables = [...(this.#orm.config.get('schemaGenerator').skipTables ?? [])]
       this.#applyOwned()
-      guardQueries(this.#orm.em.getDriver(), this.#hooks)
+      const driver = this.#orm.em.getDriver()
+      guardQueries(driver, this.#hooks)
+      for (const connection of connectionsOf(driver)) openLazyTransactions(connection)
     } catch (error) {
       throw openFailed(this.#connection, error)
     }
@@ -165,28 +171,14 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
    * request-queries.ts), with or without a signal.
    */
   fork(signal?: AbortSignal): SqlEntityManager {
-    if (signal === undefined) return withClearingRollback(this.#live().em.fork())
+    const em = this.#live().em.fork() as DovetailEntityManager
+    if (signal === undefined) return em
+    // Set after the fork, not through fork({ loggerContext }), which merges it into a copy per fork.
     const request = new RequestQueries(signal)
-    const em = this.#live().em.fork({ loggerContext: { [requestKey]: request } })
+    em.request = request
+    em.setLoggerContext({ [requestKey]: request })
     cancelOnAbort(request, this.#hooks)
-    // MikroORM's execute() passes no logger context of its own; give it the fork's, so raw SQL is followed too.
-    const execute = em.execute.bind(em)
-    em.execute = ((query: never, params?: never, method?: never, loggerContext?: never) =>
-      execute(query, params, method, loggerContext ?? (em.getLoggerContext() as never))) as typeof em.execute
-    // A failure after the request ended is the end of the request, not an outage (the cancel closed the connection, say).
-    const ended = (error: unknown): unknown => (signal.aborted && !(error instanceof HttpError) ? abortReason(signal) : error)
-    const begin = em.begin.bind(em)
-    em.begin = async (options) => {
-      if (signal.aborted) throw abortReason(signal)
-      await begin(options).catch((error: unknown) => Promise.reject(ended(error)))
-    }
-    const commit = em.commit.bind(em)
-    em.commit = async () => {
-      // The request has its answer (503, or none: the client left): what it did must not be kept.
-      if (signal.aborted) throw abortReason(signal)
-      await commit().catch((error: unknown) => Promise.reject(ended(error)))
-    }
-    return withClearingRollback(em)
+    return em
   }
 
   async createSchema(): Promise<void> {
@@ -365,7 +357,7 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
    * for (const { file, className } of await app.resolve(MikroOrm).unlistedMigrations()) console.warn(`${className} (${file}) is not in migrations.list`)
    */
   async unlistedMigrations(): Promise<UnlistedMigration[]> {
-    const list = this.#settings.migrations.list
+    const list = await this.#migrationList()
     return list ? unlistedMigrations(this.migrationsFolder, list) : []
   }
 
@@ -494,31 +486,39 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
 
   async #migrator() {
     const orm = this.#live()
+    const list = await this.#migrationList()
+    // MikroORM's migrator reads the list from the config when it is registered, so a loaded list goes in first.
+    if (list && !orm.config.get('migrations').migrationsList) orm.config.get('migrations').migrationsList = [...list]
     await loadMigrator(orm)
     return orm.migrator
+  }
+
+  #loadedList: Promise<readonly MigrationLike[]> | undefined
+
+  /** `migrations.list`, called once if it is a loader; checked like the array form, since it arrives after the options were. */
+  #migrationList(): Promise<readonly MigrationLike[] | undefined> {
+    const list = this.#settings.migrations.list
+    if (typeof list !== 'function') return Promise.resolve(list)
+    // Whatever the loader does wrong (throws, returns no promise, fails to import), the message names the option.
+    this.#loadedList ??= Promise.resolve()
+      .then(() => list())
+      .then(
+        (loaded) => {
+          const checked = migrationListSchema.safeParse(loaded)
+          if (checked.success) return checked.data
+          throw new DovetailError('DOVETAIL_ERR_COMPONENT_OPTIONS', `Component 'orm/mikro-orm': migrations.list() must resolve to an array of migrations (classes extending Migration, or { name, class }); ${checked.error.issues[0]?.message ?? 'it did not'}`)
+        },
+        (error: unknown) => {
+          throw new DovetailError('DOVETAIL_ERR_COMPONENT_OPTIONS', `Component 'orm/mikro-orm': migrations.list() failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+        },
+      )
+    return this.#loadedList
   }
 
   #live(): SqlOrm {
     if (this.#orm) return this.#orm
     throw notStarted(this.#state === 'closed' ? 'the app was closed' : 'the component has not started yet')
   }
-}
-
-/**
- * The contract's rollback also forgets the pending changes; MikroORM's keeps
- * what was persisted in the transaction, so a later flush would write what
- * the rollback was meant to undo.
- */
-function withClearingRollback(em: SqlEntityManager): SqlEntityManager {
-  const rollback = em.rollback.bind(em)
-  em.rollback = async () => {
-    try {
-      await rollback()
-    } finally {
-      em.clear()
-    }
-  }
-  return em
 }
 
 const isLocalFile = (target: string): boolean => target !== ':memory:' && !/^[a-z][a-z0-9+.-]+:\/\//i.test(target)

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { defineEntity } from '@mikro-orm/core'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createApp, defineConfig, Orm } from 'dovetailjs'
-import { mikroOrm, MikroOrm, resolveConnection } from 'dovetailjs/components/orm/mikro-orm'
+import { mikroOrm, MikroOrm, type MikroOrmOptions, resolveConnection } from 'dovetailjs/components/orm/mikro-orm'
+import { SqlEntityManager } from '@mikro-orm/knex'
 import { startupError } from '../../../test/support/startup-error.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dovetail-mikro-'))
@@ -126,6 +127,66 @@ describe('orm/mikro-orm connection', () => {
       em.create(Thing, { label: 'made at start' })
       await em.flush()
       expect(await app.resolve(MikroOrm).fork().count(Thing)).toBe(1)
+    } finally {
+      await app.close()
+    }
+  })
+})
+
+describe('orm/mikro-orm units of work', () => {
+  const open = async (extra: Partial<MikroOrmOptions> = {}) => {
+    const app = await createApp(defineConfig({ components: { orm: mikroOrm({ url: join(dir, `uow-${++files}.db`), entities: [Thing], schema: 'update', acquireTimeout: 1000, connectTimeout: 1000, ...extra }) } }))
+    return { app, orm: app.resolve(MikroOrm) }
+  }
+  let files = 0
+
+  it('begin() takes no connection until the first query: on SQLite, others write meanwhile', async () => {
+    const { app, orm } = await open()
+    try {
+      const em = orm.fork()
+      await em.begin()
+      expect(em.isInTransaction()).toBe(true)
+      // SQLite has one connection: a transaction holding it would keep this waiting for acquireTimeout, then 503.
+      await orm.execute('insert into mikrotest_thing (label) values (?)', ['meanwhile'])
+      em.create(Thing, { label: 'in the transaction' })
+      await em.commit()
+      expect(em.isInTransaction()).toBe(false)
+      expect((await orm.fork().find(Thing, {}, { orderBy: { id: 'asc' } })).map((t) => t.label)).toEqual(['meanwhile', 'in the transaction'])
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('em.transactional() inside a begun transaction is a savepoint of it, opened by its first query', async () => {
+    const { app, orm } = await open()
+    try {
+      const em = orm.fork()
+      await em.begin()
+      await em.transactional(async (inner) => void inner.create(Thing, { label: 'inner' }))
+      await expect(em.transactional(async (inner) => {
+        inner.create(Thing, { label: 'undone' })
+        await inner.flush()
+        throw new Error('no')
+      })).rejects.toThrow('no')
+      await em.rollback()
+      expect(await orm.fork().count(Thing)).toBe(0)
+    } finally {
+      await app.close()
+    }
+  })
+
+  it("extends the app's own entity manager class (mikroOrm.entityManager)", async () => {
+    class AppEntityManager extends SqlEntityManager {
+      labels = async () => (await this.find(Thing, {})).map((t) => t.label)
+    }
+    const { app, orm } = await open({ mikroOrm: { entityManager: AppEntityManager } })
+    try {
+      const em = orm.fork()
+      expect(em).toBeInstanceOf(AppEntityManager)
+      await em.begin()
+      em.create(Thing, { label: 'mine' })
+      await em.commit()
+      expect(await (orm.fork() as AppEntityManager).labels()).toEqual(['mine'])
     } finally {
       await app.close()
     }

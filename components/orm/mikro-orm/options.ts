@@ -7,6 +7,13 @@ export type EntityLike = EntitySchema<any, any> | EntityClass<any>
 /** A migration given in code: `{ name, class }`, or a class extending `Migration` (its name is the class name). */
 export type MigrationLike = MigrationObject | MigrationObject['class']
 
+/**
+ * The migrations list loaded on first use: a function the component calls
+ * only when it needs the migrations (`migrate`, `migration:status`, `schema:
+ * 'migrate'`), never at an ordinary start.
+ */
+export type MigrationListLoader = () => Promise<readonly MigrationLike[]> | readonly MigrationLike[]
+
 const entity = z.custom<EntityLike>((value) => value instanceof EntitySchema || typeof value === 'function', {
   message: 'each entity must be an EntitySchema (from defineEntity() or new EntitySchema()) or an entity class',
 })
@@ -17,6 +24,9 @@ const migration = z.custom<MigrationLike>(
     (typeof value === 'object' && value !== null && typeof (value as MigrationObject).name === 'string' && typeof (value as MigrationObject).class === 'function'),
   { message: 'each migration must be a class extending Migration, or { name, class }' },
 )
+
+/** `migrations.list` in its array form; also what a list loader's promise must resolve to. */
+export const migrationListSchema = z.array(migration)
 
 // These have options of their own here; two ways to set one thing would disagree sooner or later.
 const ownedKeys = ['driver', 'dbName', 'clientUrl', 'entities', 'entitiesTs', 'migrations', 'debug', 'pool', 'logger', 'allowGlobalContext'] as const
@@ -85,8 +95,24 @@ export const mikroOrmOptions = z.strictObject({
        * The migrations to run, oldest first, imported by the app (a TypeScript
        * project's `migrations/index.ts`): classes, or `{ name, class }`. The
        * folder is then not read; a new migration runs once it is added here.
+       *
+       * Or a function returning that list (or a promise of it), such as
+       * `() => import('./migrations/index.js').then((m) => m.migrations)`:
+       * the component calls it only when it runs or lists migrations. A
+       * migration imports `@mikro-orm/migrations` (and through it umzug and
+       * its command-line tooling, some 250 files), which an app serving
+       * requests never needs (see docs/orm.md, Migrations, for what it saves).
        */
-      list: z.array(migration).optional(),
+      list: z
+        .union([
+          migrationListSchema,
+          // A migration class is a function too; a loader is told apart by taking no class shape:
+          // the array form above comes first, so only a bare function reaches this.
+          z.custom<MigrationListLoader>((value) => typeof value === 'function', {
+            message: 'list must be an array of migrations, or a function returning a promise of one',
+          }),
+        ])
+        .optional(),
       /**
        * Keep a schema snapshot (`.schema-snapshot.json` in `path`) that
        * `migration:create` diffs against. Off, it diffs against the database

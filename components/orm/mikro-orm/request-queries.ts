@@ -86,9 +86,7 @@ const lockedMark = 'a statement on it found the SQLite file locked'
  * on Node 20 it slows every promise of the process (10 µs a request here).
  */
 export function guardQueries(driver: AbstractSqlDriver, hooks: QueryGuardHooks): void {
-  const connections = new Set<AbstractSqlConnection>([driver.getConnection('write'), driver.getConnection('read')])
-  for (const replica of (driver as unknown as { replicas?: AbstractSqlConnection[] }).replicas ?? []) connections.add(replica)
-  for (const connection of connections) {
+  for (const connection of connectionsOf(driver)) {
     watchBuilders(connection.getKnex().client as unknown as KnexClient)
     wrapExecuteQuery(connection, hooks)
     wrapTransactions(connection, hooks)
@@ -96,6 +94,13 @@ export function guardQueries(driver: AbstractSqlDriver, hooks: QueryGuardHooks):
   // What this file throws is already the answer; MikroORM would wrap it in a DriverException (a 500).
   const convert = driver.convertException.bind(driver)
   driver.convertException = (error: Error) => (error instanceof HttpError || thrown.has(error) ? error : convert(error)) as never
+}
+
+/** The driver's connections: the write one, the read one and any replicas. */
+export function connectionsOf(driver: AbstractSqlDriver): Set<AbstractSqlConnection> {
+  const connections = new Set<AbstractSqlConnection>([driver.getConnection('write'), driver.getConnection('read')])
+  for (const replica of (driver as unknown as { replicas?: AbstractSqlConnection[] }).replicas ?? []) connections.add(replica)
+  return connections
 }
 
 /** Errors thrown here as they are (an abort's reason), for convertException to let through. */

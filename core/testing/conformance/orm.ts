@@ -253,6 +253,29 @@ export function runOrmConformance<W extends UnitOfWork = UnitOfWork>(options: Or
           expect(await titles()).toEqual([])
         }))
 
+      // An implementation may open the transaction on the first query: these hold whichever query comes first.
+      it('when the first query after begin() writes (a flush), rollback() undoes it', () =>
+        run(async ({ orm, createItems, stage, titles }) => {
+          await createItems()
+          const work = orm.fork()
+          await work.begin()
+          await stage(work, { id: 1, title: 'flushed, then rolled back' })
+          await work.flush()
+          await work.rollback()
+          expect(await titles()).toEqual([])
+        }))
+
+      it('first queries sent together after begin() run in the one transaction', () =>
+        run(async ({ orm, createItems, insert, titles }) => {
+          await createItems()
+          const work = orm.fork()
+          await work.begin()
+          await Promise.all([insert(1, 'one', work), insert(2, 'two', work), insert(3, 'three', work)])
+          expect(await titles(work)).toEqual(['one', 'two', 'three'])
+          await work.rollback()
+          expect(await titles()).toEqual([])
+        }))
+
       it(holds ? 'clear() forgets the pending changes' : 'clear() leaves what was written', () =>
         run(async ({ orm, createItems, stage, titles }) => {
           await createItems()

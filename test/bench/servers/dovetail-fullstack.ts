@@ -1,6 +1,6 @@
 /**
  * The `fullstack` preset as a user gets it (request-log, security-headers,
- * error-pages, compression, static, session, csrf, auth, body, transaction;
+ * error-pages, compression, static, session, body, csrf, auth, transaction;
  * MikroORM on SQLite), with sessions in memory as Fastify's are, and a form page.
  */
 import { createApp, defineConfig } from 'dovetailjs'

@@ -1,0 +1,105 @@
+/** What of pg's `Client` this file uses. */
+export interface NamingClient {
+  query(config: unknown, values?: unknown, callback?: unknown): unknown
+  /** pg 8.23+: 'I' idle, 'T' in a transaction, 'E' in a failed one, as the server last said. */
+  getTransactionStatus?(): string | null
+  /** pg's record of the statements parsed on this connection (name to text), which it never forgets. */
+  connection?: { parsedStatements?: Record<string, string> }
+}
+
+/** What a query may be named for: one statement of the kinds worth keeping (DDL, `begin`, `set` and the like are sent as they are). */
+const namable = /^\s*(select|insert|update|delete|with)\b/i
+
+// Names unique within the process, so a name dropped from one connection is never reused for other SQL there.
+let counter = 0
+
+/** PostgreSQL errors after which a kept statement must be prepared again under a new name. */
+const stale = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code
+  // 0A000 "cached plan must not change result type": its tables changed the columns a statement returns (DDL).
+  // 26000 "prepared statement … does not exist": a `DEALLOCATE ALL` or `DISCARD ALL` sent on this connection.
+  return code === '0A000' || code === '26000'
+}
+
+/**
+ * Makes a pg client send its queries as named prepared statements, keyed by
+ * SQL text: up to `size` per connection, the least recently used
+ * deallocated first. PostgreSQL then parses and plans a query the first
+ * time this connection sees it, and only binds and runs it after: the raw
+ * driver's `{ name, text, values }`, done for every query Kysely compiles.
+ *
+ * Only single `select`, `insert`, `update`, `delete` and `with` statements
+ * are named (a `;` anywhere keeps a query unnamed: a named statement cannot
+ * hold two). After a schema change, PostgreSQL plans a kept statement again
+ * by itself, except when the columns it returns changed ("cached plan must
+ * not change result type"): that statement is then dropped and, outside a
+ * transaction, the query runs once more under a new name; inside one the
+ * error is the query's (the transaction is aborted by then) and the next
+ * transaction prepares it anew.
+ *
+ * Does nothing when `size` is 0, or when the client lacks the record of
+ * parsed statements this relies on (a pg other than 8.x).
+ */
+export function nameStatements(client: NamingClient, size: number): void {
+  const parsed = client.connection?.parsedStatements
+  if (size === 0 || typeof parsed !== 'object' || parsed === null) return
+  const send = client.query.bind(client)
+  const names = new Map<string, string>()
+
+  const drop = (name: string) => {
+    // Only a statement the server has: a DEALLOCATE of an unknown name would fail, and in a transaction abort it.
+    if (parsed[name] === undefined) return
+    delete parsed[name]
+    // Not transactional in PostgreSQL, so a later rollback cannot bring it back. Refused in a failed
+    // transaction: the statement then lives on the server until the connection closes (the name is never reused).
+    ;(send(`deallocate ${name}`) as Promise<unknown>).catch(() => {})
+  }
+
+  const named = (text: string, values: unknown[]) => {
+    let name = names.get(text)
+    if (name !== undefined) {
+      // Most recently used last: Map keeps insertion order, so the first key is the one to drop.
+      names.delete(text)
+      names.set(text, name)
+      return send({ name, text, values })
+    }
+    name = `dovetail_${(counter++).toString(36)}`
+    names.set(text, name)
+    const result = send({ name, text, values })
+    if (names.size > size) {
+      const [oldestText, oldest] = names.entries().next().value!
+      names.delete(oldestText)
+      drop(oldest)
+    }
+    return result
+  }
+
+  const forgetAll = () => {
+    for (const name of names.values()) delete parsed[name]
+    names.clear()
+  }
+
+  client.query = (config: unknown, values?: unknown, callback?: unknown) => {
+    // Kysely's PostgreSQL driver calls query(sql, parameters); anything else (pg's own config objects, callbacks) is passed on.
+    if (typeof config !== 'string' || !Array.isArray(values) || callback !== undefined || !namable.test(config) || config.includes(';')) {
+      return send(config, values, callback)
+    }
+    return (named(config, values) as Promise<unknown>).catch((error: unknown) => {
+      const name = names.get(config)
+      if (name !== undefined && parsed[name] === undefined) {
+        // Never parsed (a syntax error, a lost connection): nothing to deallocate; the next run parses it anew.
+        names.delete(config)
+      }
+      if (!stale(error)) throw error
+      // 26000: the server forgot every statement of this connection. 0A000: only this one is known to be
+      // stale; others reading the same tables meet the same error on their next run and are dropped then.
+      if ((error as { code?: string }).code === '26000') forgetAll()
+      else if (name !== undefined && names.get(config) === name) {
+        names.delete(config)
+        drop(name)
+      }
+      if (client.getTransactionStatus?.() !== 'I') throw error
+      return named(config, values)
+    })
+  }
+}
