@@ -3,6 +3,11 @@ import type { Logger } from '../slots/logger.js'
 import type { OrmDialect } from '../slots/orm.js'
 import { driverMessage, type Outage } from './outage.js'
 
+// SQLite has one connection, so "no room" there is seldom load: most often a query was sent outside the
+// request's open transaction (another fork, the app-wide handle), and waits for the transaction holding it.
+const sqliteHint =
+  ". On SQLite, with its one connection, this is most often a query sent outside the request's open transaction (another fork or the app-wide handle), which waits for that transaction to end: query through the request's Db (see docs/orm.md, 'A transaction per request')"
+
 /** What an {@link OutageLog} names in its log lines and 503s. */
 export interface OutageLogOptions {
   logger: Logger
@@ -47,7 +52,7 @@ export class OutageLog {
         { component, database: location, outage, reason },
         outage === 'unreachable'
           ? `${what} cannot be reached (${reason}): requests that need it are answered 503 until it answers again`
-          : `${what} has no room for more work now (${reason}): requests that need it are answered 503 until it has`,
+          : `${what} has no room for more work now (${reason}): requests that need it are answered 503 until it has${dialect === 'sqlite' ? sqliteHint : ''}`,
       )
     }
     this.#outage.failed++
