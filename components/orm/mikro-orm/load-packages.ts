@@ -1,6 +1,7 @@
 import type { Constructor, IDatabaseDriver, MikroORM } from '@mikro-orm/core'
 import type { OrmDialect } from '../../../core/index.js'
 import { OrmPackageMissing } from './errors.js'
+import { libsqlDriverWithStatementCache } from './sqlite-statements.js'
 
 const driverPackages = {
   sqlite: '@mikro-orm/libsql',
@@ -14,12 +15,14 @@ const driverPackages = {
  * Import the driver for a dialect only when it is chosen, so an app on SQLite
  * needs neither pg nor mysql2 installed (they are optional peer dependencies).
  */
-export async function loadDriver(dialect: OrmDialect): Promise<Constructor<IDatabaseDriver>> {
+export async function loadDriver(dialect: OrmDialect, statementCache = 0): Promise<Constructor<IDatabaseDriver>> {
   const pkg = driverPackages[dialect]
   try {
     switch (dialect) {
-      case 'sqlite':
-        return (await import('@mikro-orm/libsql')).LibSqlDriver
+      case 'sqlite': {
+        const libsql = await import('@mikro-orm/libsql')
+        return statementCache > 0 ? libsqlDriverWithStatementCache(libsql, statementCache) : libsql.LibSqlDriver
+      }
       case 'postgresql':
         return (await import('@mikro-orm/postgresql')).PostgreSqlDriver
       default:

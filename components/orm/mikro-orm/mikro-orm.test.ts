@@ -193,6 +193,50 @@ describe('orm/mikro-orm units of work', () => {
   })
 })
 
+describe('orm/mikro-orm on SQLite: kept statements (statementCache)', () => {
+  let files = 0
+  for (const statementCache of [200, 0]) {
+    it(`stores values as their SQL literals would and follows schema changes (statementCache: ${statementCache})`, async () => {
+      const app = await createApp(defineConfig({ components: { orm: mikroOrm({ url: join(dir, `statements-${++files}.db`), statementCache }) } }))
+      try {
+        const orm = app.resolve(Orm)
+        await orm.execute('create table kept (n integer, t text, r real)')
+        const rows = [[5, 5, 1.5], [-3, 'it’s "quoted" ?', 2], [null, null, 1e-7], [2 ** 53 + 2, true, 0.1]]
+        for (const row of rows) await orm.execute('insert into kept (n, t, r) values (?, ?, ?)', row)
+        const read = () => orm.execute('select * from kept order by rowid')
+        expect(await read()).toEqual([
+          { n: 5, t: '5', r: 1.5 },
+          { n: -3, t: 'it’s "quoted" ?', r: 2 },
+          { n: null, t: null, r: 1e-7 },
+          { n: 2 ** 53 + 2, t: '1', r: 0.1 },
+        ])
+        expect(await orm.execute('select typeof(n) as n, typeof(t) as t from kept where rowid = ?', [1])).toEqual([{ n: 'integer', t: 'text' }])
+        // The same statement, kept, after the table changed under it.
+        await orm.execute('alter table kept add column extra text')
+        expect((await read())[0]).toEqual({ n: 5, t: '5', r: 1.5, extra: null })
+        await orm.execute('drop table kept')
+        await orm.execute('create table kept (only text)')
+        await orm.execute('insert into kept (only) values (?)', ['again'])
+        expect(await read()).toEqual([{ only: 'again' }])
+        // A statement that failed is used again as if new.
+        await orm.execute('create unique index kept_only on kept (only)')
+        const insert = () => orm.execute('insert into kept (only) values (?)', ['again'])
+        expect(orm.isUniqueViolation(await insert().catch((error: unknown) => error))).toBe(true)
+        expect(orm.isUniqueViolation(await insert().catch((error: unknown) => error))).toBe(true)
+        await orm.execute('insert into kept (only) values (?)', ['other'])
+        expect(await read()).toEqual([{ only: 'again' }, { only: 'other' }])
+      } finally {
+        await app.close()
+      }
+    })
+  }
+
+  it('refuses a statementCache that is not a whole number of at least 0', async () => {
+    const error = await startupError(defineConfig({ components: { orm: mikroOrm({ url: ':memory:', statementCache: -1 }) } }))
+    expect(error.message).toContain("option 'statementCache'")
+  })
+})
+
 describe('orm/mikro-orm migrations', () => {
   it('writes a migration for the entities, then runs it', async () => {
     const options = { url: join(dir, 'generated.db'), entities: [Thing], migrations: { path: generated } }
