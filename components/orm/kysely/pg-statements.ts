@@ -46,32 +46,31 @@ export function nameStatements(client: NamingClient, size: number): void {
   const send = client.query.bind(client)
   const names = new Map<string, string>()
 
-  const drop = (name: string) => {
+  // Each DEALLOCATE is sent on its own and waited for before the query that follows: pg deprecates
+  // a second query() while one runs on the client, and this client is lent to one query at a time.
+  const drop = async (name: string): Promise<void> => {
     // Only a statement the server has: a DEALLOCATE of an unknown name would fail, and in a transaction abort it.
     if (parsed[name] === undefined) return
     delete parsed[name]
     // Not transactional in PostgreSQL, so a later rollback cannot bring it back. Refused in a failed
     // transaction: the statement then lives on the server until the connection closes (the name is never reused).
-    ;(send(`deallocate ${name}`) as Promise<unknown>).catch(() => {})
+    await (send(`deallocate ${name}`) as Promise<unknown>).catch(() => {})
   }
 
-  const named = (text: string, values: unknown[]) => {
+  const named = (text: string, values: unknown[]): Promise<unknown> => {
     let name = names.get(text)
     if (name !== undefined) {
       // Most recently used last: Map keeps insertion order, so the first key is the one to drop.
       names.delete(text)
       names.set(text, name)
-      return send({ name, text, values })
+      return send({ name, text, values }) as Promise<unknown>
     }
     name = `dovetail_${(counter++).toString(36)}`
     names.set(text, name)
-    const result = send({ name, text, values })
-    if (names.size > size) {
-      const [oldestText, oldest] = names.entries().next().value!
-      names.delete(oldestText)
-      drop(oldest)
-    }
-    return result
+    if (names.size <= size) return send({ name, text, values }) as Promise<unknown>
+    const [oldestText, oldest] = names.entries().next().value!
+    names.delete(oldestText)
+    return drop(oldest).then(() => send({ name, text, values }))
   }
 
   const forgetAll = () => {
@@ -94,12 +93,17 @@ export function nameStatements(client: NamingClient, size: number): void {
       // 26000: the server forgot every statement of this connection. 0A000: only this one is known to be
       // stale; others reading the same tables meet the same error on their next run and are dropped then.
       if ((error as { code?: string }).code === '26000') forgetAll()
-      else if (name !== undefined && names.get(config) === name) {
+      let dropped: Promise<void> | undefined
+      if (name !== undefined && names.get(config) === name) {
         names.delete(config)
-        drop(name)
+        dropped = drop(name)
       }
-      if (client.getTransactionStatus?.() !== 'I') throw error
-      return named(config, values)
+      // Outside a transaction the failed statement did nothing: run it again, prepared anew.
+      const retry = client.getTransactionStatus?.() === 'I'
+      return (dropped ?? Promise.resolve()).then(() => {
+        if (!retry) throw error
+        return named(config, values)
+      })
     })
   }
 }
