@@ -4,7 +4,7 @@ import { CompiledQuery, type DatabaseConnection, type Dialect, MysqlDialect, Pos
 import type { Connection } from '../../../core/orm-kit/index.js'
 import { loadPackage } from './load-packages.js'
 import type { KyselySettings } from './options.js'
-import { type NamingClient, nameStatements } from './pg-statements.js'
+import { type NamingClient, nameStatements, type PgQueryClass } from './pg-statements.js'
 import { type LibsqlDatabase, StatementCache } from './sqlite-statements.js'
 
 /**
@@ -84,7 +84,7 @@ async function postgres(url: string, s: KyselySettings): Promise<BuiltDialect> {
     // failure is what is answered (503), and an unheard 'error' would end the process.
     client.on('error', () => {})
     // Kysely's driver sends every query by text; this names them, so the server parses each once per connection.
-    nameStatements(client as unknown as NamingClient, s.statementCacheSize)
+    nameStatements(client as unknown as NamingClient, s.statementCacheSize, pg.Query as unknown as PgQueryClass)
   })
   pool.on('remove', (client) => {
     const c = client as unknown as PgClient

@@ -7,6 +7,9 @@ export interface NamingClient {
   connection?: { parsedStatements?: Record<string, string> }
 }
 
+/** pg's `Query` class (`pg.Query`): built from a text, values and a callback; `name` set before it is submitted. */
+export type PgQueryClass = new (text: string, values: unknown[], callback: (error: unknown, result: unknown) => void) => { name?: string }
+
 /** What a query may be named for: one statement of the kinds worth keeping (DDL, `begin`, `set` and the like are sent as they are). */
 const namable = /^\s*(select|insert|update|delete|with)\b/i
 
@@ -40,11 +43,23 @@ const stale = (error: unknown): boolean => {
  * Does nothing when `size` is 0, or when the client lacks the record of
  * parsed statements this relies on (a pg other than 8.x).
  */
-export function nameStatements(client: NamingClient, size: number): void {
+export function nameStatements(client: NamingClient, size: number, Query?: PgQueryClass): void {
   const parsed = client.connection?.parsedStatements
   if (size === 0 || typeof parsed !== 'object' || parsed === null) return
   const send = client.query.bind(client)
   const names = new Map<string, string>()
+
+  // pg copies a `{ name, text, values }` config property by property (getOwnPropertyDescriptors) on
+  // every query, garbage a short query can do without: a Query built from the text, given its name
+  // before it is submitted (pg reads the name only then), is sent as it is.
+  const sendNamed = (name: string, text: string, values: unknown[]): Promise<unknown> => {
+    if (!Query) return send({ name, text, values }) as Promise<unknown>
+    return new Promise((resolve, reject) => {
+      const query = new Query(text, values, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)))
+      query.name = name
+      send(query)
+    })
+  }
 
   // Each DEALLOCATE is sent on its own and waited for before the query that follows: pg deprecates
   // a second query() while one runs on the client, and this client is lent to one query at a time.
@@ -63,14 +78,14 @@ export function nameStatements(client: NamingClient, size: number): void {
       // Most recently used last: Map keeps insertion order, so the first key is the one to drop.
       names.delete(text)
       names.set(text, name)
-      return send({ name, text, values }) as Promise<unknown>
+      return sendNamed(name, text, values)
     }
     name = `dovetail_${(counter++).toString(36)}`
     names.set(text, name)
-    if (names.size <= size) return send({ name, text, values }) as Promise<unknown>
+    if (names.size <= size) return sendNamed(name, text, values)
     const [oldestText, oldest] = names.entries().next().value!
     names.delete(oldestText)
-    return drop(oldest).then(() => send({ name, text, values }))
+    return drop(oldest).then(() => sendNamed(name!, text, values))
   }
 
   const forgetAll = () => {
