@@ -95,9 +95,9 @@ export function nameStatements(client: NamingClient, size: number, Query?: PgQue
 
   client.query = (config: unknown, values?: unknown, callback?: unknown) => {
     // Kysely's PostgreSQL driver calls query(sql, parameters); anything else (pg's own config objects, callbacks) is passed on.
-    if (typeof config !== 'string' || !Array.isArray(values) || callback !== undefined || !namable.test(config) || config.includes(';')) {
-      return send(config, values, callback)
-    }
+    if (typeof config !== 'string' || !Array.isArray(values) || callback !== undefined) return send(config, values, callback)
+    // A text already kept passed the checks when it was first seen.
+    if (!names.has(config) && (!namable.test(config) || config.includes(';'))) return send(config, values)
     return (named(config, values) as Promise<unknown>).catch((error: unknown) => {
       const name = names.get(config)
       if (name !== undefined && parsed[name] === undefined) {
