@@ -45,6 +45,8 @@ export class Deadlines {
   }
 
   #arm(ms: number): void {
+    // One timer at a time, even if an expiring wait began another one.
+    clearTimeout(this.#timer)
     this.#timer = setTimeout(this.#fire, Math.max(ms, 1))
     this.#timer.unref()
   }

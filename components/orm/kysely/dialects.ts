@@ -4,7 +4,7 @@ import { CompiledQuery, type DatabaseConnection, type Dialect, MysqlDialect, Pos
 import type { Connection } from '../../../core/orm-kit/index.js'
 import { loadPackage } from './load-packages.js'
 import type { KyselySettings } from './options.js'
-import { type NamingClient, nameStatements } from './pg-statements.js'
+import { type NamingClient, nameStatements, type PgQueryClass } from './pg-statements.js'
 import { type LibsqlDatabase, StatementCache } from './sqlite-statements.js'
 
 /**
@@ -84,19 +84,8 @@ async function postgres(url: string, s: KyselySettings): Promise<BuiltDialect> {
     // failure is what is answered (503), and an unheard 'error' would end the process.
     client.on('error', () => {})
     // Kysely's driver sends every query by text; this names them, so the server parses each once per connection.
-    nameStatements(client as unknown as NamingClient, s.statementCacheSize)
+    nameStatements(client as unknown as NamingClient, s.statementCacheSize, pg.Query as unknown as PgQueryClass)
   })
-  // What Kysely uses of the pool: connect() and end(). pg-pool gives a client its release() on each
-  // checkout; this one destroys a discarded client instead of pooling it again.
-  const lending = {
-    connect: async () => {
-      const client = (await pool.connect()) as unknown as PgClient
-      const release = client.release
-      client.release = (error?: unknown) => release.call(client, error ?? (discarded.has(client) ? true : undefined))
-      return client
-    },
-    end: () => pool.end(),
-  }
   pool.on('remove', (client) => {
     const c = client as unknown as PgClient
     if (c.processID !== null) clients.delete(c.processID)
@@ -105,7 +94,7 @@ async function postgres(url: string, s: KyselySettings): Promise<BuiltDialect> {
   const clientOf = (connection: DatabaseConnection) => clients.get(pids.get(connection) ?? -1)
   return {
     dialect: new PostgresDialect({
-      pool: lending as never,
+      pool: pool as never,
       // Kysely keeps pg's client to itself; the server's process id names the connection for a cancel.
       onCreateConnection: async (c) => {
         const { rows } = await c.executeQuery<{ pid: number }>(CompiledQuery.raw('select pg_backend_pid() as pid'))
@@ -128,7 +117,13 @@ async function postgres(url: string, s: KyselySettings): Promise<BuiltDialect> {
       close: (connection) => clientOf(connection)?.connection?.stream?.destroy(),
       discard(connection) {
         const client = clientOf(connection)
-        if (client) discarded.add(client)
+        if (!client || discarded.has(client)) return
+        discarded.add(client)
+        // pg-pool gives a client its release() at each checkout, and this client is lent now (its query
+        // runs): this checkout's release destroys it instead of pooling it again. Done here, on the rare
+        // cancel, rather than wrapping release() on every checkout.
+        const release = client.release
+        client.release = (error?: unknown) => release.call(client, error ?? true)
       },
     },
   }

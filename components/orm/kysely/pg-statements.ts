@@ -7,6 +7,9 @@ export interface NamingClient {
   connection?: { parsedStatements?: Record<string, string> }
 }
 
+/** pg's `Query` class (`pg.Query`): built from a text, values and a callback; `name` set before it is submitted. */
+export type PgQueryClass = new (text: string, values: unknown[], callback: (error: unknown, result: unknown) => void) => { name?: string }
+
 /** What a query may be named for: one statement of the kinds worth keeping (DDL, `begin`, `set` and the like are sent as they are). */
 const namable = /^\s*(select|insert|update|delete|with)\b/i
 
@@ -40,38 +43,49 @@ const stale = (error: unknown): boolean => {
  * Does nothing when `size` is 0, or when the client lacks the record of
  * parsed statements this relies on (a pg other than 8.x).
  */
-export function nameStatements(client: NamingClient, size: number): void {
+export function nameStatements(client: NamingClient, size: number, Query?: PgQueryClass): void {
   const parsed = client.connection?.parsedStatements
   if (size === 0 || typeof parsed !== 'object' || parsed === null) return
   const send = client.query.bind(client)
   const names = new Map<string, string>()
 
-  const drop = (name: string) => {
+  // pg copies a `{ name, text, values }` config property by property (getOwnPropertyDescriptors) on
+  // every query, garbage a short query can do without: a Query built from the text, given its name
+  // before it is submitted (pg reads the name only then), is sent as it is.
+  const sendNamed = (name: string, text: string, values: unknown[]): Promise<unknown> => {
+    if (!Query) return send({ name, text, values }) as Promise<unknown>
+    return new Promise((resolve, reject) => {
+      const query = new Query(text, values, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)))
+      query.name = name
+      send(query)
+    })
+  }
+
+  // Each DEALLOCATE is sent on its own and waited for before the query that follows: pg deprecates
+  // a second query() while one runs on the client, and this client is lent to one query at a time.
+  const drop = async (name: string): Promise<void> => {
     // Only a statement the server has: a DEALLOCATE of an unknown name would fail, and in a transaction abort it.
     if (parsed[name] === undefined) return
     delete parsed[name]
     // Not transactional in PostgreSQL, so a later rollback cannot bring it back. Refused in a failed
     // transaction: the statement then lives on the server until the connection closes (the name is never reused).
-    ;(send(`deallocate ${name}`) as Promise<unknown>).catch(() => {})
+    await (send(`deallocate ${name}`) as Promise<unknown>).catch(() => {})
   }
 
-  const named = (text: string, values: unknown[]) => {
+  const named = (text: string, values: unknown[]): Promise<unknown> => {
     let name = names.get(text)
     if (name !== undefined) {
       // Most recently used last: Map keeps insertion order, so the first key is the one to drop.
       names.delete(text)
       names.set(text, name)
-      return send({ name, text, values })
+      return sendNamed(name, text, values)
     }
     name = `dovetail_${(counter++).toString(36)}`
     names.set(text, name)
-    const result = send({ name, text, values })
-    if (names.size > size) {
-      const [oldestText, oldest] = names.entries().next().value!
-      names.delete(oldestText)
-      drop(oldest)
-    }
-    return result
+    if (names.size <= size) return sendNamed(name, text, values)
+    const [oldestText, oldest] = names.entries().next().value!
+    names.delete(oldestText)
+    return drop(oldest).then(() => sendNamed(name!, text, values))
   }
 
   const forgetAll = () => {
@@ -81,9 +95,9 @@ export function nameStatements(client: NamingClient, size: number): void {
 
   client.query = (config: unknown, values?: unknown, callback?: unknown) => {
     // Kysely's PostgreSQL driver calls query(sql, parameters); anything else (pg's own config objects, callbacks) is passed on.
-    if (typeof config !== 'string' || !Array.isArray(values) || callback !== undefined || !namable.test(config) || config.includes(';')) {
-      return send(config, values, callback)
-    }
+    if (typeof config !== 'string' || !Array.isArray(values) || callback !== undefined) return send(config, values, callback)
+    // A text already kept passed the checks when it was first seen.
+    if (!names.has(config) && (!namable.test(config) || config.includes(';'))) return send(config, values)
     return (named(config, values) as Promise<unknown>).catch((error: unknown) => {
       const name = names.get(config)
       if (name !== undefined && parsed[name] === undefined) {
@@ -94,12 +108,17 @@ export function nameStatements(client: NamingClient, size: number): void {
       // 26000: the server forgot every statement of this connection. 0A000: only this one is known to be
       // stale; others reading the same tables meet the same error on their next run and are dropped then.
       if ((error as { code?: string }).code === '26000') forgetAll()
-      else if (name !== undefined && names.get(config) === name) {
+      let dropped: Promise<void> | undefined
+      if (name !== undefined && names.get(config) === name) {
         names.delete(config)
-        drop(name)
+        dropped = drop(name)
       }
-      if (client.getTransactionStatus?.() !== 'I') throw error
-      return named(config, values)
+      // Outside a transaction the failed statement did nothing: run it again, prepared anew.
+      const retry = client.getTransactionStatus?.() === 'I'
+      return (dropped ?? Promise.resolve()).then(() => {
+        if (!retry) throw error
+        return named(config, values)
+      })
     })
   }
 }

@@ -156,9 +156,11 @@ class WorkConnections implements ConnectionProvider {
   }
 
   #acquire(): Promise<GuardedConnection> {
-    const { signal } = this
-    return this.#parts.driver.acquire(signal, signal && (() => abortReason(signal)))
+    return this.#parts.driver.acquire(this.signal, this.#reason)
   }
+
+  // Made once per unit of work, not per query.
+  readonly #reason = (): unknown => abortReason(this.signal!)
 
   /** The transaction's connection, taken and begun on first use. */
   #open(): Promise<GuardedConnection> {
