@@ -15,13 +15,13 @@ const driverPackages = {
  * Import the driver for a dialect only when it is chosen, so an app on SQLite
  * needs neither pg nor mysql2 installed (they are optional peer dependencies).
  */
-export async function loadDriver(dialect: OrmDialect, statementCache = 0): Promise<Constructor<IDatabaseDriver>> {
+export async function loadDriver(dialect: OrmDialect, statementCacheSize = 0): Promise<Constructor<IDatabaseDriver>> {
   const pkg = driverPackages[dialect]
   try {
     switch (dialect) {
       case 'sqlite': {
         const libsql = await import('@mikro-orm/libsql')
-        return statementCache > 0 ? libsqlDriverWithStatementCache(libsql, statementCache) : libsql.LibSqlDriver
+        return statementCacheSize > 0 ? libsqlDriverWithStatementCache(libsql, statementCacheSize) : libsql.LibSqlDriver
       }
       case 'postgresql':
         return (await import('@mikro-orm/postgresql')).PostgreSqlDriver

@@ -114,7 +114,7 @@ export class MikroOrmHandle implements Orm<SqlEntityManager> {
     if (dialect === 'sqlite' && isLocalFile(target)) await mkdir(dirname(resolvePath(target)), { recursive: true })
     const s = this.#settings
     const options: Options = {
-      driver: await loadDriver(dialect, s.statementCache),
+      driver: await loadDriver(dialect, s.statementCacheSize),
       ...(dialect === 'sqlite' ? { dbName: target } : { clientUrl: dialect === 'mariadb' ? target.replace(/^mariadb:/i, 'mysql:') : target }),
       entities: [...s.entities],
       discovery: { warnWhenNoEntities: false },

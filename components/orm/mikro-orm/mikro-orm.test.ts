@@ -193,11 +193,11 @@ describe('orm/mikro-orm units of work', () => {
   })
 })
 
-describe('orm/mikro-orm on SQLite: kept statements (statementCache)', () => {
+describe('orm/mikro-orm on SQLite: kept statements (statementCacheSize)', () => {
   let files = 0
-  for (const statementCache of [200, 0]) {
-    it(`stores values as their SQL literals would and follows schema changes (statementCache: ${statementCache})`, async () => {
-      const app = await createApp(defineConfig({ components: { orm: mikroOrm({ url: join(dir, `statements-${++files}.db`), statementCache }) } }))
+  for (const statementCacheSize of [100, 0]) {
+    it(`stores values as their SQL literals would and follows schema changes (statementCacheSize: ${statementCacheSize})`, async () => {
+      const app = await createApp(defineConfig({ components: { orm: mikroOrm({ url: join(dir, `statements-${++files}.db`), statementCacheSize }) } }))
       try {
         const orm = app.resolve(Orm)
         await orm.execute('create table kept (n integer, t text, r real)')
@@ -231,9 +231,9 @@ describe('orm/mikro-orm on SQLite: kept statements (statementCache)', () => {
     })
   }
 
-  it('refuses a statementCache that is not a whole number of at least 0', async () => {
-    const error = await startupError(defineConfig({ components: { orm: mikroOrm({ url: ':memory:', statementCache: -1 }) } }))
-    expect(error.message).toContain("option 'statementCache'")
+  it('refuses a statementCacheSize that is not a whole number of at least 0', async () => {
+    const error = await startupError(defineConfig({ components: { orm: mikroOrm({ url: ':memory:', statementCacheSize: -1 }) } }))
+    expect(error.message).toContain("option 'statementCacheSize'")
   })
 })
 

@@ -166,9 +166,9 @@ export const mikroOrmOptions = z.strictObject({
    * values go to libsql as bindings instead of into the SQL text). SQLite
    * prepares a kept statement again by itself after a schema change. `0`
    * keeps none: every query is prepared, as MikroORM's own driver does.
-   * @default 200
+   * @default 100 (the same as orm/kysely's)
    */
-  statementCache: z.number().int('statementCache must be a whole number of statements').nonnegative().max(100_000).default(200),
+  statementCacheSize: z.number().int('statementCacheSize must be a whole number of statements').nonnegative().max(10_000).default(100),
   /** The `Retry-After` seconds on the 503 that a database outage answers. @default 5 */
   retryAfter: z.number().int('retryAfter must be whole seconds').nonnegative().default(5),
   /** Any other MikroORM option, applied last (e.g. `{ forceUtcTimezone: true }`). @default {} */
