@@ -57,6 +57,7 @@ export {
 } from './errors/http-error.js'
 export { prefersHtml } from './errors/negotiate.js'
 export { bodyBytesKey, readBodyBytes, type BodyBytesReader } from './gateway/body-bytes.js'
+export { requestAbortController, requestAbortKey, type RequestAbortController } from './gateway/request-abort.js'
 export { clientAddress, clientAddressKey, setClientAddress } from './gateway/client-address.js'
 export type { FetchHandler, HasFetch } from './gateway/fetch-handler.js'
 export { negotiateEncoding } from './gateway/accept-encoding.js'

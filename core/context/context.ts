@@ -120,7 +120,7 @@ export class Context<Params extends object = Record<string, string>, Input = {},
    * r.get('/report', async (ctx) => ctx.json(await fetch(upstream, { signal: ctx.signal }).then((r) => r.json())))
    */
   get signal(): AbortSignal {
-    this.#abort ??= requestAbort(this.request.signal, this.#timeUp)
+    this.#abort ??= requestAbort(this.request, this.#timeUp)
     return this.#abort.controller.signal
   }
 

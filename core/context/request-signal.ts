@@ -1,5 +1,6 @@
 import { token } from '../container/token.js'
 import { ContainerNoScope } from '../errors/codes.js'
+import { requestAbortController } from '../gateway/request-abort.js'
 
 /**
  * This request's `ctx.signal`, for scoped services: it aborts when the client
@@ -57,11 +58,19 @@ const nothingToRelease = () => {}
 /**
  * @internal The controller behind `ctx.signal`: aborted with the client's
  * reason when `request.signal` aborts, or by the app when the time limit
- * passes (`timeUp`, when it already has). The listener on the client's
- * signal is removed when the request ends, so a Request answered many times
- * (a test's) does not pile them up.
+ * passes (`timeUp`, when it already has). When the adapter offers its own
+ * controller for `request.signal` (`requestAbortKey`), that is the one: no
+ * second controller, no listener. Otherwise a new controller follows the
+ * client's signal, and that listener is removed when the request ends, so a
+ * Request answered many times (a test's) does not pile them up.
  */
-export function requestAbort(client: AbortSignal, timeUp: unknown): RequestAbort {
+export function requestAbort(request: Request, timeUp: unknown): RequestAbort {
+  const own = requestAbortController(request)
+  if (own) {
+    if (timeUp !== undefined && !own.signal.aborted) own.abort(timeUp)
+    return { controller: own, release: nothingToRelease }
+  }
+  const client = request.signal
   const controller = new AbortController()
   if (timeUp !== undefined) controller.abort(timeUp)
   else if (client.aborted) controller.abort(client.reason)

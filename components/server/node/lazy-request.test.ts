@@ -145,6 +145,26 @@ describe('server/node: the request a handler receives', () => {
     expect(await res.json()).toEqual({ same: true, aborted: false, copyFollows: true })
   })
 
+  it('gives ctx.signal as the request signal itself, which the time limit aborts with its own reason', async () => {
+    let seen: { same: boolean; reason?: string } | undefined
+    app = await createApp({
+      environment: 'test',
+      limits: { handlerTimeout: 100 },
+      register: (c) => c.value(Logger, recordingLogger()),
+      routes: (r) =>
+        r.get('/slow', async (ctx) => {
+          const same = ctx.signal === ctx.request.signal
+          await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }))
+          seen = { same, reason: (ctx.request.signal.reason as { code?: string }).code }
+          return ctx.text('late')
+        }),
+    })
+    const { url } = await app.listen({ port: 0 })
+    const res = await fetch(`${url}/slow`)
+    expect(res.status).toBe(503)
+    await expect.poll(() => seen).toEqual({ same: true, reason: 'DOVETAIL_ERR_HTTP_TIME_LIMIT' })
+  })
+
   it('has no body on GET', async () => {
     const { url } = await serve((r) => r.get('/none', (ctx) => ctx.json({ body: ctx.request.body, used: ctx.request.bodyUsed })))
     expect(await (await fetch(`${url}/none`)).json()).toEqual({ body: null, used: false })

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { bodyStream, collectBody, usedBodyStream } from './body-stream.js'
-import { bodyBytesKey, clientAddressKey, LightHeaders } from '../../../core/index.js'
+import { bodyBytesKey, clientAddressKey, LightHeaders, requestAbortKey } from '../../../core/index.js'
 import { delegateToRequest } from '../../../core/server-kit/index.js'
 
 /**
@@ -68,6 +68,12 @@ class LazyRequest {
   /** Aborts when the client closes the connection before the response is written; no Request needed for it. */
   get signal(): AbortSignal {
     return clientSignal(this[source])
+  }
+
+  /** The controller behind `signal`, which the app aborts when its time limit passes (see `requestAbortKey`): `ctx.signal` is then this one signal. */
+  [requestAbortKey](): AbortController {
+    clientSignal(this[source])
+    return this[source].abort!
   }
 
   // Once the real Request exists it answers: after clone() its body is a tee branch, not our stream.
