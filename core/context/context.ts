@@ -110,8 +110,11 @@ export class Context<Params extends object = Record<string, string>, Input = {},
 
   /**
    * Aborts when this request should stop: the client closed the connection
-   * (`request.signal`, which says only that), or the app's time limit
+   * (`request.signal` says that much), or the app's time limit
    * (`limits.handlerTimeout`) passed, whose reason is the 503 the client got.
+   * On an adapter that offers its signal's controller (`requestAbortKey`, as
+   * the node server does) it is `request.signal` itself, which the time limit
+   * then aborts too.
    * Hand it to whatever can stop early (`fetch(url, { signal: ctx.signal })`);
    * the orm component cancels a running query with it. Made on first read:
    * a request that never reads it pays nothing.
