@@ -88,6 +88,7 @@ export {
   type CacheValue,
 } from './slots/cache.js'
 export { SingleFlight } from './slots/cache-single-flight.js'
+export { type Deadline, Deadlines, type DeadlinesOptions } from './time/deadlines.js'
 export {
   decodeSession,
   encodeSession,

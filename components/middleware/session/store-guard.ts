@@ -1,4 +1,4 @@
-import { DovetailError, HttpError, type Logger, ServiceUnavailableError, type SessionStore } from '../../../core/index.js'
+import { Deadlines, DovetailError, HttpError, type Logger, ServiceUnavailableError, type SessionStore } from '../../../core/index.js'
 
 /** How the session middleware treats a store that fails or is slow. */
 export interface StoreGuardSettings {
@@ -37,13 +37,14 @@ export class StoreGuard {
   #downSince: number | undefined
   /** While the store is down: a call is finding out whether it is back. */
   #probing = false
-  /** Store calls not answered yet, oldest first. */
-  readonly #inFlight = new Set<InFlight>()
-  #timer: NodeJS.Timeout | undefined
+  /** One timer for every store call in flight (see #withinTimeout). */
+  readonly #deadlines: Deadlines
 
   constructor(store: SessionStore, settings: StoreGuardSettings, logger?: Logger) {
     this.#settings = settings
     this.#logger = logger
+    // Held open while a call waits, as the call itself would hold the process.
+    this.#deadlines = new Deadlines(settings.timeout, { keepAlive: true })
     const className = (store as object).constructor?.name
     this.#service = store.name ?? (className && className !== 'Object' ? className : 'the session store')
   }
@@ -75,47 +76,25 @@ export class StoreGuard {
 
   /**
    * `pending`, or a rejection once `timeout` ms have passed without an answer.
-   * One timer serves every call in flight, armed for the oldest one's deadline:
-   * a timer set and cleared per store call (two or three a request) cost more
-   * than the memory store's answer. Calls all have the same timeout, so the
-   * oldest (first in the set) is always the next to expire.
+   * One timer serves every call in flight (`Deadlines`): a timer set and
+   * cleared per store call (two or three a request) cost more than the memory
+   * store's answer.
    */
   #withinTimeout<T>(pending: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const call: InFlight = { deadline: performance.now() + this.#settings.timeout, reject }
-      this.#inFlight.add(call)
-      // Keeps the process alive only while a call waits (as the call itself would), not until the timer fires.
-      ;(this.#timer ??= setTimeout(this.#expire, this.#settings.timeout)).ref()
+      const wait = this.#deadlines.add(() => reject(new Error(`no answer within ${this.#settings.timeout} ms (the session middleware's store.timeout)`)))
       pending.then(
         (value) => {
-          this.#settled(call)
+          this.#deadlines.delete(wait)
           resolve(value)
         },
         (error: unknown) => {
           // After the timeout this is already answered for (the promise is settled); it is reported there.
-          this.#settled(call)
+          this.#deadlines.delete(wait)
           reject(error)
         },
       )
     })
-  }
-
-  #settled(call: InFlight): void {
-    this.#inFlight.delete(call)
-    if (this.#inFlight.size === 0) this.#timer?.unref()
-  }
-
-  readonly #expire = (): void => {
-    this.#timer = undefined
-    const now = performance.now()
-    for (const call of this.#inFlight) {
-      if (call.deadline > now) {
-        this.#timer = setTimeout(this.#expire, call.deadline - now)
-        return
-      }
-      this.#inFlight.delete(call)
-      call.reject(new Error(`no answer within ${this.#settings.timeout} ms (the session middleware's store.timeout)`))
-    }
   }
 
   #unavailable(operation: string, reason: string, cause?: unknown): ServiceUnavailableError {
@@ -140,12 +119,6 @@ export class StoreGuard {
     this.#logger?.info({ component: 'middleware/session', service: this.#service, downFor: Date.now() - this.#downSince }, 'the session store answers again')
     this.#downSince = undefined
   }
-}
-
-interface InFlight {
-  /** `performance.now()` past which the call has failed. */
-  deadline: number
-  reject: (error: Error) => void
 }
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))

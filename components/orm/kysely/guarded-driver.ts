@@ -1,8 +1,7 @@
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely'
-import { HttpError } from '../../../core/index.js'
+import { Deadlines, HttpError } from '../../../core/index.js'
 import { type OutageLog, outageOf } from '../../../core/orm-kit/index.js'
 import { whileWaiting } from './abort-waiters.js'
-import { Deadlines } from './deadlines.js'
 
 /** Thrown when no connection came free within `acquireTimeout`; the orm-kit reads its name as the database saturated. */
 class AcquireTimeout extends Error {
