@@ -5,44 +5,17 @@
  * security-headers in the preset, @fastify/cors for the same origin, and an
  * error handler and a not-found handler answering Dovetail's JSON error shape.
  */
-import { randomUUID } from 'node:crypto'
 import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
-import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { announce } from '../bench-routes.js'
 import { ORIGIN } from '../preset/api.js'
+import { helmetAsDovetail, loggedFastify } from './fastify-logged.js'
 
-const app = Fastify({
-  logger: { level: 'info', base: null },
-  logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
-  genReqId: () => randomUUID(),
-})
+const app = loggedFastify()
 
-await app.register(helmet, {
-  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-  crossOriginOpenerPolicy: { policy: 'same-origin' },
-  crossOriginResourcePolicy: { policy: 'same-origin' },
-  referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-  xFrameOptions: { action: 'deny' },
-  crossOriginEmbedderPolicy: false,
-  originAgentCluster: false,
-  strictTransportSecurity: false,
-  xDnsPrefetchControl: false,
-  xDownloadOptions: false,
-  xPermittedCrossDomainPolicies: false,
-  xXssProtection: false,
-})
+await app.register(helmet, helmetAsDovetail({ defaultSrc: ["'none'"], frameAncestors: ["'none'"] }))
 await app.register(cors, { origin: [ORIGIN] })
-
-app.addHook('onRequest', async (req, reply) => {
-  reply.header('x-request-id', req.id)
-})
-app.addHook('onResponse', async (req, reply) => {
-  req.log.info(
-    { method: req.method, path: req.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
-    `${req.method} ${req.url.split('?')[0]} ${reply.statusCode}`,
-  )
-})
 
 const errorBody = (req: FastifyRequest, status: number, code: string, message: string) => ({
   error: { status, code, message, requestId: req.id },

@@ -1,11 +1,10 @@
 /**
  * The `fullstack` preset's equivalent on Fastify 5: pino request logging as in
- * fastify-api.ts, @fastify/helmet set to Dovetail's default security headers,
+ * fastify-logged.ts, @fastify/helmet set to Dovetail's default security headers,
  * @fastify/compress, @fastify/cookie + @fastify/session (memory store),
  * @fastify/csrf-protection, @fastify/formbody, @fastify/view with eta, and an
  * error handler.
  */
-import { randomUUID } from 'node:crypto'
 import compress from '@fastify/compress'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
@@ -13,10 +12,10 @@ import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
 import fastifySession from '@fastify/session'
 import view from '@fastify/view'
-import Fastify, { LogController } from 'fastify'
 import { announce } from '../bench-routes.js'
 import { csrfInput, LINES, SESSION_SECRET } from '../preset/fullstack.js'
 import { benchEta } from './db-eta.js'
+import { helmetAsDovetail, loggedFastify } from './fastify-logged.js'
 
 declare module 'fastify' {
   interface Session {
@@ -25,39 +24,22 @@ declare module 'fastify' {
 }
 
 const views = process.env.BENCH_VIEWS!
-const app = Fastify({
-  logger: { level: 'info', base: null },
-  logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
-  genReqId: () => randomUUID(),
-})
+const app = loggedFastify()
 
-await app.register(helmet, {
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"],
-      baseUri: ["'self'"],
-      fontSrc: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      imgSrc: ["'self'", 'data:'],
-      objectSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-    },
-  },
-  crossOriginOpenerPolicy: { policy: 'same-origin' },
-  crossOriginResourcePolicy: { policy: 'same-origin' },
-  referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-  xFrameOptions: { action: 'deny' },
-  crossOriginEmbedderPolicy: false,
-  originAgentCluster: false,
-  strictTransportSecurity: false,
-  xDnsPrefetchControl: false,
-  xDownloadOptions: false,
-  xPermittedCrossDomainPolicies: false,
-  xXssProtection: false,
-})
+await app.register(
+  helmet,
+  helmetAsDovetail({
+    defaultSrc: ["'self'"],
+    baseUri: ["'self'"],
+    fontSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    imgSrc: ["'self'", 'data:'],
+    objectSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+  }),
+)
 await app.register(compress, { encodings: ['gzip'], threshold: 1024 })
 await app.register(cookie)
 await app.register(fastifySession, {
@@ -70,15 +52,6 @@ await app.register(csrf, { sessionPlugin: '@fastify/session' })
 await app.register(formbody)
 await app.register(view, { engine: { eta: benchEta(views) }, root: views })
 
-app.addHook('onRequest', async (req, reply) => {
-  reply.header('x-request-id', req.id)
-})
-app.addHook('onResponse', async (req, reply) => {
-  req.log.info(
-    { method: req.method, path: req.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
-    `${req.method} ${req.url.split('?')[0]} ${reply.statusCode}`,
-  )
-})
 app.setErrorHandler((error: { statusCode?: number; message: string }, req, reply) => {
   const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
   if (status >= 500) req.log.error({ err: error }, 'request failed')
