@@ -8,5 +8,6 @@ export { type Connection, defaultSqliteFile, locationOf, openFailed, redact, res
 export { driverMessage, type Outage, outageOf } from './outage.js'
 export { OutageLog, type OutageLogOptions } from './outage-log.js'
 export { OwnedTables } from './owned-tables.js'
+export { RecentlyUsed } from './recently-used.js'
 export { type OrderByFields, orderByFrom, type SortDirection } from './order-by-from.js'
 export { type DbCliExtensions, type DbCliIo, runDbCli, shownPath } from './db-cli.js'

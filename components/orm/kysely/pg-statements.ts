@@ -1,3 +1,5 @@
+import { RecentlyUsed } from '../../../core/orm-kit/index.js'
+
 /** What of pg's `Client` this file uses. */
 export interface NamingClient {
   query(config: unknown, values?: unknown, callback?: unknown): unknown
@@ -47,7 +49,7 @@ export function nameStatements(client: NamingClient, size: number, Query?: PgQue
   const parsed = client.connection?.parsedStatements
   if (size === 0 || typeof parsed !== 'object' || parsed === null) return
   const send = client.query.bind(client)
-  const names = new Map<string, string>()
+  const names = new RecentlyUsed<string>(size)
 
   // pg copies a `{ name, text, values }` config property by property (getOwnPropertyDescriptors) on
   // every query, garbage a short query can do without: a Query built from the text, given its name
@@ -74,18 +76,11 @@ export function nameStatements(client: NamingClient, size: number, Query?: PgQue
 
   const named = (text: string, values: unknown[]): Promise<unknown> => {
     let name = names.get(text)
-    if (name !== undefined) {
-      // Most recently used last: Map keeps insertion order, so the first key is the one to drop.
-      names.delete(text)
-      names.set(text, name)
-      return sendNamed(name, text, values)
-    }
+    if (name !== undefined) return sendNamed(name, text, values)
     name = `dovetail_${(counter++).toString(36)}`
-    names.set(text, name)
-    if (names.size <= size) return sendNamed(name, text, values)
-    const [oldestText, oldest] = names.entries().next().value!
-    names.delete(oldestText)
-    return drop(oldest).then(() => sendNamed(name!, text, values))
+    const evicted = names.set(text, name)
+    if (!evicted) return sendNamed(name, text, values)
+    return drop(evicted.value).then(() => sendNamed(name!, text, values))
   }
 
   const forgetAll = () => {
@@ -99,7 +94,7 @@ export function nameStatements(client: NamingClient, size: number, Query?: PgQue
     // A text already kept passed the checks when it was first seen.
     if (!names.has(config) && (!namable.test(config) || config.includes(';'))) return send(config, values)
     return (named(config, values) as Promise<unknown>).catch((error: unknown) => {
-      const name = names.get(config)
+      const name = names.peek(config)
       if (name !== undefined && parsed[name] === undefined) {
         // Never parsed (a syntax error, a lost connection): nothing to deallocate; the next run parses it anew.
         names.delete(config)
@@ -109,7 +104,7 @@ export function nameStatements(client: NamingClient, size: number, Query?: PgQue
       // stale; others reading the same tables meet the same error on their next run and are dropped then.
       if ((error as { code?: string }).code === '26000') forgetAll()
       let dropped: Promise<void> | undefined
-      if (name !== undefined && names.get(config) === name) {
+      if (name !== undefined && names.peek(config) === name) {
         names.delete(config)
         dropped = drop(name)
       }

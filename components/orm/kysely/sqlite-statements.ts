@@ -1,4 +1,5 @@
 import type { SqliteDatabase, SqliteStatement } from 'kysely'
+import { RecentlyUsed } from '../../../core/orm-kit/index.js'
 
 /** What of libsql's `Database` and its statements this file uses (better-sqlite3's API). */
 export interface LibsqlDatabase {
@@ -36,11 +37,12 @@ interface LibsqlStatement {
 export class StatementCache implements SqliteDatabase {
   readonly #db: LibsqlDatabase
   readonly #size: number
-  readonly #kept = new Map<string, CachedStatement>()
+  readonly #kept: RecentlyUsed<CachedStatement>
 
   constructor(db: LibsqlDatabase, size: number) {
     this.#db = db
     this.#size = size
+    this.#kept = new RecentlyUsed(size)
   }
 
   /** How many statements are kept now (for tests). */
@@ -52,17 +54,11 @@ export class StatementCache implements SqliteDatabase {
     if (this.#size === 0) return new CachedStatement(this.#db, sql, this.#db.prepare(sql), undefined)
     const kept = this.#kept
     const hit = kept.get(sql)
-    if (hit) {
-      // Most recently used last: Map keeps insertion order, so the first key is the one to drop.
-      kept.delete(sql)
-      kept.set(sql, hit)
-      return hit
-    }
+    if (hit) return hit
     const statement = new CachedStatement(this.#db, sql, this.#db.prepare(sql), () => {
-      if (kept.get(sql) === statement) kept.delete(sql)
+      if (kept.peek(sql) === statement) kept.delete(sql)
     })
     kept.set(sql, statement)
-    if (kept.size > this.#size) kept.delete(kept.keys().next().value!)
     return statement
   }
 

@@ -1,5 +1,6 @@
 import type { Configuration, Constructor, IDatabaseDriver } from '@mikro-orm/core'
 import type { Knex } from '@mikro-orm/knex'
+import { RecentlyUsed } from '../../../core/orm-kit/index.js'
 
 type LibSql = typeof import('@mikro-orm/libsql')
 
@@ -14,25 +15,18 @@ interface RawDatabase {
 }
 
 // Per connection, so a connection the pool replaces takes its statements with it.
-const caches = new WeakMap<RawDatabase, Map<string, Statement>>()
+const caches = new WeakMap<RawDatabase, RecentlyUsed<Statement>>()
 
 /**
  * The connection's statement for `sql`, prepared once and kept, the most
- * recently used `size` of them (a Map in use order: a hit moves to the end,
- * the first is the oldest). SQLite prepares a kept statement again by itself
+ * recently used `size` of them. SQLite prepares a kept statement again by itself
  * when the schema has changed since (DDL, a migration), so it stays correct.
  */
 function statementFor(connection: RawDatabase, sql: string, size: number): Statement {
   let cache = caches.get(connection)
-  if (cache === undefined) caches.set(connection, (cache = new Map()))
+  if (cache === undefined) caches.set(connection, (cache = new RecentlyUsed(size)))
   let statement = cache.get(sql)
-  if (statement !== undefined) {
-    cache.delete(sql)
-  } else {
-    statement = connection.prepare(sql)
-    if (cache.size >= size) cache.delete(cache.keys().next().value!)
-  }
-  cache.set(sql, statement)
+  if (statement === undefined) cache.set(sql, (statement = connection.prepare(sql)))
   return statement
 }
 
