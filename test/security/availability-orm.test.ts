@@ -10,6 +10,7 @@ import { Em, MikroOrm, mikroOrm, type MikroOrmOptions } from 'dovetailjs/compone
 import { type FaultProxy, faultProxy } from '../support/fault-proxy.js'
 import { openSocket } from '../support/raw-http.js'
 import { serviceAvailable, services } from '../support/services.js'
+import { slowQueryServers } from '../support/slow-queries.js'
 
 // Availability of the database behind orm/mikro-orm and middleware/transaction:
 // an outage answers 503 with Retry-After, fast (bounded by connectTimeout,
@@ -72,35 +73,7 @@ const gate = (): Gate => {
   return g
 }
 
-interface Database {
-  name: string
-  service: 'postgres' | 'mariadb'
-  url: (port: number) => string
-  /** A query that runs 10 s, carrying `marker` so the test can look for it on the server. */
-  slow: (marker: string) => string
-  /** How many statements carrying `marker` the server is running now, the asking one aside. */
-  running: (marker: string) => string
-}
-
-const databases: Database[] = [
-  {
-    name: 'PostgreSQL',
-    service: 'postgres',
-    url: (port) => `postgresql://postgres@127.0.0.1:${port}/test`,
-    slow: (marker) => `select pg_sleep(10), '${marker}' as marker`,
-    // An idle backend still shows its last query: only an active one is running it.
-    running: (marker) => `select count(*) as n from pg_stat_activity where state = 'active' and query like '%${marker}%' and pid <> pg_backend_pid()`,
-  },
-  {
-    name: 'MariaDB',
-    service: 'mariadb',
-    url: (port) => `mysql://root@127.0.0.1:${port}/test`,
-    slow: (marker) => `select sleep(10), '${marker}' as marker`,
-    running: (marker) => `select count(*) as n from information_schema.processlist where info like '%${marker}%' and id <> connection_id()`,
-  },
-]
-
-for (const db of databases) {
+for (const db of slowQueryServers) {
   const available = await serviceAvailable(db.service)
 
   describe.skipIf(!available)(`orm/mikro-orm on ${db.name} behind a failing network`, () => {

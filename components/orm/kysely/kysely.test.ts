@@ -8,6 +8,7 @@ import { Kdb, kysely, KyselyOrm } from 'dovetailjs/components/orm/kysely'
 import { main } from '../../../core/cli/index.js'
 import { faultProxy } from '../../../test/support/fault-proxy.js'
 import { serviceAvailable, services } from '../../../test/support/services.js'
+import { slowQueryServers } from '../../../test/support/slow-queries.js'
 import { compileRaw } from './placeholders.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dovetail-kysely-'))
@@ -100,32 +101,7 @@ export default defineConfig({ components: { orm: kysely({ url: ${JSON.stringify(
   })
 })
 
-interface Server {
-  name: string
-  service: 'postgres' | 'mariadb'
-  url: (port: number) => string
-  slow: (marker: string) => string
-  running: (marker: string) => string
-}
-
-const servers: Server[] = [
-  {
-    name: 'PostgreSQL',
-    service: 'postgres',
-    url: (port) => `postgresql://postgres@127.0.0.1:${port}/test`,
-    slow: (marker) => `select pg_sleep(10), '${marker}' as marker`,
-    running: (marker) => `select count(*) as n from pg_stat_activity where state = 'active' and query like '%${marker}%' and pid <> pg_backend_pid()`,
-  },
-  {
-    name: 'MariaDB',
-    service: 'mariadb',
-    url: (port) => `mysql://root@127.0.0.1:${port}/test`,
-    slow: (marker) => `select sleep(10), '${marker}' as marker`,
-    running: (marker) => `select count(*) as n from information_schema.processlist where info like '%${marker}%' and id <> connection_id()`,
-  },
-]
-
-for (const server of servers) {
+for (const server of slowQueryServers) {
   const available = await serviceAvailable(server.service)
   describe.skipIf(!available)(`orm/kysely on ${server.name}: availability`, () => {
     it('answers 503 with Retry-After within the timeouts while the database is unreachable, and serves again once it is back', async () => {
